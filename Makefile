@@ -1,0 +1,57 @@
+# Two commands do all set-up on a fresh machine with Python 3.11:
+#   make run   - venv, pinned deps, demo data if missing, app on http://localhost:8501
+#   make test  - the same set-up, then the whole suite (unit, AppTest, Chromium end-to-end)
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+STORE := data/jinyun_demo.gpkg
+PORT ?= 8501
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: setup data run test unit e2e lint sysdeps vendor bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.lock
+	touch $(STAMP)
+
+data: $(STORE)
+
+$(STORE): $(STAMP)
+	$(BIN)/python -m geo demo --out $(STORE)
+
+run: setup data
+	$(BIN)/streamlit run app.py --server.port $(PORT)
+
+# System packages the tests need: Debian's Chromium for the end-to-end tests,
+# a CJK font for exports, poppler-utils to read exported PDFs back.
+sysdeps:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/opentype/noto ] || ! command -v pdftotext >/dev/null; then \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk poppler-utils >/dev/null; \
+	fi
+
+test: setup data sysdeps
+	$(BIN)/python -m pytest
+
+unit: setup data
+	$(BIN)/python -m pytest -m "not e2e"
+
+e2e: setup data sysdeps
+	$(BIN)/python -m pytest -m e2e
+
+lint: setup
+	$(BIN)/ruff check .
+
+vendor:
+	tools/vendor_assets.sh
+
+bench: setup data
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) $(STORE) data/jinyun_demo_dem.tif

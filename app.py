@@ -1,0 +1,16 @@
+"""Streamlit entry: the frame and the navigation over pages/ (``streamlit run app.py``)."""
+
+import streamlit as st
+
+from ui import frame, state
+
+st.set_page_config(page_title="缙云县工业园区与用地规划 / Jinyun planner", page_icon="🏭",
+                   layout="wide")
+frame.sidebar()
+page = st.navigation([
+    st.Page("pages/overview.py", title=state.t("page.overview"), icon="🗺️", default=True,
+            url_path="overview"),
+])
+if frame.check_store():
+    frame.demo_banner()
+    page.run()

@@ -1,0 +1,25 @@
+"""Domain exceptions. Pages catch these and show ``str(exc)``; nothing matches on text."""
+
+
+class PlannerError(ValueError):
+    """Base class: a problem the user can act on, with a message that says which."""
+
+
+class StoreError(PlannerError):
+    """The GeoPackage store is missing, of another schema version, or lacks a layer."""
+
+
+class SchemaError(PlannerError):
+    """A layer's columns or values do not fit the schema."""
+
+
+class CRSError(PlannerError):
+    """A geometry is in a CRS that the computation cannot use (e.g. degrees for area)."""
+
+
+class PlanFileError(PlannerError):
+    """A plan (targets) file is missing, unreadable or incomplete."""
+
+
+class ValidationError(PlannerError):
+    """A value is refused (an unknown status, a negative area, a date in the future)."""

@@ -1,0 +1,59 @@
+"""Settings, each documented once here.
+
+``JINYUN_STORE``
+    Path of the GeoPackage store. Default ``data/jinyun_demo.gpkg`` in the project.
+``JINYUN_DEM``
+    Path of the DEM GeoTIFF. Default: next to the store, ``<store stem>_dem.tif``.
+``JINYUN_PLAN``
+    Path of the plan (targets) TOML file. Default ``data/plans/jinyun.toml``.
+``TIANDITU_KEY``
+    天地图 browser key (``tk``); without it the Tianditu basemap is not offered.
+
+Constants
+---------
+STORAGE_CRS
+    CRS geometries are stored in: CGCS2000 geographic (EPSG:4490).
+METRIC_CRS
+    CRS every area and distance is computed in: CGCS2000 3-degree GK CM 120E (EPSG:4549).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = PROJECT_DIR / "data"
+
+STORAGE_CRS = "EPSG:4490"
+METRIC_CRS = "EPSG:4549"
+WEB_CRS = "EPSG:4326"
+
+DEFAULT_STORE = DATA_DIR / "jinyun_demo.gpkg"
+DEFAULT_PLAN = DATA_DIR / "plans" / "jinyun.toml"
+BOUNDARY_FILE = DATA_DIR / "jinyun_boundary.geojson"
+
+DEMO_MARKER = "synthetic demo data / 演示数据（虚构）"
+
+
+def store_path() -> Path:
+    """Path of the GeoPackage store (``JINYUN_STORE`` or the bundled demo)."""
+    return Path(os.environ.get("JINYUN_STORE", DEFAULT_STORE))
+
+
+def dem_path(store: Path | None = None) -> Path:
+    """Path of the DEM (``JINYUN_DEM`` or ``<store stem>_dem.tif`` beside the store)."""
+    if "JINYUN_DEM" in os.environ:
+        return Path(os.environ["JINYUN_DEM"])
+    store = store or store_path()
+    return store.with_name(f"{store.stem}_dem.tif")
+
+
+def plan_path() -> Path:
+    """Path of the plan file (``JINYUN_PLAN`` or the Jinyun 2019-2021 plan)."""
+    return Path(os.environ.get("JINYUN_PLAN", DEFAULT_PLAN))
+
+
+def tianditu_key() -> str | None:
+    """The 天地图 key from the environment, or None."""
+    return os.environ.get("TIANDITU_KEY") or None

@@ -1,0 +1,217 @@
+"""The embedded GeoPackage store: open, check, read, and write all-or-nothing.
+
+A store is one ``.gpkg`` file holding every layer of :mod:`geo.schema` plus a
+``meta`` table with the schema version. Writes never touch the file in place:
+they go to a temporary copy in the same folder, which is checked and then
+swapped in with :func:`os.replace` (atomic on one file system). A failure at
+any point leaves the original file byte-for-byte as it was.
+
+Dates are stored as ISO ``YYYY-MM-DD`` text and read back as ``datetime64``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import shutil
+import sqlite3
+import tempfile
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+
+from geo import schema
+from geo.errors import StoreError
+from geo.settings import STORAGE_CRS
+
+logger = logging.getLogger(__name__)
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _check_file(path: Path) -> None:
+    if not path.exists():
+        msg = f"Store {path}: file not found. Build the demo with `python -m geo demo` or set JINYUN_STORE."
+        raise StoreError(msg)
+    with path.open("rb") as fh:
+        head = fh.read(16)
+    if head != _SQLITE_MAGIC:
+        msg = f"Store {path}: not a GeoPackage (not an SQLite file)."
+        raise StoreError(msg)
+
+
+def read_meta(path: str | os.PathLike) -> dict[str, str]:
+    """The ``meta`` table of a store as a dict; raises :class:`StoreError` if absent."""
+    path = Path(path)
+    _check_file(path)
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as con:
+            rows = con.execute("SELECT key, value FROM meta").fetchall()
+    except sqlite3.DatabaseError as exc:
+        msg = f"Store {path}: no readable meta table ({exc}); it was not written by this tool."
+        raise StoreError(msg) from exc
+    return dict(rows)
+
+
+def check_store(path: str | os.PathLike) -> dict[str, str]:
+    """Check a store's schema version and layers; return its meta.
+
+    Raises
+    ------
+    StoreError
+        Naming the file and what is wrong: missing, not a GeoPackage, another
+        schema version, or missing layers.
+    """
+    path = Path(path)
+    meta = read_meta(path)
+    version = meta.get("schema_version")
+    if version != str(schema.SCHEMA_VERSION):
+        msg = (f"Store {path}: schema version {version!r}, this tool reads version "
+               f"{schema.SCHEMA_VERSION}. Rebuild it or migrate it.")
+        raise StoreError(msg)
+    present = {name for name, _ in pyogrio.list_layers(path)}
+    missing = [name for name in schema.REQUIRED_LAYERS if name not in present]
+    if missing:
+        msg = f"Store {path}: missing layers {missing}."
+        raise StoreError(msg)
+    return meta
+
+
+def is_demo(path: str | os.PathLike) -> bool:
+    """True when the store is the synthetic demo data set."""
+    return read_meta(path).get("demo") == "1"
+
+
+def _date_fields(layer_name: str) -> list[str]:
+    return [f.name for f in schema.LAYERS[layer_name].fields if f.dtype == "date"]
+
+
+def read_layer(path: str | os.PathLike, name: str, *, bbox=None) -> pd.DataFrame:
+    """Read one layer; spatial layers come back as a GeoDataFrame in EPSG:4490."""
+    path = Path(path)
+    if name not in schema.LAYERS:
+        msg = f"Unknown layer {name!r}; the schema has {list(schema.LAYERS)}"
+        raise StoreError(msg)
+    try:
+        df = pyogrio.read_dataframe(path, layer=name, use_arrow=True, bbox=bbox)
+    except pyogrio.errors.DataLayerError as exc:
+        msg = f"Store {path}: cannot read layer {name!r} ({exc})."
+        raise StoreError(msg) from exc
+    for col in _date_fields(name):
+        if col in df.columns:
+            df[col] = pd.to_datetime(df[col], errors="coerce")
+    for f in schema.LAYERS[name].fields:
+        if f.dtype == "str" and f.name in df.columns:
+            df[f.name] = df[f.name].astype(object).where(df[f.name].notna(), None)
+    if isinstance(df, gpd.GeoDataFrame) and df.crs is None:
+        df = df.set_crs(STORAGE_CRS)
+    return df
+
+
+def read_all(path: str | os.PathLike) -> dict[str, pd.DataFrame]:
+    """Check the store, then read every layer of the schema."""
+    check_store(path)
+    return {name: read_layer(path, name) for name in schema.LAYERS}
+
+
+def _prepare(name: str, df: pd.DataFrame) -> pd.DataFrame:
+    schema.check(name, df)
+    layer = schema.LAYERS[name]
+    extra = [c for c in schema.COMMON_OPTIONAL if c in df.columns]
+    out = df[[*layer.field_names, *extra, *(["geometry"] if layer.geometry else [])]].copy()
+    for col in _date_fields(name):
+        out[col] = pd.to_datetime(out[col], errors="coerce").dt.strftime("%Y-%m-%d")
+        out[col] = out[col].astype(object).where(out[col].notna(), None)
+    if layer.geometry:
+        out = gpd.GeoDataFrame(out, geometry="geometry", crs=df.crs)
+        if out.crs is None:
+            msg = f"Layer {name}: geometries have no CRS."
+            raise StoreError(msg)
+        out = out.to_crs(STORAGE_CRS)
+    return out
+
+
+def _write_layer(target: Path, name: str, df: pd.DataFrame) -> None:
+    layer = schema.LAYERS[name]
+    kwargs = ({"geometry_type": layer.geometry, "promote_to_multi": layer.geometry.startswith("Multi")}
+              if layer.geometry else {})
+    pyogrio.write_dataframe(df, target, layer=name, driver="GPKG", **kwargs)
+
+
+@contextlib.contextmanager
+def _shadow(path: Path, *, copy: bool) -> Iterator[Path]:
+    """A temporary file beside ``path`` that replaces it only if the block succeeds."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".gpkg", dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    tmp.unlink()
+    try:
+        if copy:
+            shutil.copy2(path, tmp)
+        yield tmp
+        os.replace(tmp, path)
+    finally:
+        for leftover in (tmp, *tmp.parent.glob(tmp.name + "-*")):
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
+
+
+def write_store(path: str | os.PathLike, layers: Mapping[str, pd.DataFrame],
+                *, meta: Mapping[str, str] | None = None) -> Path:
+    """Write a whole new store, all or nothing.
+
+    Every layer of the schema must be given (``meta`` is built here). Each is
+    checked against the schema before anything is written.
+    """
+    path = Path(path)
+    missing = [n for n in schema.REQUIRED_LAYERS if n != "meta" and n not in layers]
+    if missing:
+        msg = f"Store {path}: cannot write, layers missing {missing}"
+        raise StoreError(msg)
+    prepared = {name: _prepare(name, df) for name, df in layers.items() if name != "meta"}
+    meta_rows = {"schema_version": str(schema.SCHEMA_VERSION), **(meta or {})}
+    prepared["meta"] = _prepare("meta", pd.DataFrame(
+        {"key": list(meta_rows), "value": [str(v) for v in meta_rows.values()]}))
+    with _shadow(path, copy=False) as tmp:
+        for name, df in prepared.items():
+            _write_layer(tmp, name, df)
+        check_store(tmp)
+    logger.info("wrote store %s", path)
+    return path
+
+
+def replace_layers(path: str | os.PathLike, layers: Mapping[str, pd.DataFrame]) -> None:
+    """Replace whole layers of an existing store, all or nothing."""
+    path = Path(path)
+    check_store(path)
+    prepared = {name: _prepare(name, df) for name, df in layers.items()}
+    with _shadow(path, copy=True) as tmp:
+        for name, df in prepared.items():
+            _write_layer(tmp, name, df)
+        check_store(tmp)
+
+
+@contextlib.contextmanager
+def transaction(path: str | os.PathLike) -> Iterator[sqlite3.Connection]:
+    """An SQLite transaction on the store for small attribute edits.
+
+    Commits when the block ends, rolls back on any exception: the file is as
+    it was. Geometry changes go through :func:`replace_layers` instead.
+    """
+    path = Path(path)
+    check_store(path)
+    con = sqlite3.connect(path, isolation_level=None)
+    try:
+        con.execute("BEGIN IMMEDIATE")
+        yield con
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        con.close()

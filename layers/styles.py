@@ -1,0 +1,35 @@
+"""Colours shared by the map, its legend and the exports, so they always agree."""
+
+PARK_STATUS_COLORS = {
+    "planned": "#9e9e9e",
+    "under_construction": "#ff9800",
+    "completed": "#1e88e5",
+    "operating": "#2e7d32",
+}
+
+LIFECYCLE_COLORS = {
+    "approved": "#cfcfcf",
+    "supplied": "#fdd49e",
+    "in_use": "#fc8d59",
+    "built": "#d7301f",
+    "producing": "#74a9cf",
+    "meeting": "#0570b0",
+}
+
+CONSTRAINT_COLORS = {
+    "eco_redline": "#2ca25f",
+    "basic_farmland": "#e6c229",
+    "water_source": "#3182bd",
+    "flood_zone": "#9ecae1",
+    "urban_boundary": "#756bb1",
+}
+
+ROAD_COLORS = {"expressway": "#c51b7d", "national": "#e34a33", "provincial": "#fdae61",
+               "county": "#969696"}
+ROAD_WEIGHTS = {"expressway": 4, "national": 3, "provincial": 2.5, "county": 1.5}
+
+COUNTY_STYLE = {"color": "#333333", "weight": 2.5, "fill": False, "dashArray": "6 4"}
+PLATFORM_STYLE = {"color": "#6a3d9a", "weight": 2, "fillColor": "#cab2d6", "fillOpacity": 0.18}
+ZONE_STYLE = {"color": "#6a3d9a", "weight": 1, "dashArray": "3 3", "fill": False}
+ENTERPRISE_COLOR = "#5d4037"
+TOWN_COLOR = "#111111"

@@ -1,0 +1,39 @@
+"""Overview: KPI cards against the plan and the county map."""
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo import kpi
+from layers.overview import overview_map
+from ui import data, frame, state
+
+lang = state.lang()
+layers = data.layers()
+plan = data.current_plan()
+
+st.title(state.t("overview.heading"))
+
+st.subheader(state.t("overview.kpis"))
+cards = kpi.overview_kpis(layers, plan)
+for row_start in range(0, len(cards), 4):
+    for col, k in zip(st.columns(4), cards[row_start:row_start + 4], strict=False):
+        verdict = state.t("kpi.met") if k.met else state.t("kpi.not_met")
+        col.metric(state.t(k.label, **k.label_args), f"{k.value:,.0f}",
+                   delta=f"{k.share:.0%} · {state.t('kpi.of_target', target=f'{k.target:,.0f}')} · {verdict}",
+                   delta_color="normal" if k.met else "inverse", border=True)
+
+st.subheader(state.t("overview.map"))
+basemap, api_key = frame.effective_basemap()
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _map(store_key: int, lang: str, basemap: str, api_key: str | None):
+    return overview_map(layers, lang=lang, basemap=basemap, api_key=api_key)
+
+
+m = _map(id(layers), lang, basemap, api_key)
+st_folium(m, returned_objects=[], height=640, use_container_width=True, key=f"overview-{lang}")
+
+with st.expander(state.t("overview.context")):
+    st.table([{"": c["name_en" if lang == "en" else "name_zh"], "2021": c["value"]}
+              for c in plan.context])

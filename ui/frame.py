@@ -1,0 +1,51 @@
+"""The frame around every page: language switch, basemap choice, demo banner, store errors."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from geo import basemaps, settings
+from geo.errors import PlannerError
+from ui import data, state
+
+
+def sidebar() -> None:
+    """Language and basemap widgets (their keys are owned by :mod:`ui.state`)."""
+    st.sidebar.radio("语言 / Language", ["zh", "en"], key=state.LANG_KEY, horizontal=True,
+                     format_func=lambda c: {"zh": "中文", "en": "English"}[c])
+    st.sidebar.selectbox(state.t("app.basemap"), list(basemaps.BASEMAPS), key=state.BASEMAP_KEY,
+                         format_func=lambda k: state.t(f"basemap.{k}"))
+    st.sidebar.caption(f"{state.t('app.store')}: `{data.store_path()}`")
+
+
+def check_store() -> bool:
+    """Show the store's error and stop the page when it cannot be opened."""
+    try:
+        data.meta()
+        data.layers()
+    except PlannerError as exc:
+        st.error(f"{state.t('app.store_error')}: {exc}")
+        return False
+    return True
+
+
+def demo_banner() -> None:
+    """Say so, on every page, while the synthetic demo data is loaded."""
+    if data.meta().get("demo") == "1":
+        st.warning(f"⚠️ {settings.DEMO_MARKER}: {state.t('app.demo_banner')}")
+
+
+def effective_basemap() -> tuple[str, str | None]:
+    """The basemap to draw and its key; falls back to none (with a note) when unreachable."""
+    choice = state.basemap()
+    api_key = settings.tianditu_key()
+    if choice == "none":
+        return "none", None
+    provider = basemaps.BASEMAPS[choice]
+    if provider.needs_key and not api_key:
+        st.info(state.t("basemap.tianditu_nokey"))
+        return "none", None
+    if not data.basemap_reachable(choice, api_key):
+        st.info(state.t("basemap.offline_note"))
+        return "none", None
+    return choice, api_key

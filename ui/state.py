@@ -1,0 +1,25 @@
+"""Session state, each key owned here and initialised once."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from geo import i18n
+
+LANG_KEY = "lang"
+BASEMAP_KEY = "basemap"
+
+
+def lang() -> str:
+    """The interface language (``zh`` unless the user switched)."""
+    return st.session_state.get(LANG_KEY, i18n.DEFAULT_LANG)
+
+
+def basemap() -> str:
+    """The chosen basemap key (``none`` by default: works offline)."""
+    return st.session_state.get(BASEMAP_KEY, "none")
+
+
+def t(key: str, **fmt: object) -> str:
+    """Translate in the current language."""
+    return i18n.t(key, lang(), **fmt)
