@@ -10,6 +10,12 @@ frame.sidebar()
 page = st.navigation([
     st.Page("pages/overview.py", title=state.t("page.overview"), icon="🗺️", default=True,
             url_path="overview"),
+    # --- pages of later work: one st.Page line each, below its own marker ---
+    # tracking 3a
+    # tracking 3b
+    # import 4
+    # assessment 5
+    # export 6
 ])
 if frame.check_store():
     frame.demo_banner()

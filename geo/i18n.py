@@ -145,6 +145,12 @@ TABLE: dict[str, tuple[str, str]] = {
     "bool.false": ("否", "No"),
     # errors
     "error.store_missing": ("数据库文件不存在：{path}", "Store file not found: {path}"),
+    # --- tracking: parks, land supply, editing, as-of (issue 3a) (keys added by that work go right below this line) ---
+    # --- tracking: inefficient land, per-mu evaluation, ranking (issue 3b) (keys added by that work go right below this line) ---
+    # --- import (issue 4) (keys added by that work go right below this line) ---
+    # --- assessment (issue 5) (keys added by that work go right below this line) ---
+    # --- export (issue 6) (keys added by that work go right below this line) ---
+    # --- e2e and cadastre (issue 7) (keys added by that work go right below this line) ---
 }
 
 
