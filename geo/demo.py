@@ -25,7 +25,7 @@ from rasterio.transform import from_origin
 from scipy import ndimage
 from shapely.geometry import LineString, MultiLineString, Point, Polygon
 
-from geo import ids, store
+from geo import ids, schema, store
 from geo.plan import load_plan
 from geo.settings import BOUNDARY_FILE, DEMO_MARKER, METRIC_CRS
 from geo.units import M2_PER_MU
@@ -506,6 +506,11 @@ def make_constraints(rng, county, dem, transform, river, towns, zones) -> gpd.Ge
     return gdf[~gdf.geometry.is_empty].reset_index(drop=True)
 
 
+def make_audit() -> pd.DataFrame:
+    """The audit table starts empty: no edit has been made to the demo data yet."""
+    return schema.empty_frame("audit")
+
+
 def build(out: Path, *, seed: int = SEED) -> DemoPaths:
     """Generate the demo store at ``out`` and its DEM beside it (``<stem>_dem.tif``)."""
     out = Path(out)
@@ -536,6 +541,7 @@ def build(out: Path, *, seed: int = SEED) -> DemoPaths:
         "land_sales": sales, "enterprises": enterprises, "enterprise_figures": figures,
         "cases": cases, "constraints": constraints, "roads": roads,
         "targets": load_plan().targets_frame(),
+        "audit": make_audit(),
     }
     layers = {name: df.assign(demo_marker=DEMO_MARKER) if name != "county" else df
               for name, df in layers.items()}

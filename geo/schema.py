@@ -20,7 +20,7 @@ import pandas as pd
 from geo import i18n
 from geo.errors import SchemaError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the ``audit`` table of attribute edits
 
 ENUMS: dict[str, tuple[str, ...]] = {
     "park_status": ("planned", "under_construction", "completed", "operating"),
@@ -207,6 +207,16 @@ LAYERS: dict[str, Layer] = {
             _f("unit", "str"),
             _f("text_zh", "str", doc="the plan's own words"),
         ), "The plan's targets, as loaded from the plan file when the store was built."),
+        Layer("audit", None, "audit_id", (
+            _f("audit_id", "int", doc="running number of the change"),
+            _f("at", "str", doc="when, ISO 8601 local time to the second (YYYY-MM-DDTHH:MM:SS)"),
+            _f("user", "str", doc="who made the change"),
+            _f("layer", "str", doc="layer of the changed feature"),
+            _f("feature_id", "str", doc="key of the changed feature in that layer"),
+            _f("field", "str", doc="changed field"),
+            _f("old_value", "str", required=False, doc="value before, as text (empty: none)"),
+            _f("new_value", "str", required=False, doc="value after, as text (empty: none)"),
+        ), "Audit trail of attribute edits made in the app (one row per changed field)."),
         Layer("meta", None, "key", (
             _f("key", "str"),
             _f("value", "str"),
@@ -218,6 +228,19 @@ REQUIRED_LAYERS = tuple(LAYERS)
 
 # Optional on every layer: the synthetic-data marker that the demo generator sets.
 COMMON_OPTIONAL = ("demo_marker",)
+
+
+_PANDAS_DTYPES = {"str": object, "int": "int64", "float": "float64", "bool": "bool",
+                  "date": "datetime64[ns]"}
+
+
+def empty_frame(layer_name: str) -> pd.DataFrame:
+    """An empty attribute table of ``layer_name`` with every column at its schema type."""
+    layer = LAYERS[layer_name]
+    if layer.geometry:
+        msg = f"Layer {layer_name} is spatial; empty_frame builds attribute tables only"
+        raise ValueError(msg)
+    return pd.DataFrame({f.name: pd.Series([], dtype=_PANDAS_DTYPES[f.dtype]) for f in layer.fields})
 
 
 def enum_labels(enum: str, lang: str = i18n.DEFAULT_LANG) -> dict[str, str]:
