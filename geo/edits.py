@@ -1,0 +1,219 @@
+"""Attribute edits made by a planner in the app, each with its audit trail.
+
+:func:`apply_edit` checks every new value first (:func:`validate`); an invalid
+one raises :class:`geo.errors.ValidationError` with a message that names the
+layer, the feature, the field and the problem, and nothing is written. Valid
+changes are written in one SQLite transaction (:func:`geo.store.transaction`):
+the feature's fields are updated and one ``audit`` row per changed field is
+added (who, when, layer, feature id, field, old value, new value). Either all
+of it lands or none.
+
+Which fields can be edited is :data:`EDITABLE`; values are checked against the
+schema: enum codes, no negative numbers, percentages within 0-100, star ratings
+0-5, no date in the future (dates record what happened), a completion not
+before its start.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+import pandas as pd
+import shapely
+
+from geo import schema, store
+from geo.errors import ValidationError
+
+EDITABLE: dict[str, tuple[str, ...]] = {
+    "parks": ("status", "planned_area_mu", "floor_area_m2", "start_date", "completion_date",
+              "enterprises_in", "occupancy_pct", "star_rating", "is_smart"),
+    "parcels": ("lifecycle", "land_use", "plot_ratio", "floor_area_m2"),
+    "land_sales": ("actual_start", "actual_completion", "price_10k_yuan"),
+    "cases": ("status", "route", "revitalised_date", "renovated_floor_m2", "standard_factory_m2"),
+}
+_RANGES = {"occupancy_pct": (0.0, 100.0), "star_rating": (0, 5)}
+# (start field, completion field) pairs that must be in order, per layer
+_ORDER = {"parks": ("start_date", "completion_date"),
+          "land_sales": ("actual_start", "actual_completion")}
+
+
+def _refuse(layer: str, feature_id: str, field: str, problem: str) -> ValidationError:
+    return ValidationError(f"{layer} {feature_id}: {field}: {problem}; nothing was written.")
+
+
+def _parse_date(value) -> dt.date | None:
+    if value is None or value == "" or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return None if pd.isna(value) else value.date()
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value).strip())
+
+
+def validate(layer: str, feature_id: str, field: str, value, *, today: dt.date | None = None):
+    """The value to store for ``field`` (text for dates, 0/1 for flags), or raise.
+
+    Raises
+    ------
+    ValidationError
+        Unknown layer or field, a value of the wrong type, an unknown status
+        code, a negative number, a value out of range, a date in the future, or
+        an empty value for a required field.
+    """
+    today = today or dt.date.today()
+    if field not in EDITABLE.get(layer, ()):
+        raise _refuse(layer, feature_id, field,
+                      f"cannot be edited here (editable: {list(EDITABLE.get(layer, ()))})")
+    f = schema.LAYERS[layer].get(field)
+    empty = value is None or value == "" or (isinstance(value, float) and math.isnan(value))
+    if empty:
+        if f.required:
+            raise _refuse(layer, feature_id, field, "a value is required")
+        return None
+    if f.enum:
+        if str(value) not in schema.ENUMS[f.enum]:
+            raise _refuse(layer, feature_id, field, f"unknown value {value!r}, expected one of "
+                          f"{list(schema.ENUMS[f.enum])}")
+        return str(value)
+    if f.dtype == "date":
+        try:
+            day = _parse_date(value)
+        except ValueError:
+            raise _refuse(layer, feature_id, field, f"{value!r} is not a date (YYYY-MM-DD)") from None
+        if day > today:
+            raise _refuse(layer, feature_id, field, f"date {day} is in the future (today is {today})")
+        return day.isoformat()
+    if f.dtype == "bool":
+        if isinstance(value, bool) or value in (0, 1):
+            return int(bool(value))
+        raise _refuse(layer, feature_id, field, f"{value!r} is not yes/no")
+    return _number(layer, feature_id, field, f.dtype, value)
+
+
+def _number(layer: str, feature_id: str, field: str, dtype: str, value):
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise _refuse(layer, feature_id, field, f"{value!r} is not a number") from None
+    if math.isnan(number) or math.isinf(number):
+        raise _refuse(layer, feature_id, field, f"{value!r} is not a number")
+    if dtype == "int" and number != int(number):
+        raise _refuse(layer, feature_id, field, f"{value!r} is not a whole number")
+    if number < 0:
+        raise _refuse(layer, feature_id, field, f"{value!r} is negative")
+    lo, hi = _RANGES.get(field, (0, math.inf))
+    if not lo <= number <= hi:
+        raise _refuse(layer, feature_id, field, f"{value!r} is outside {lo}-{hi}")
+    return int(number) if dtype == "int" else number
+
+
+def _text(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return repr(value)
+    return str(value)
+
+
+_ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
+
+
+def _gpkg_empty(blob) -> int | None:
+    """GeoPackage ``ST_IsEmpty``: the empty flag (bit 4) of the geometry blob's header."""
+    if blob is None:
+        return None
+    return int(bool(blob[3] & 0x10))
+
+
+def _gpkg_bound(i: int):
+    def bound(blob):
+        if blob is None or blob[3] & 0x10:
+            return None
+        header = 8 + _ENVELOPE_BYTES[(blob[3] >> 1) & 0x07]
+        return shapely.from_wkb(bytes(blob[header:])).bounds[i]
+    return bound
+
+
+def _register_gpkg_functions(con) -> None:
+    """The SQL functions GDAL's R-tree triggers call, which plain SQLite lacks.
+
+    An ``UPDATE`` of a spatial layer prepares those triggers even when the
+    geometry does not change, so they must exist on the connection.
+    """
+    con.create_function("ST_IsEmpty", 1, _gpkg_empty, deterministic=True)
+    for i, name in enumerate(("ST_MinX", "ST_MinY", "ST_MaxX", "ST_MaxY")):
+        con.create_function(name, 1, _gpkg_bound(i), deterministic=True)
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def apply_edit(path: str | os.PathLike, layer: str, feature_id: str, changes: Mapping[str, object],
+               *, user: str, now: dt.datetime | None = None) -> pd.DataFrame:
+    """Write ``changes`` ({field: new value}) to one feature, with its audit rows.
+
+    Fields whose value does not change are skipped. Returns the audit rows
+    written (empty when nothing changed).
+
+    Raises
+    ------
+    ValidationError
+        Any invalid value, an unknown feature or an empty user: nothing is written.
+    """
+    now = now or dt.datetime.now().replace(microsecond=0)
+    if not str(user).strip():
+        raise _refuse(layer, feature_id, "user", "say who makes the change")
+    if not changes:
+        raise _refuse(layer, feature_id, "-", "no change given")
+    stored = {name: validate(layer, feature_id, name, value, today=now.date())
+              for name, value in changes.items()}
+    key = schema.LAYERS[layer].key
+    columns = list(dict.fromkeys([*stored, *_ORDER.get(layer, ())]))
+    with store.transaction(Path(path)) as con:
+        _register_gpkg_functions(con)
+        cols_sql = ", ".join(_quote(c) for c in columns)
+        row = con.execute(f"SELECT {cols_sql} FROM {_quote(layer)} WHERE {_quote(key)} = ?",
+                          (str(feature_id),)).fetchone()
+        if row is None:
+            raise _refuse(layer, feature_id, key, "no such feature in the store")
+        old = dict(zip(columns, row, strict=True))
+        _check_order(layer, feature_id, {**old, **stored})
+        changed = {c: v for c, v in stored.items() if _text(old[c]) != _text(v)}
+        rows = []
+        next_id = con.execute("SELECT COALESCE(MAX(audit_id), 0) + 1 FROM audit").fetchone()[0]
+        for i, (name, value) in enumerate(changed.items()):
+            con.execute(f"UPDATE {_quote(layer)} SET {_quote(name)} = ? WHERE {_quote(key)} = ?",
+                        (value, str(feature_id)))
+            rows.append({"audit_id": next_id + i, "at": now.isoformat(timespec="seconds"),
+                         "user": str(user).strip(), "layer": layer, "feature_id": str(feature_id),
+                         "field": name, "old_value": _text(old[name]), "new_value": _text(value)})
+        for r in rows:
+            con.execute("INSERT INTO audit (audit_id, at, user, layer, feature_id, field, old_value,"
+                        " new_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", tuple(r.values()))
+        if rows:
+            con.execute("UPDATE gpkg_contents SET last_change = ? WHERE table_name IN (?, 'audit')",
+                        (dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z"), layer))
+    return pd.DataFrame(rows, columns=schema.LAYERS["audit"].field_names)
+
+
+def _check_order(layer: str, feature_id: str, values: Mapping[str, object]) -> None:
+    if layer not in _ORDER:
+        return
+    first, second = _ORDER[layer]
+    a, b = _parse_date(values.get(first)), _parse_date(values.get(second))
+    if a is not None and b is not None and b < a:
+        raise _refuse(layer, feature_id, second, f"{b} is before {first} {a}")
+
+
+def history(audit: pd.DataFrame, layer: str, feature_id: str) -> pd.DataFrame:
+    """The audit rows of one feature, newest first."""
+    rows = audit[(audit["layer"] == layer) & (audit["feature_id"].astype(str) == str(feature_id))]
+    return rows.sort_values(["at", "audit_id"], ascending=False).reset_index(drop=True)
