@@ -33,3 +33,25 @@ PLATFORM_STYLE = {"color": "#6a3d9a", "weight": 2, "fillColor": "#cab2d6", "fill
 ZONE_STYLE = {"color": "#6a3d9a", "weight": 1, "dashArray": "3 3", "fill": False}
 ENTERPRISE_COLOR = "#5d4037"
 TOWN_COLOR = "#111111"
+
+# --- tracking 3a: land supply map (year of sale, idle flags, lifecycle gaps) ---
+SALE_YEAR_PALETTE = ("#fee08b", "#fdae61", "#f46d43", "#d73027", "#a50026", "#67001f")
+IDLE_FLAG_COLORS = {
+    "not_due": "#bdbdbd",
+    "waiting": "#fee08b",
+    "started": "#1a9850",
+    "idle": "#f46d43",
+    "reclaim": "#a50026",
+}
+GAP_COLORS = {
+    "approved_not_supplied": LIFECYCLE_COLORS["approved"],
+    "supplied_not_used": LIFECYCLE_COLORS["supplied"],
+    "built_not_producing": LIFECYCLE_COLORS["built"],
+    "producing_not_meeting": LIFECYCLE_COLORS["producing"],
+}
+
+
+def sale_year_colors(years) -> dict[int, str]:
+    """A colour per year of sale, oldest lightest (cycles after six years)."""
+    ordered = sorted({int(y) for y in years})
+    return {y: SALE_YEAR_PALETTE[i % len(SALE_YEAR_PALETTE)] for i, y in enumerate(ordered)}
