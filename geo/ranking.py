@@ -1,0 +1,258 @@
+"""Platform ranking 比学赶超 and the quarterly red/yellow/blue flags (红黄蓝旗).
+
+The plan (seed text, 四.3 加强督查考核) says: "建立红黄蓝旗评价制度，每季度点评会上，
+在完成重点考核指标的基础上，对排名前三单位发红旗并通报表扬；对未完成指标且排名后三的
+单位发黄旗……；其他单位发蓝旗". Read literally:
+
+* **red**: the unit completed its key indicators AND ranks in the top three
+  (``red_requires_all_met = false`` in the plan file drops the first condition);
+* **yellow**: the unit missed at least one indicator AND ranks in the bottom three;
+* **blue**: every other unit.
+
+Units are the platforms and the key industrial towns (五云、壶镇、新建、东渡、舒洪、
+东方 … and 缙云经济开发区、丽缙园), as configured in ``[ranking]``.
+
+Quarterly indicators come from dated records, with no schema change:
+
+==================  =========================================================
+``land_sold_mu``    parcels sold in the quarter (``land_sales.sale_date``), mu
+                    from the parcel geometry
+``revitalised_mu``  cases revitalised in the quarter (``cases.revitalised_date``)
+``parks_started``   parks started in the quarter (``parks.start_date``)
+``parks_completed`` parks completed in the quarter (``parks.completion_date``)
+``tax_10k``         the year's enterprise tax split evenly over its four quarters
+``value_added_10k`` the year's value added, split the same way
+``tax_per_mu``      Σ tax / Σ land of the unit's enterprises in the quarter's year
+==================  =========================================================
+
+A unit's records: a platform's are those on parcels with its ``platform_id``
+(enterprises through their parcel, parks through their own ``platform_id``); a
+town's are those with its ``town_code``. A parcel in a platform inside a key
+town counts for both: the plan ranks towns and platforms side by side.
+
+Score: each indicator divided by the mean over the ranked units in that quarter,
+times its weight (the shape of the per-mu formula, DOMAIN.md §1); an indicator
+whose mean is 0 adds 0. An indicator is completed when value >= target.
+
+Ties: equal scores share a rank (competition ranking 1, 2, 2, 4), so every unit
+tied at the third place is in the top three, and every unit tied at the third
+place from the bottom is in the bottom three; they get the same flag. Tables
+list tied units by unit id. This is deterministic and treats equal units alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geo.errors import PlanFileError
+from geo.plan import Plan
+from geo.units import area_mu
+
+INDICATORS = ("land_sold_mu", "revitalised_mu", "parks_started", "parks_completed", "tax_10k",
+              "value_added_10k", "tax_per_mu")
+FLAGS = ("red", "yellow", "blue")
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One ranking indicator: its weight in the score and its quarterly target."""
+
+    id: str
+    weight: float
+    target: float
+
+
+@dataclass(frozen=True)
+class RankingRules:
+    """The ``[ranking]`` section of a plan file."""
+
+    indicators: tuple[Indicator, ...]
+    platforms: tuple[str, ...] = ()
+    towns: tuple[str, ...] = ()
+    red_requires_all_met: bool = True
+    top_n: int = 3
+    bottom_n: int = 3
+
+
+DEFAULT_INDICATORS = (Indicator("land_sold_mu", 30, 10.0), Indicator("revitalised_mu", 20, 0.0),
+                      Indicator("tax_10k", 30, 500.0), Indicator("tax_per_mu", 20, 10.0))
+
+
+def rules_from_plan(plan: Plan) -> RankingRules:
+    """Read ``[ranking]`` from the plan file; missing keys take the documented defaults.
+
+    Raises
+    ------
+    PlanFileError
+        For an unknown indicator, a missing weight or target, or a negative weight.
+    """
+    raw = plan.raw.get("ranking", {})
+    where = f"Plan {plan.path}: [ranking]"
+    inds = []
+    for i, item in enumerate(raw.get("indicators", [])):
+        if item.get("id") not in INDICATORS:
+            msg = f"{where} indicator #{i + 1}: id {item.get('id')!r} not in {list(INDICATORS)}"
+            raise PlanFileError(msg)
+        for key in ("weight", "target"):
+            value = item.get(key)
+            if not isinstance(value, int | float) or isinstance(value, bool):
+                msg = f"{where} indicator {item['id']}: {key} = {value!r} is not a number"
+                raise PlanFileError(msg)
+        if item["weight"] < 0:
+            msg = f"{where} indicator {item['id']}: weight {item['weight']} < 0"
+            raise PlanFileError(msg)
+        inds.append(Indicator(item["id"], float(item["weight"]), float(item["target"])))
+    return RankingRules(indicators=tuple(inds) or DEFAULT_INDICATORS,
+                        platforms=tuple(raw.get("platforms", ())), towns=tuple(raw.get("towns", ())),
+                        red_requires_all_met=bool(raw.get("red_requires_all_met", True)),
+                        top_n=int(raw.get("top_n", 3)), bottom_n=int(raw.get("bottom_n", 3)))
+
+
+def quarters(plan: Plan) -> list[str]:
+    """Every quarter of the plan period, ``"2019Q1"`` to ``"2021Q4"``."""
+    return [str(q) for q in pd.period_range(f"{plan.start_year}Q1", f"{plan.end_year}Q4", freq="Q")]
+
+
+def units(layers: Mapping[str, pd.DataFrame], rules: RankingRules) -> gpd.GeoDataFrame:
+    """The ranked units: platforms (polygons) then key towns (seat points).
+
+    Returns
+    -------
+    units
+        ``unit_id``, ``kind`` (``platform``/``town``), ``name_zh``, ``name_en``, geometry
+        in the store's CRS.
+    """
+    plats = layers["platforms"]
+    towns = layers["towns"]
+    if rules.platforms:
+        plats = plats[plats["platform_id"].isin(rules.platforms)]
+    towns = (towns[towns["town_code"].isin(rules.towns)] if rules.towns
+             else towns[towns["key_industrial"].astype(bool)])
+    p = plats.assign(unit_id=plats["platform_id"], kind="platform")
+    t = towns.assign(unit_id=towns["town_code"], kind="town").to_crs(plats.crs)
+    cols = ["unit_id", "kind", "name_zh", "name_en", "geometry"]
+    return gpd.GeoDataFrame(pd.concat([p[cols], t[cols]], ignore_index=True), geometry="geometry",
+                            crs=plats.crs)
+
+
+def _member(df: pd.DataFrame, kind: str) -> pd.Series:
+    return df["platform_id"] if kind == "platform" else df["town_code"]
+
+
+def _in_quarter(dates: pd.Series, q: pd.Period) -> pd.Series:
+    d = pd.to_datetime(dates)
+    return (d >= q.start_time) & (d <= q.end_time)
+
+
+def indicator_values(layers: Mapping[str, pd.DataFrame], unit_table: pd.DataFrame,
+                     quarter: str) -> pd.DataFrame:
+    """Every indicator of :data:`INDICATORS` for each unit in ``quarter`` (index ``unit_id``)."""
+    q = pd.Period(quarter, freq="Q")
+    parcels = layers["parcels"][["parcel_id", "town_code", "platform_id"]].assign(
+        area_mu=area_mu(layers["parcels"]))
+    by_parcel = parcels.set_index("parcel_id")
+    sales = layers["land_sales"]
+    sold = by_parcel.loc[by_parcel.index.intersection(
+        sales.loc[_in_quarter(sales["sale_date"], q), "parcel_id"])]
+    cases = layers["cases"]
+    done = cases[(cases["status"] == "revitalised") & _in_quarter(cases["revitalised_date"], q)]
+    done = pd.DataFrame({"parcel_id": done["parcel_id"], "area_mu": area_mu(done) if len(done)
+                         else pd.Series(dtype=float)})
+    done = done.join(by_parcel[["town_code", "platform_id"]], on="parcel_id")
+    parks = layers["parks"]
+    started = parks[_in_quarter(parks["start_date"], q)]
+    completed = parks[_in_quarter(parks["completion_date"], q)]
+    fig = layers["enterprise_figures"]
+    ents = layers["enterprises"][["enterprise_id", "parcel_id", "town_code", "land_area_mu"]]
+    ents = ents.assign(platform_id=ents["parcel_id"].map(by_parcel["platform_id"]))
+    year = ents.merge(fig[fig["year"] == q.year], on="enterprise_id")
+    rows = {}
+    for u in unit_table.itertuples():
+        def of(df, u=u):
+            return df[_member(df, u.kind) == u.unit_id]
+        e = of(year)
+        land = e["land_area_mu"].sum()
+        rows[u.unit_id] = {
+            "land_sold_mu": float(of(sold)["area_mu"].sum()),
+            "revitalised_mu": float(of(done)["area_mu"].sum()),
+            "parks_started": float(len(of(started))),
+            "parks_completed": float(len(of(completed))),
+            "tax_10k": float(e["tax_10k"].sum() / 4),
+            "value_added_10k": float(e["value_added_10k"].sum() / 4),
+            "tax_per_mu": float(e["tax_10k"].sum() / land) if land > 0 else 0.0,
+        }
+    return pd.DataFrame.from_dict(rows, orient="index", columns=list(INDICATORS))
+
+
+def rank_and_flag(values: pd.DataFrame, rules: RankingRules) -> pd.DataFrame:
+    """Score, rank and flag units from their indicator values (index ``unit_id``).
+
+    Returns
+    -------
+    flags
+        ``values``' ranking columns plus ``met_<id>`` per indicator, ``met_all``,
+        ``score``, ``rank`` (1 = best, ties share), ``rank_from_bottom`` (1 = worst,
+        ties share), ``top``, ``bottom`` and ``flag`` (red/yellow/blue), sorted by
+        rank then unit id.
+    """
+    out = values.copy()
+    score = pd.Series(0.0, index=out.index)
+    met = pd.Series(True, index=out.index)
+    for ind in rules.indicators:
+        v = out[ind.id].astype(float)
+        mean = v.mean()
+        if mean > 0:
+            score = score + ind.weight * v / mean
+        out[f"met_{ind.id}"] = v >= ind.target
+        met &= out[f"met_{ind.id}"]
+    # round away float noise so that equal inputs tie exactly
+    out["score"] = score.round(9)
+    out["met_all"] = met
+    out["rank"] = out["score"].rank(ascending=False, method="min").astype(int)
+    out["rank_from_bottom"] = out["score"].rank(ascending=True, method="min").astype(int)
+    out["top"] = out["rank"] <= rules.top_n
+    out["bottom"] = out["rank_from_bottom"] <= rules.bottom_n
+    red = out["top"] & (out["met_all"] | (not rules.red_requires_all_met))
+    yellow = ~out["met_all"] & out["bottom"] & ~red
+    out["flag"] = np.select([red, yellow], ["red", "yellow"], "blue")
+    out.index.name = "unit_id"
+    return out.reset_index().sort_values(["rank", "unit_id"], ignore_index=True)
+
+
+def flags(layers: Mapping[str, pd.DataFrame], plan: Plan, quarter: str, *,
+          rules: RankingRules | None = None) -> gpd.GeoDataFrame:
+    """The quarter's ranking and flags of every unit, with its geometry.
+
+    Parameters
+    ----------
+    layers
+        The store's layers.
+    plan
+        The plan; its ``[ranking]`` section gives the units, indicators, weights and targets.
+    quarter
+        ``"2020Q3"`` style.
+    rules
+        Overrides the plan's rules (the page passes the planner's edits).
+    """
+    rules = rules or rules_from_plan(plan)
+    table = units(layers, rules)
+    ranked = rank_and_flag(indicator_values(layers, table, quarter), rules)
+    out = table.merge(ranked, on="unit_id")
+    out = out.sort_values(["rank", "unit_id"], ignore_index=True)
+    out.insert(0, "quarter", quarter)
+    return gpd.GeoDataFrame(out, geometry="geometry", crs=table.crs)
+
+
+def history(layers: Mapping[str, pd.DataFrame], plan: Plan, *,
+            rules: RankingRules | None = None) -> pd.DataFrame:
+    """Flags of every unit in every quarter of the plan: rows units, columns quarters."""
+    rules = rules or rules_from_plan(plan)
+    frames = [pd.DataFrame(flags(layers, plan, q, rules=rules)[["unit_id", "quarter", "flag"]])
+              for q in quarters(plan)]
+    long = pd.concat(frames, ignore_index=True)
+    return long.pivot(index="unit_id", columns="quarter", values="flag")
