@@ -24,13 +24,14 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import json
 import logging
 import os
 import re
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -42,7 +43,7 @@ import shapely
 from pyproj import CRS, Transformer
 
 from geo import gcj02 as _gcj02
-from geo import i18n, settings
+from geo import i18n, ids, schema, settings, store, units
 from geo.errors import PlannerError
 
 logger = logging.getLogger(__name__)
@@ -585,3 +586,599 @@ def _repair(gdf: gpd.GeoDataFrame, report: ImportReport, lang: str) -> gpd.GeoDa
 def _norm(name) -> str:
     text = re.sub(r"[（(【\[].*?[)）】\]]", "", str(name))
     return re.sub(r"[\s_\-·.]", "", text).lower()
+
+
+# --------------------------------------------------------------------------- columns, units, values
+
+# Schema field -> column names recognised in the county's files (after _norm: no brackets, spaces, case).
+# The first alias is the field's Chinese label in messages.
+ALIASES: dict[str, tuple[str, ...]] = {
+    "parcel_id": ("宗地编号", "宗地代码", "宗地号", "地块编号", "地块代码", "zdbh", "zddm", "dkbh"),
+    "town_code": ("乡镇代码", "乡镇编码", "街道代码", "所在乡镇代码", "xzqdm"),
+    "platform_id": ("平台编号", "平台代码"),
+    "park_id": ("园区编号", "小微园编号", "园区代码"),
+    "land_use": ("土地用途", "用途", "地类", "tdyt"),
+    "lifecycle": ("供地状态", "用地状态", "阶段", "状态"),
+    "approved_year": ("批准年份", "批复年份", "批准年度", "pznf"),
+    "plot_ratio": ("容积率", "rjl"),
+    "floor_area_m2": ("建筑面积", "总建筑面积", "jzmj"),
+    "enterprise_id": ("企业编号", "企业代码"),
+    "uscc": ("统一社会信用代码", "社会信用代码", "信用代码", "tyshxydm"),
+    "name": ("企业名称", "单位名称", "纳税人名称", "名称"),
+    "industry": ("行业", "所属行业", "产业"),
+    "above_scale": ("规上企业", "是否规上", "规上"),
+    "specialised": ("专精特新", "是否专精特新"),
+    "land_area_mu": ("用地面积", "占地面积"),
+    "year": ("年份", "年度", "统计年度"),
+    "tax_10k": ("税收", "实缴税金", "实缴税收", "税收收入", "纳税额"),
+    "value_added_10k": ("增加值", "工业增加值"),
+    "revenue_10k": ("营业收入", "销售收入", "主营业务收入"),
+    "energy_tce": ("能耗", "综合能耗", "能源消费量"),
+    "employees": ("从业人员", "职工人数", "员工数", "年平均职工人数"),
+    "rnd_10k": ("研发投入", "研发经费"),
+    "name_zh": ("名称", "中文名称", "园区名称"),
+    "name_en": ("英文名称",),
+    "status": ("状态", "建设状态"),
+    "industry_theme": ("主导产业", "产业主题"),
+    "planned_area_mu": ("规划面积", "规划用地", "规划占地"),
+    "sale_id": ("电子监管号", "合同编号"),
+    "sale_date": ("成交日期", "签订日期", "出让日期"),
+    "method": ("供应方式", "出让方式"),
+    "buyer": ("竞得单位", "受让人", "受让单位"),
+    "price_10k_yuan": ("成交价格", "出让价款", "成交价"),
+    "contract_area_m2": ("出让面积", "合同面积"),
+    "case_id": ("案例编号", "项目编号"),
+    "constraint_id": ("约束编号",),
+    "kind": ("类型", "种类"),
+    "road_id": ("道路编号",),
+    "road_class": ("道路等级",),
+}
+RECORDED_AREA = "recorded_area_m2"
+"""Pseudo-field for 宗地面积 of parcels: not stored (areas come from geometry), compared with it."""
+ALIASES[RECORDED_AREA] = ("宗地面积", "土地面积", "zdmj")
+_RECORDED_AREA_TOLERANCE = 0.10
+
+ENUM_ALIASES: dict[str, dict[str, str]] = {
+    "land_use": {"工业": "industrial", "工业用地": "industrial", "仓储": "warehouse", "仓储用地": "warehouse",
+                 "物流仓储用地": "warehouse", "改变用途": "changed", "已改变用途": "changed"},
+    "lifecycle": {"批": "approved", "已批": "approved", "供": "supplied", "已供": "supplied", "用": "in_use",
+                  "在用": "in_use", "动工": "in_use", "建": "built", "已建": "built", "投": "producing",
+                  "已投": "producing", "投产": "producing", "达": "meeting", "达标": "meeting"},
+    "sale_method": {"拍卖出让": "auction", "挂牌出让": "listing", "招标出让": "tender"},
+}
+_TRUE = {"是", "true", "1", "y", "yes", "√", "t"}
+_FALSE = {"否", "false", "0", "n", "no", "×", "f", ""}
+_AREA_UNITS = {"亩": "亩", "mu": "亩", "公顷": "公顷", "ha": "公顷", "平方米": "平方米", "㎡": "平方米", "m2": "平方米",
+               "m²": "平方米"}
+_MONEY_UNITS = {"万元": "万元", "元": "元"}
+_UNIT_OF_SCHEMA = {"m2": "平方米", "mu": "亩", "10k_yuan": "万元", "10k_yuan/mu": "万元"}
+# Accepted ranges beyond "not negative" for fields with a unit.
+RANGES: dict[str, tuple[float, float]] = {
+    "plot_ratio": (0.0, 20.0), "occupancy_pct": (0.0, 100.0), "star_rating": (0, 5),
+    "approved_year": (1949, 2100), "year": (1949, 2100), "identified_year": (1949, 2100),
+}
+
+
+def field_label(name: str, lang: str = i18n.DEFAULT_LANG) -> str:
+    """How a field is named in messages: its Chinese alias in ``zh``, its schema name in ``en``."""
+    if lang == "zh" and name in ALIASES:
+        return f"{ALIASES[name][0]}({name})"
+    return name
+
+
+@dataclass
+class ColumnMapping:
+    """How a file's columns map onto a layer: saved and reloaded as a JSON preset.
+
+    ``columns``: schema field -> source column; ``units``: schema field -> unit
+    of the source column (亩/公顷/平方米, 元/万元); ``values``: schema field ->
+    {source value: code}; ``defaults``: schema field -> value used where the
+    file has none.
+    """
+
+    layer: str
+    columns: dict[str, str] = field(default_factory=dict)
+    units: dict[str, str] = field(default_factory=dict)
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
+    defaults: dict[str, object] = field(default_factory=dict)
+    name: str = ""
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, indent=2)
+
+    @classmethod
+    def from_dict(cls, data: Mapping) -> ColumnMapping:
+        known = {k: data[k] for k in ("layer", "columns", "units", "values", "defaults", "name") if k in data}
+        return cls(**known)
+
+
+def _unit_in_header(header: str) -> str | None:
+    inside = re.findall(r"[（(【\[]\s*(.*?)\s*[)）】\]]", str(header))
+    for text in [*inside, str(header)]:
+        key = text.strip().lower()
+        if key in _AREA_UNITS:
+            return _AREA_UNITS[key]
+        if key in _MONEY_UNITS:
+            return _MONEY_UNITS[key]
+    for suffix, unit in (("万元", "万元"), ("公顷", "公顷"), ("平方米", "平方米"), ("亩", "亩")):
+        if str(header).strip().endswith(suffix):
+            return unit
+    return None
+
+
+def layer_fields(layer: str) -> list[str]:
+    """Fields of ``layer`` a file may fill (schema fields plus the recorded area of parcels)."""
+    names = schema.LAYERS[layer].field_names
+    return [*names, RECORDED_AREA] if layer == "parcels" else names
+
+
+def auto_mapping(columns, layer: str) -> ColumnMapping:
+    """Guess the mapping of ``columns`` onto ``layer`` from field names and Chinese aliases."""
+    mapping = ColumnMapping(layer=layer)
+    by_norm: dict[str, str] = {}
+    for col in columns:
+        by_norm.setdefault(_norm(col), str(col))
+    taken: set[str] = set()
+    fields = layer_fields(layer)
+    # exact field names first, then aliases in order, so 名称 goes to name_zh only when no better column exists
+    for pass_names in (lambda f: (f,), lambda f: ALIASES.get(f, ())):
+        for f in fields:
+            if f in mapping.columns:
+                continue
+            for alias in pass_names(f):
+                col = by_norm.get(_norm(alias))
+                if col is not None and col not in taken:
+                    mapping.columns[f] = col
+                    taken.add(col)
+                    unit = _unit_in_header(col)
+                    if unit:
+                        mapping.units[f] = unit
+                    break
+    return mapping
+
+
+def merge_mapping(auto: ColumnMapping, preset: ColumnMapping | Mapping | None, columns) -> ColumnMapping:
+    """``preset`` over ``auto``: the preset's columns win where the file has them."""
+    if preset is None:
+        return auto
+    if not isinstance(preset, ColumnMapping):
+        preset = ColumnMapping.from_dict({"layer": auto.layer, **preset})
+    present = set(map(str, columns))
+    out = ColumnMapping(layer=auto.layer, columns=dict(auto.columns), units=dict(auto.units),
+                        values={**auto.values, **preset.values}, defaults={**auto.defaults, **preset.defaults},
+                        name=preset.name)
+    for f, col in preset.columns.items():
+        if col in present:
+            for other, c in list(out.columns.items()):
+                if c == col and other != f:
+                    del out.columns[other]
+            out.columns[f] = col
+            if col not in auto.columns.values() or f not in preset.units:
+                unit = _unit_in_header(col)
+                if unit:
+                    out.units[f] = unit
+    out.units.update(preset.units)
+    return out
+
+
+def list_presets(directory: str | os.PathLike = MAPPINGS_DIR) -> list[str]:
+    """Names of the saved mapping presets (JSON files in ``directory``)."""
+    return sorted(p.stem for p in Path(directory).glob("*.json"))
+
+
+def load_preset(name_or_path: str | os.PathLike, *, directory: str | os.PathLike = MAPPINGS_DIR,
+                lang: str = i18n.DEFAULT_LANG) -> ColumnMapping:
+    """A preset by name (in ``directory``) or by path."""
+    path = Path(name_or_path)
+    if not path.suffix:
+        path = Path(directory) / f"{path}.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise _refuse("err.preset", lang, preset=str(name_or_path), detail=str(exc),
+                      presets=", ".join(list_presets(directory)) or "-") from exc
+    mapping = ColumnMapping.from_dict(data)
+    mapping.name = mapping.name or path.stem
+    return mapping
+
+
+def save_preset(mapping: ColumnMapping, name: str, *, directory: str | os.PathLike = MAPPINGS_DIR) -> Path:
+    """Save ``mapping`` as ``<directory>/<name>.json`` (written whole or not at all)."""
+    if not re.fullmatch(r"[\w\-\u4e00-\u9fff]+", name):
+        msg = f"Preset name {name!r}: use letters, digits, Chinese characters, '-' or '_' only."
+        raise ImportRefusedError(msg)
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    mapping.name = name
+    target = directory / f"{name}.json"
+    fd, tmp = tempfile.mkstemp(dir=directory, suffix=".json.tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(mapping.to_json())
+    os.replace(tmp, target)
+    return target
+
+
+# --------------------------------------------------------------------------- converting values
+
+def _as_text(col: pd.Series) -> pd.Series:
+    """Text values; numbers that are whole (e.g. 331122002.0 from Excel) lose their '.0'."""
+    def one(v):
+        if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA or v is pd.NaT:
+            return None
+        if isinstance(v, float | np.floating) and float(v).is_integer():
+            return str(int(v))
+        text = str(v).strip()
+        return text or None
+
+    return col.map(one).astype(object)
+
+
+def _convert_field(f: schema.Field, raw: pd.Series, mapping: ColumnMapping,
+                   lang: str) -> tuple[pd.Series, pd.Series]:
+    """Values of ``f`` and, per row, a problem text (None when fine)."""
+    text = _as_text(raw)
+    missing = text.isna()
+    problems = pd.Series(None, index=raw.index, dtype=object)
+    label = field_label(f.name, lang)
+    if f.dtype == "str":
+        values = text
+        if f.enum:
+            lookup = _enum_lookup(f.enum, mapping.values.get(f.name, {}))
+            values = text.map(lambda v: lookup.get(_norm(v)) if v is not None else None)
+            bad = values.isna() & ~missing
+            allowed = "/".join(i18n.enum_label(f.enum, c, lang) for c in schema.ENUMS[f.enum])
+            problems[bad] = [_t("val.enum", lang, field=label, value=v, allowed=allowed) for v in text[bad]]
+    elif f.dtype in ("int", "float"):
+        cleaned = text.str.replace(",", "", regex=False).str.replace("，", "", regex=False)
+        values = pd.to_numeric(cleaned, errors="coerce")
+        bad = values.isna() & ~missing
+        problems[bad] = [_t("val.number", lang, field=label, value=v) for v in text[bad]]
+        if f.dtype == "int":
+            frac = values.notna() & (values % 1 != 0)
+            problems[frac] = [_t("val.integer", lang, field=label, value=v) for v in text[frac]]
+        values = _convert_unit(f, values, mapping.units.get(f.name))
+        values, out_of_range = _check_range(f, values, lang)
+        problems = problems.where(problems.notna(), out_of_range)
+    elif f.dtype == "bool":
+        low = text.map(lambda v: v.lower() if v is not None else None)
+        values = low.map(lambda v: True if v in _TRUE else (False if v in _FALSE else None))
+        bad = values.isna() & ~missing
+        problems[bad] = [_t("val.bool", lang, field=label, value=v) for v in text[bad]]
+    else:  # date
+        norm = text.str.replace("年", "-", regex=False).str.replace("月", "-", regex=False).str.replace(
+            "日", "", regex=False).str.replace("/", "-", regex=False).str.replace(".", "-", regex=False)
+        values = pd.to_datetime(norm, errors="coerce", format="mixed")
+        bad = values.isna() & ~missing
+        problems[bad] = [_t("val.date", lang, field=label, value=v) for v in text[bad]]
+    if f.required:
+        problems[missing] = _t("val.required", lang, field=label)
+    return values, problems
+
+
+def _enum_lookup(enum: str, extra: Mapping[str, str]) -> dict[str, str]:
+    lookup = {}
+    for code in schema.ENUMS[enum]:
+        lookup[_norm(code)] = code
+        for lang in i18n.LANGS:
+            lookup[_norm(i18n.enum_label(enum, code, lang))] = code
+    for source, code in {**ENUM_ALIASES.get(enum, {}), **extra}.items():
+        lookup[_norm(source)] = code
+    return lookup
+
+
+def _convert_unit(f: schema.Field, values: pd.Series, unit: str | None) -> pd.Series:
+    target = _UNIT_OF_SCHEMA.get(f.unit or "")
+    if unit is None or target is None or unit == target:
+        return values
+    if target in ("平方米", "亩"):
+        m2 = units.area_to_m2(values, unit)
+        return m2 if target == "平方米" else units.m2_to_mu(m2)
+    return units.money_to_10k_yuan(values, unit)
+
+
+def _check_range(f: schema.Field, values: pd.Series, lang: str) -> tuple[pd.Series, pd.Series]:
+    low, high = RANGES.get(f.name, (0.0, np.inf) if f.unit else (-np.inf, np.inf))
+    bad = values.notna() & ((values < low) | (values > high))
+    problems = pd.Series(None, index=values.index, dtype=object)
+    label = field_label(f.name, lang)
+    rng = f"{low:g}…{high:g}" if np.isfinite(high) else f"≥ {low:g}"
+    problems[bad] = [_t("val.range", lang, field=label, value=f"{v:g}", range=rng) for v in values[bad]]
+    return values, problems
+
+
+# --------------------------------------------------------------------------- planning and writing
+
+@dataclass
+class ImportPlan:
+    """Validated rows ready to write, the report, and the store state they were checked against."""
+
+    store: Path
+    layer: str
+    frame: pd.DataFrame
+    report: ImportReport
+    stamp: tuple[int, int]
+
+
+def _ident(df: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """Each row's key as text (composite keys joined with commas)."""
+    out = df[keys[0]].astype(str).astype(object)
+    for k in keys[1:]:
+        out = out + "," + df[k].astype(str).astype(object)
+    return out
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    st = path.stat()
+    return st.st_size, st.st_mtime_ns
+
+
+def _reject(report: ImportReport, rows, messages) -> None:
+    for row, message in zip(rows, messages, strict=True):
+        report.rejected.append(Problem(report.file, int(row), message))
+
+
+def _convert_attributes(df: pd.DataFrame, layer: str, mapping: ColumnMapping, report: ImportReport,
+                        lang: str, *, skip: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Schema columns converted from ``df``; rows with any problem are rejected (all problems named)."""
+    out = pd.DataFrame(index=df.index)
+    problems = pd.Series("", index=df.index, dtype=object)
+    fields = [*schema.LAYERS[layer].fields]
+    if layer == "parcels":
+        fields.append(schema.Field(RECORDED_AREA, "float", "m2", required=False))
+    for f in fields:
+        if f.name in skip:
+            continue
+        col = mapping.columns.get(f.name)
+        if col is not None and col in df.columns:
+            raw = df[col]
+        else:
+            raw = pd.Series(None, index=df.index, dtype=object)
+        if f.name in mapping.defaults:
+            raw = raw.astype(object).where(_as_text(raw).notna(), mapping.defaults[f.name])
+        values, problem = _convert_field(f, raw, mapping, lang)
+        out[f.name] = values
+        has = problem.notna()
+        problems[has] = problems[has].str.cat(problem[has].astype(str), sep="；" if lang == "zh" else "; ")
+    problems = problems.str.lstrip("；; ")
+    bad = problems != ""
+    _reject(report, df.index[bad], problems[bad])
+    if isinstance(df, gpd.GeoDataFrame):
+        out = gpd.GeoDataFrame(out, geometry=df.geometry, crs=df.crs)
+    return out[~bad]
+
+
+def _resolve_enterprises(df: pd.DataFrame, mapping: ColumnMapping, enterprises: pd.DataFrame,
+                         report: ImportReport, lang: str) -> pd.DataFrame:
+    """Fill ``enterprise_id`` from the 统一社会信用代码 (check character verified) or, failing that, the exact name."""
+    if "enterprise_id" in mapping.columns:
+        return df
+    uscc_col, name_col = mapping.columns.get("uscc"), mapping.columns.get("name")
+    if uscc_col is None and name_col is None:
+        raise _refuse("err.no_join", lang, file=report.file, columns=", ".join(map(str, df.columns)))
+    by_uscc = dict(zip(enterprises["uscc"].astype(str).str.upper(), enterprises["enterprise_id"], strict=True))
+    by_name = dict(zip(enterprises["name"].astype(str).str.strip(), enterprises["enterprise_id"], strict=True))
+    ids_out = []
+    for row in df.index:
+        code = _as_text(pd.Series([df.at[row, uscc_col]])).iloc[0] if uscc_col else None
+        name = _as_text(pd.Series([df.at[row, name_col]])).iloc[0] if name_col else None
+        found = None
+        if code:
+            problem = ids.uscc_problem(code)
+            if problem:
+                report.notes.append(_t("join.bad_uscc", lang, row=int(row), code=code, problem=problem))
+            else:
+                found = by_uscc.get(code.upper())
+        if found is None and name:
+            found = by_name.get(name.strip())
+        if found is None:
+            report.unmatched.append(Problem(report.file, int(row), _t("join.none", lang, code=code or "-",
+                                                                      name=name or "-")))
+        ids_out.append(found)
+    out = df.copy()
+    out["__enterprise_id"] = ids_out
+    mapping.columns["enterprise_id"] = "__enterprise_id"
+    matched = out["__enterprise_id"].notna()
+    report.notes.append(_t("join.done", lang, n=int(matched.sum()), total=len(out)))
+    return out[matched]
+
+
+def _join_geometry(df: pd.DataFrame, layer: str, mapping: ColumnMapping, existing: pd.DataFrame,
+                   report: ImportReport, lang: str) -> gpd.GeoDataFrame:
+    """Geometry for a table without any, from the store's features with the same key."""
+    key = schema.LAYERS[layer].key
+    col = mapping.columns.get(key)
+    if col is None or col not in df.columns or not isinstance(existing, gpd.GeoDataFrame) or existing.empty:
+        raise _refuse("err.not_geodata", lang, file=report.file, columns=", ".join(map(str, df.columns)))
+    geoms = existing.set_index(key).geometry
+    keys = _as_text(df[col])
+    found = keys.isin(geoms.index)
+    _reject(report, df.index[~found], [_t("join.no_geometry", lang, key=field_label(key, lang), id=k)
+                                       for k in keys[~found]])
+    out = gpd.GeoDataFrame(df[found].copy(), geometry=list(geoms.reindex(keys[found]).to_numpy()),
+                           crs=existing.crs)
+    out = out.set_geometry(out.geometry.set_crs(existing.crs, allow_override=True))
+    report.crs_used = settings.STORAGE_CRS
+    report.notes.append(_t("join.geometry", lang, key=field_label(key, lang), n=len(out)))
+    return out
+
+
+_FAMILY = {"MultiPolygon": ("Polygon", "MultiPolygon"), "Point": ("Point",),
+           "MultiLineString": ("LineString", "MultiLineString")}
+
+
+def _fit_geometry_type(gdf: gpd.GeoDataFrame, layer: str, report: ImportReport, lang: str) -> gpd.GeoDataFrame:
+    """Keep the parts of the layer's type (e.g. polygons out of a repaired collection); reject the rest."""
+    wanted = schema.LAYERS[layer].geometry
+    allowed = _FAMILY[wanted]
+    geoms = gdf.geometry.to_numpy().copy()
+    types = shapely.get_type_id(geoms)
+    names = np.array(["Point", "LineString", "LinearRing", "Polygon", "MultiPoint", "MultiLineString",
+                      "MultiPolygon", "GeometryCollection"])[types]
+    mixed = ~np.isin(names, allowed)
+    for i in np.flatnonzero(mixed):
+        parts = shapely.get_parts(geoms[i])
+        keep = [p for p in parts if p.geom_type in allowed]
+        if keep and wanted != "Point":
+            geoms[i] = shapely.union_all(keep)
+            report.notes.append(_t("geom.parts_kept", lang, row=int(gdf.index[i]), type=names[i], layer=layer))
+            mixed[i] = False
+        elif wanted == "Point" and len(parts) == 1 and parts[0].geom_type == "Point":
+            geoms[i] = parts[0]
+            mixed[i] = False
+    _reject(report, gdf.index[mixed], [_t("geom.wrong_type", lang, type=n, layer=layer, wanted=wanted)
+                                       for n in names[mixed]])
+    out = gdf.set_geometry(gpd.GeoSeries(geoms, index=gdf.index, crs=gdf.crs))
+    return out[~mixed]
+
+
+def _boundary(store_path: Path) -> shapely.Geometry:
+    county = store.read_layer(store_path, "county")
+    if len(county):
+        return shapely.union_all(county.to_crs(settings.METRIC_CRS).geometry.to_numpy())
+    return shapely.union_all(gpd.read_file(settings.BOUNDARY_FILE).to_crs(settings.METRIC_CRS).geometry.to_numpy())
+
+
+def _list_outside(gdf: gpd.GeoDataFrame, key: str, store_path: Path, report: ImportReport, lang: str) -> None:
+    zone = _boundary(store_path).buffer(OUTSIDE_TOLERANCE_M)
+    shapely.prepare(zone)
+    metric = gdf.geometry.to_crs(settings.METRIC_CRS).to_numpy()
+    outside = ~shapely.intersects(zone, metric)
+    far = shapely.distance(zone, metric[outside]) + OUTSIDE_TOLERANCE_M if outside.any() else []
+    for row, ident, dist in zip(gdf.index[outside], gdf[key][outside], far, strict=True):
+        report.outside.append(Problem(report.file, int(row), _t("geom.outside", lang, km=f"{dist / 1000:.2f}"),
+                                      str(ident)))
+    if outside.any() and outside.all():
+        report.notes.append(_t("geom.all_outside", lang))
+
+
+def _derive_town(gdf: gpd.GeoDataFrame, store_path: Path, report: ImportReport, lang: str) -> gpd.GeoDataFrame:
+    towns = store.read_layer(store_path, "towns")[["town_code", "geometry"]].to_crs(settings.METRIC_CRS)
+    pts = gpd.GeoDataFrame(geometry=gdf.geometry.to_crs(settings.METRIC_CRS).representative_point(),
+                           index=gdf.index)
+    nearest = gpd.sjoin_nearest(pts, towns, how="left")
+    nearest = nearest[~nearest.index.duplicated()]
+    gdf = gdf.copy()
+    gdf["__town_code"] = nearest["town_code"].reindex(gdf.index)
+    report.notes.append(_t("town.derived", lang, n=len(gdf)))
+    return gdf
+
+
+def plan_import(path: str | os.PathLike, store_path: str | os.PathLike, *, layer: str,  # noqa: PLR0913 (the CLI flags)
+                source_layer: str | None = None, crs=None, gcj02: bool = False,
+                mapping: ColumnMapping | Mapping | None = None, lang: str = i18n.DEFAULT_LANG,
+                max_bytes: int = MAX_UPLOAD_BYTES, max_unzipped: int = MAX_UNZIPPED_BYTES) -> ImportPlan:
+    """Read ``path``, map and validate it against ``layer`` of the store; write nothing.
+
+    Returns
+    -------
+    ImportPlan
+        ``plan.frame`` holds the valid rows in schema columns (EPSG:4490 for
+        spatial layers); ``plan.report`` lists what would be added, updated,
+        rejected (with file, row and reason), repaired and lies outside.
+
+    Raises
+    ------
+    ImportRefusedError
+        The whole file is refused (unreadable, unsafe, no CRS, not geodata, a
+        required column missing, no valid row).
+    """
+    store_path = Path(store_path)
+    if layer not in schema.LAYERS or layer in ("meta", "audit", "targets", "county"):
+        raise _refuse("err.layer", lang, layer=layer,
+                      layers=", ".join(n for n in schema.LAYERS if n not in ("meta", "audit", "targets", "county")))
+    store.check_store(store_path)
+    target = schema.LAYERS[layer]
+    stamp = _stamp(store_path)
+    df, report = _load(Path(path), layer=source_layer, lang=lang, max_bytes=max_bytes, max_unzipped=max_unzipped)
+    report.layer = layer
+    cm = merge_mapping(auto_mapping(df.columns, layer), mapping, df.columns)
+    existing = store.read_layer(store_path, layer)
+    if layer == "enterprise_figures":
+        df = _resolve_enterprises(df, cm, store.read_layer(store_path, "enterprises"), report, lang)
+    if target.geometry:
+        if isinstance(df, gpd.GeoDataFrame):
+            df = _drop_empty(df, report, lang)
+            df = _assign_crs(df, report, crs=crs, gcj02=gcj02, lang=lang)
+            df = _repair(df, report, lang)
+        else:
+            df = _join_geometry(df, layer, cm, existing, report, lang)
+        df = _fit_geometry_type(df, layer, report, lang)
+        if "town_code" in target.field_names and "town_code" not in cm.columns and "town_code" not in cm.defaults:
+            df = _derive_town(df, store_path, report, lang)
+            cm.columns["town_code"] = "__town_code"
+    elif isinstance(df, gpd.GeoDataFrame):
+        df = pd.DataFrame(df.drop(columns=df.geometry.name))
+    report.mapping = {k: v for k, v in cm.columns.items() if not v.startswith("__")}
+    missing = [f.name for f in target.fields
+               if f.required and f.name not in cm.columns and f.name not in cm.defaults]
+    if missing:
+        raise _refuse("err.missing_columns", lang, file=report.file, layer=layer,
+                      fields=", ".join(field_label(m, lang) for m in missing),
+                      columns=", ".join(str(c) for c in df.columns if not str(c).startswith("__")))
+    out = _convert_attributes(df, layer, cm, report, lang)
+    keys = target.key.split(",")
+    dup = out.duplicated(keys, keep="first")
+    if dup.any():
+        first = out[~dup].reset_index().set_index(keys)["index"]
+        for row, key_values in zip(out.index[dup], out.loc[dup, keys].itertuples(index=False), strict=True):
+            ident = ",".join(map(str, key_values))
+            first_row = first.loc[tuple(key_values) if len(keys) > 1 else key_values[0]]
+            message = _t("val.duplicate", lang, id=ident, first=int(first_row))
+            report.duplicates.append(Problem(report.file, int(row), message, ident))
+            report.rejected.append(Problem(report.file, int(row), message, ident))
+        out = out[~dup]
+    if out.empty:
+        raise _refuse("err.nothing_valid", lang, file=report.file, n=len(report.rejected))
+    if RECORDED_AREA in out.columns:
+        _check_recorded_area(out, report, lang)
+        out = out.drop(columns=RECORDED_AREA)
+    ident = _ident(out, keys)
+    if target.geometry:
+        _list_outside(out, keys[0], store_path, report, lang)
+        if target.geometry == "MultiPolygon":
+            report.area_mu = dict(zip(ident, units.area_mu(out).round(3).tolist(), strict=True))
+    old = set(_ident(existing, keys)) if len(existing) else set()
+    is_update = ident.isin(old)
+    report.updated = ident[is_update].tolist()
+    report.added = ident[~is_update].tolist()
+    report.rejected.sort(key=lambda p: (p.row is None, p.row))
+    return ImportPlan(store=store_path, layer=layer, frame=out, report=report, stamp=stamp)
+
+
+def _check_recorded_area(out: gpd.GeoDataFrame, report: ImportReport, lang: str) -> None:
+    recorded = out[RECORDED_AREA]
+    has = recorded.notna() & (recorded > 0)
+    if not has.any():
+        return
+    mapped = units.area_mu(out[has]) * units.M2_PER_MU
+    off = (mapped - recorded[has]).abs() / recorded[has] > _RECORDED_AREA_TOLERANCE
+    if off.any():
+        rows = ", ".join(str(r) for r in out.index[has][off.to_numpy()][:20])
+        report.notes.append(_t("val.recorded_area", lang, n=int(off.sum()), pct=int(_RECORDED_AREA_TOLERANCE * 100),
+                               rows=rows))
+
+
+def merged_layer(plan: ImportPlan, existing: pd.DataFrame) -> pd.DataFrame:
+    """The layer after the import: existing rows not in the file, then the file's rows."""
+    keys = schema.LAYERS[plan.layer].key.split(",")
+    new_ids = set(_ident(plan.frame, keys))
+    keep = existing[~_ident(existing, keys).isin(new_ids)] if len(existing) else existing
+    frame = plan.frame
+    if isinstance(frame, gpd.GeoDataFrame):
+        frame = frame.to_crs(existing.crs or settings.STORAGE_CRS)
+    merged = pd.concat([keep, frame], ignore_index=True)
+    if isinstance(frame, gpd.GeoDataFrame):
+        merged = gpd.GeoDataFrame(merged, geometry="geometry", crs=frame.crs)
+    return merged
+
+
+def apply_import(plan: ImportPlan, *, lang: str = i18n.DEFAULT_LANG) -> ImportReport:
+    """Write the planned rows: one atomic :func:`geo.store.replace_layers`; the store is untouched on failure."""
+    if _stamp(plan.store) != plan.stamp:
+        raise _refuse("err.store_changed", lang, store=plan.store.name)
+    existing = store.read_layer(plan.store, plan.layer)
+    store.replace_layers(plan.store, {plan.layer: merged_layer(plan, existing)})
+    plan.report.written = True
+    logger.info("imported %s into %s/%s: %d added, %d updated", plan.report.file, plan.store, plan.layer,
+                len(plan.report.added), len(plan.report.updated))
+    return plan.report
