@@ -273,6 +273,15 @@ TABLE: dict[str, tuple[str, str]] = {
     "col.old_value": ("原值", "Old value"),
     "col.new_value": ("新值", "New value"),
     "col.group": ("分组", "Group"),
+    "land.side.sold": ("{year}年出让（亩）", "Sold in {year} (mu)"),
+    "land.side.expansion": ("开发区扩容（亩）", "Development-zone expansion (mu)"),
+    "land.side.idle": ("闲置宗数（满1年）", "Idle sales (1 year+)"),
+    "land.side.reclaim": ("应收回宗数（满2年）", "Sales to reclaim (2 years+)"),
+    "land.side.idle_fee_10k": ("应征闲置费（万元）", "Idle fees due (10k yuan)"),
+    "land.side.item": ("指标", "Figure"),
+    "land.edit_layer": ("修改对象", "Edit"),
+    "land.edit_sales": ("出让记录（开工、竣工、价款）", "Sales (start, completion, price)"),
+    "land.edit_parcels": ("宗地（生命周期、容积率）", "Parcels (lifecycle, plot ratio)"),
     # --- tracking: inefficient land, per-mu evaluation, ranking (issue 3b) (keys added by that work go right below this line) ---
     # --- import (issue 4) (keys added by that work go right below this line) ---
     "import.cli.strict": ("有 {n} 行被拒绝，--strict 模式下不写入。", "{n} rows rejected; nothing written under --strict."),
