@@ -227,3 +227,25 @@ def lifecycle_gaps(parcels: pd.DataFrame, *, by: str = "town_code", land_sales=N
     table.columns.name = None
     table.loc["total"] = table.sum()
     return table
+
+
+def summary(layers: Mapping[str, pd.DataFrame], plan: Plan, *, as_of=None) -> pd.DataFrame:
+    """The page's key figures as of ``as_of``, one row each (for two dates side by side).
+
+    Columns: key (``sold_<year>``, ``expansion``, ``idle``, ``reclaim``,
+    ``idle_fee_10k``, and each gap of :data:`GAP_ORDER`), value, unit.
+    Idle flags are counted as of ``as_of`` (today when None).
+    """
+    flags_date = pd.Timestamp.today().normalize() if as_of is None else pd.Timestamp(as_of)
+    rows = [{"key": f"sold_{y}", "value": float(v), "unit": "mu"}
+            for y, v in sold_by_year(layers, plan, as_of=as_of)["area_mu"].items()]
+    rows.append({"key": "expansion", "value": float(expansion(layers, plan, as_of=as_of)
+                                                     ["value_mu"].iloc[0]), "unit": "mu"})
+    lay = asof_mod.layers_as_of(dict(layers), as_of)
+    flags = idle_flags(lay["land_sales"], as_of=flags_date, rules=rules(plan))
+    rows += [{"key": "idle", "value": float((flags["flag"] == "idle").sum()), "unit": "count"},
+             {"key": "reclaim", "value": float((flags["flag"] == "reclaim").sum()), "unit": "count"},
+             {"key": "idle_fee_10k", "value": float(flags["idle_fee_10k"].sum()), "unit": "10k_yuan"}]
+    gaps = lifecycle_gaps(lay["parcels"])
+    rows += [{"key": g, "value": float(gaps.loc["total", g]), "unit": "mu"} for g in GAP_ORDER]
+    return pd.DataFrame(rows)

@@ -1,0 +1,131 @@
+"""Industrial land supply: sales against 600 mu a year, expansion, standard-land terms,
+idle land, lifecycle gaps, edits."""
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo import asof as asof_geo
+from geo import land
+from geo.units import area_mu
+from layers.tracking import land_map
+from ui import asof, data, edit, frame, state, tracking
+
+lang = state.lang()
+layers = data.layers()
+plan = data.current_plan()
+
+st.title(state.t("land.heading"))
+as_of, compare_to = asof.show(key="land")
+flags_date = as_of if as_of is not None else pd.Timestamp.today().normalize()
+
+sold = land.sold_by_year(layers, plan, as_of=as_of)
+exp = land.expansion(layers, plan, as_of=as_of).iloc[0]
+before = land.summary(layers, plan, as_of=compare_to) if compare_to is not None else None
+prior = dict(zip(before["key"], before["value"], strict=True)) if before is not None else {}
+
+
+def _delta(key: str, value: float):
+    if key not in prior:
+        return None
+    return f"{value - prior[key]:+,.0f} {state.t('asof.delta', label=asof.label(compare_to))}"
+
+
+cards = [(state.t("land.sold_year", year=y), r.area_mu, r.target_mu, r.met, f"sold_{y}")
+         for y, r in sold.iterrows()]
+cards.append((state.t("land.expansion"), exp["value_mu"], exp["target_mu"], exp["met"], "expansion"))
+for col, (name, value, target, met, key) in zip(st.columns(len(cards)), cards, strict=True):
+    verdict = state.t("kpi.met") if met else state.t("kpi.not_met")
+    col.metric(name, f"{value:,.0f}", delta=_delta(key, value), border=True,
+               help=f"{state.t('kpi.of_target', target=f'{target:,.0f}')} · {verdict}")
+    col.progress(min(value / target, 1.0) if target else 0.0,
+                 text=f"{value / target:.0%} · {verdict}" if target else verdict)
+if before is not None:
+    with st.expander(state.t("asof.side_by_side"), expanded=True):
+        now = land.summary(layers, plan, as_of=as_of)
+        side = pd.DataFrame({state.t("land.side.item"): [tracking.summary_label(k) for k in now["key"]],
+                             asof.label(as_of): now["value"].round(1),
+                             asof.label(compare_to): now["key"].map(prior).round(1)})
+        st.dataframe(side, hide_index=True)
+
+c1, c2 = st.columns(2)
+c1.markdown(f"**{state.t('land.per_year')}**")
+c1.bar_chart(sold[["area_mu", "target_mu"]].rename(
+    index=str, columns={"area_mu": state.t("land.sold"), "target_mu": state.t("land.target")}),
+    stack=False, height=260)
+c2.markdown(f"**{state.t('land.cumulative')}**")
+c2.line_chart(sold[["cumulative_mu", "cumulative_target_mu"]].rename(
+    index=str, columns={"cumulative_mu": state.t("land.cum_sold"),
+                        "cumulative_target_mu": state.t("land.cum_target")}), height=260)
+
+st.subheader(state.t("land.split"))
+by = st.radio(state.t("land.by"), ["platform_id", "town_code"], horizontal=True, key="land.by",
+              format_func=lambda b: state.t("land.by_platform" if b == "platform_id" else "land.by_town"))
+names = tracking.platform_names(layers) if by == "platform_id" else tracking.town_names(layers)
+split = land.sold_by(layers, plan, by=by, as_of=as_of).rename(columns=lambda c: names.get(c, c))
+s1, s2 = st.columns([1, 1])
+s1.dataframe(split.round(1).rename(index=str), key="land.split")
+s2.bar_chart(split.rename(index=str), height=260)
+
+terms = land.terms_check(layers, plan, as_of=as_of)
+view = asof_geo.layers_as_of(layers, as_of)
+st.subheader(state.t("land.map"))
+towns, platforms = tracking.town_names(layers), tracking.platform_names(layers)
+f1, f2, f3 = st.columns(3)
+f_town = f1.multiselect(state.t("col.town_code"), sorted(terms["town_code"].dropna().unique()),
+                        key="land.f_town", format_func=lambda c: towns.get(c, c))
+f_plat = f2.multiselect(state.t("col.platform_id"), sorted(terms["platform_id"].unique()),
+                        key="land.f_platform", format_func=lambda c: platforms.get(c, c))
+colour_by = f3.radio(state.t("land.colour_by"), ["year", "flag", "gap"], horizontal=True,
+                     key="land.colour_by", format_func=lambda c: state.t(f"land.colour_{c}"))
+mask = pd.Series(True, index=terms.index)
+if f_town:
+    mask &= terms["town_code"].isin(f_town)
+if f_plat:
+    mask &= terms["platform_id"].isin(f_plat)
+shown = terms[mask]
+parcels = view["parcels"].assign(gap=land.gap_of(view["parcels"]["lifecycle"]),
+                                 area_mu=area_mu(view["parcels"]))
+parcels = parcels[parcels["gap"].notna()]
+if f_town:
+    parcels = parcels[parcels["town_code"].isin(f_town)]
+if f_plat:
+    parcels = parcels[parcels["platform_id"].fillna(land.OUTSIDE).isin(f_plat)]
+basemap, api_key = frame.effective_basemap()
+m = land_map(layers, shown, colour_by=colour_by, parcels=parcels, lang=lang, basemap=basemap,
+             api_key=api_key)
+st_folium(m, returned_objects=[], height=520, use_container_width=True, key=f"land-map-{lang}")
+
+st.subheader(state.t("land.terms"))
+rules = land.rules(plan)
+st.caption(state.t("land.idle_note", date=flags_date.strftime("%Y-%m-%d"),
+                   source=rules.idle_rules_source))
+k1, k2, k3 = st.columns(3)
+k1.metric(state.t("land.idle_count"), int((shown["flag"] == "idle").sum()), border=True)
+k2.metric(state.t("land.reclaim_count"), int((shown["flag"] == "reclaim").sum()), border=True)
+k3.metric(state.t("land.idle_fee"), f"{shown['idle_fee_10k'].sum():,.1f}", border=True)
+f_flag = st.multiselect(state.t("land.flag_filter"), list(land.FLAGS), key="land.f_flag",
+                        format_func=lambda f: state.t(f"flag.{f}"))
+listed = shown[shown["flag"].isin(f_flag)] if f_flag else shown
+columns = ["sale_id", "parcel_id", "town_code", "platform_id", "year", "area_mu", "buyer",
+           "invest_intensity_10k_per_mu", "agreed_tax_per_mu_10k", "actual_tax_per_mu_10k",
+           "tax_met", "plot_ratio_min", "plot_ratio", "plot_ratio_met", "agreed_start",
+           "actual_start", "days_late", "flag", "idle_fee_10k", "agreed_completion",
+           "actual_completion", "completion_late"]
+st.dataframe(tracking.display(listed, columns, layers), hide_index=True, key="land.terms")
+
+st.subheader(state.t("land.gaps"))
+g_by = st.radio(state.t("land.by"), ["town_code", "platform_id"], horizontal=True, key="land.g_by",
+                format_func=lambda b: state.t("land.by_platform" if b == "platform_id" else "land.by_town"))
+gaps = land.lifecycle_gaps(view["parcels"], by=g_by)
+g_names = {**(platforms if g_by == "platform_id" else towns), "total": state.t("land.total")}
+gaps = gaps.rename(index=lambda c: g_names.get(c, c), columns=lambda g: state.t(f"gap.{g}"))
+st.dataframe(gaps.round(1), key="land.gaps")
+
+with st.expander(state.t("edit.heading"), expanded=False):
+    target = st.radio(state.t("land.edit_layer"), ["land_sales", "parcels"], horizontal=True,
+                      key="land.edit_layer",
+                      format_func=lambda x: state.t("land.edit_sales" if x == "land_sales"
+                                                    else "land.edit_parcels"))
+    ids = shown["sale_id"] if target == "land_sales" else shown["parcel_id"]
+    edit.show(target, ids.tolist(), key=f"land.{target}")

@@ -1,0 +1,64 @@
+"""Micro-enterprise parks: progress against the plan, map, table, timeline, edits."""
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo import asof as asof_geo
+from geo import parks, schema
+from layers.tracking import parks_map
+from ui import asof, data, edit, frame, state, tracking
+
+lang = state.lang()
+layers = data.layers()
+plan = data.current_plan()
+
+st.title(state.t("parks.heading"))
+as_of, compare_to = asof.show(key="parks")
+
+st.subheader(f"{state.t('parks.progress')} · {asof.label(as_of)}")
+progress = parks.progress(layers, plan, as_of=as_of)
+before = parks.progress(layers, plan, as_of=compare_to) if compare_to is not None else None
+tracking.progress_cards(progress, before=before, before_label=asof.label(compare_to))
+if before is not None:
+    with st.expander(state.t("asof.side_by_side"), expanded=True):
+        side = progress[["name_zh" if lang == "zh" else "name_en", "target"]].copy()
+        side[asof.label(as_of)] = progress["value"]
+        side[asof.label(compare_to)] = before["value"]
+        st.dataframe(side.rename(columns=tracking.col_label), hide_index=True)
+
+table = parks.table(layers, plan, as_of=as_of)
+st.subheader(state.t("parks.filters"))
+towns, platforms = tracking.town_names(layers), tracking.platform_names(layers)
+c1, c2, c3, c4 = st.columns(4)
+f_town = c1.multiselect(state.t("col.town_code"), sorted(table["town_code"].unique()),
+                        key="parks.f_town", format_func=lambda c: towns.get(c, c))
+f_plat = c2.multiselect(state.t("col.platform_id"), sorted(table["platform_id"].unique()),
+                        key="parks.f_platform", format_func=lambda c: platforms.get(c, c))
+f_status = c3.multiselect(state.t("col.status"), list(schema.ENUMS["park_status"]), key="parks.f_status",
+                          format_func=lambda c: state.t(f"enum.park_status.{c}"))
+f_theme = c4.multiselect(state.t("col.industry_theme"), sorted(table["industry_theme"].unique()),
+                         key="parks.f_theme")
+shown = parks.filter_table(table, towns=f_town, platforms=f_plat, statuses=f_status, themes=f_theme)
+
+rules = parks.rules(plan)
+st.caption(state.t("parks.tax_standard", value=f"{rules.tax_per_mu_standard_10k:g}",
+                   source=rules.tax_per_mu_standard_source))
+map_col, table_col = st.columns([1, 1])
+with map_col:
+    st.markdown(f"**{state.t('parks.map')}**")
+    basemap, api_key = frame.effective_basemap()
+    m = parks_map(layers, shown, lang=lang, basemap=basemap, api_key=api_key)
+    st_folium(m, returned_objects=[], height=520, use_container_width=True, key=f"parks-map-{lang}")
+with table_col:
+    st.markdown(f"**{state.t('parks.table')}** · {state.t('parks.count', n=len(shown))}")
+    st.dataframe(tracking.display(shown, parks.TABLE_COLUMNS, layers), hide_index=True,
+                 height=520, key="parks.table")
+
+st.subheader(state.t("parks.timeline"))
+view = asof_geo.layers_as_of(layers, as_of)["parks"]
+line = parks.timeline(view).rename(columns={"started": state.t("parks.started"),
+                                            "completed": state.t("parks.completed")})
+st.line_chart(line, height=260)
+
+with st.expander(state.t("edit.heading"), expanded=False):
+    edit.show("parks", shown["park_id"].tolist(), key="parks")

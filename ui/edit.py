@@ -1,0 +1,96 @@
+"""The edit form: change one field of one feature, with the feature's history beneath.
+
+Usage in a page::
+
+    from ui import edit
+    edit.show("parks", parks_table["park_id"].tolist(), key="parks")
+
+The write goes through :func:`geo.edits.apply_edit` (one transaction with its
+audit row). A refused value shows the reason and writes nothing. After a
+successful save the page reruns, so the map and figures, cached by the store
+file's modification time (:mod:`ui.data`), show the change at once.
+Session keys owned: ``<key>.edit.*``.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+
+import pandas as pd
+import streamlit as st
+
+from geo import edits, i18n, schema
+from geo.errors import PlannerError
+from ui import data, state
+
+
+def _text(value) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, pd.Timestamp):
+        return "" if pd.isna(value) else value.strftime("%Y-%m-%d")
+    return str(value)
+
+
+def col_label(column: str) -> str:
+    """A column's label (``col.<name>`` in the translation table, else the name)."""
+    return state.t(f"col.{column}") if f"col.{column}" in i18n.TABLE else column
+
+
+def _value_widget(layer: str, field: str, current, key: str):
+    f = schema.LAYERS[layer].get(field)
+    if f.enum:
+        codes = list(schema.ENUMS[f.enum])
+        index = codes.index(current) if current in codes else 0
+        return st.selectbox(state.t("edit.value"), codes, index=index, key=key,
+                            format_func=lambda c: i18n.enum_label(f.enum, c, state.lang()))
+    if f.dtype == "bool":
+        return st.checkbox(state.t("edit.value"), value=bool(current), key=key)
+    return st.text_input(state.t("edit.value"), value=_text(current), key=key,
+                         help=state.t("edit.value_help"))
+
+
+def show(layer: str, feature_ids: list[str], *, key: str) -> None:
+    """Draw the form for ``layer`` over ``feature_ids`` and the chosen feature's history."""
+    layers = data.layers()
+    table = layers[layer]
+    id_col = schema.LAYERS[layer].key
+    msg_key = f"{key}.edit.message"
+    if msg_key in st.session_state:
+        st.success(st.session_state.pop(msg_key))
+    if not feature_ids:
+        return
+    names = dict(zip(table[id_col], table["name_zh"], strict=True)) if "name_zh" in table else {}
+    c1, c2, c3 = st.columns(3)
+    fid = c1.selectbox(state.t("edit.feature"), feature_ids, key=f"{key}.edit.feature",
+                       format_func=lambda i: f"{i} {names.get(i, '')}".strip())
+    field = c2.selectbox(state.t("edit.field"), list(edits.EDITABLE[layer]),
+                         key=f"{key}.edit.field", format_func=col_label)
+    current = table.loc[table[id_col] == fid, field].iloc[0]
+    with c3:
+        value = _value_widget(layer, field, current, key=f"{key}.edit.value.{fid}.{field}")
+    user = st.text_input(state.t("edit.user"), value=os.environ.get("USER", ""),
+                         key=f"{key}.edit.user")
+    if st.button(state.t("edit.save"), key=f"{key}.edit.save", type="primary"):
+        try:
+            rows = edits.apply_edit(data.store_path(), layer, fid, {field: value}, user=user)
+        except PlannerError as exc:
+            st.error(f"{state.t('edit.refused')}: {exc}")
+        else:
+            if rows.empty:
+                st.info(state.t("edit.unchanged"))
+            else:
+                r = rows.iloc[0]
+                st.session_state[msg_key] = state.t("edit.saved", field=col_label(field),
+                                                    old=_text(r["old_value"]) or "∅",
+                                                    new=_text(r["new_value"]) or "∅")
+                st.rerun()
+    st.markdown(f"**{state.t('edit.history')}**")
+    hist = edits.history(layers["audit"], layer, fid)
+    if hist.empty:
+        st.caption(state.t("edit.no_history"))
+    else:
+        cols = ["at", "user", "field", "old_value", "new_value"]
+        shown = hist[cols].assign(field=hist["field"].map(col_label))
+        st.dataframe(shown.rename(columns=col_label), hide_index=True, key=f"{key}.edit.history")
