@@ -12,6 +12,8 @@ page = st.navigation([
             url_path="overview"),
     # --- pages of later work: one st.Page line each, below its own marker ---
     # tracking 3a
+    st.Page("pages/parks.py", title=state.t("page.parks"), icon="🏭", url_path="parks"),
+    st.Page("pages/land.py", title=state.t("page.land"), icon="📐", url_path="land"),
     # tracking 3b
     # import 4
     # assessment 5
