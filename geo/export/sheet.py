@@ -12,11 +12,13 @@ from __future__ import annotations
 import io
 import logging
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 import matplotlib as mpl
 import numpy as np
+import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -370,3 +372,31 @@ def render_sheet(spec: MapSpec, opts: SheetOptions, ctx: SheetContext) -> tuple[
         buf = io.BytesIO()
         fig.savefig(buf, format=opts.fmt, dpi=opts.dpi, metadata={"Title": spec.title})
     return buf.getvalue(), info
+
+
+def source_text(meta: Mapping[str, str], layers: Mapping[str, pd.DataFrame], store_name: str,
+                lang: str) -> str:
+    """The data-source line: the demo's provenance, or the store file's name."""
+    county = layers.get("county")
+    county_src = (str(county["source"].iloc[0]) if county is not None and len(county)
+                  and "source" in county.columns else "-")
+    if meta.get("demo") == "1":
+        return i18n.t("export.source_demo", lang, county=county_src)
+    return f"{store_name} · {county_src}"
+
+
+def latest_date(layers: Mapping[str, pd.DataFrame], *, today: date | None = None) -> date | None:
+    """The latest event date in the data (sales, starts, completions, revitalisations)."""
+    today = today or datetime.now(UTC).date()
+    found: list[pd.Timestamp] = []
+    for layer, cols in (("land_sales", ("sale_date", "actual_start", "actual_completion")),
+                        ("parks", ("start_date", "completion_date")),
+                        ("cases", ("revitalised_date",))):
+        df = layers.get(layer)
+        for col in cols:
+            if df is not None and col in df.columns:
+                d = pd.to_datetime(df[col], errors="coerce")
+                d = d[d.dt.date <= today] if len(d) else d
+                if d.notna().any():
+                    found.append(d.max())
+    return max(found).date() if found else None

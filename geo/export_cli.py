@@ -1,0 +1,116 @@
+"""Command line of the exports: ``python -m geo export`` (a map sheet) and ``python -m geo brief``.
+
+For batch runs without a browser. A bad request (an unknown page, a DPI not
+offered, an unwritable path) exits non-zero with a message saying which.
+The interactive HTML export needs folium and lives on the export page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from pathlib import Path
+
+from geo.cli import command
+from geo.export.errors import ExportError
+from geo.settings import store_path
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--out", type=Path, required=True, help="file to write")
+    p.add_argument("--store", type=Path, default=None, help="GeoPackage (default: JINYUN_STORE)")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the sheet")
+
+
+def _export_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--page", default="overview", help="map to export (default: overview)")
+    p.add_argument("--format", dest="fmt", default="pdf", help="png or pdf (default: pdf)")
+    p.add_argument("--paper", default="A4", help="A4 or A3 (default: A4)")
+    p.add_argument("--orientation", default="landscape", help="landscape or portrait")
+    p.add_argument("--dpi", type=int, default=150, help="150 or 300 (default: 150)")
+    _common(p)
+
+
+def check_writable(out: Path) -> None:
+    """Refuse an output path that cannot be written, before any work is done."""
+    parent = out.parent if str(out.parent) else Path(".")
+    if out.is_dir():
+        msg = f"Output {out}: is a folder; give a file name."
+        raise ExportError(msg)
+    if not parent.is_dir():
+        msg = f"Output {out}: folder {parent} does not exist."
+        raise ExportError(msg)
+    if not os.access(parent, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
+        msg = f"Output {out}: not writable (permission denied)."
+        raise ExportError(msg)
+
+
+def _write(out: Path, data: bytes) -> None:
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        msg = f"Output {out}: cannot write ({exc.strerror or exc})."
+        raise ExportError(msg) from exc
+
+
+def _load(args: argparse.Namespace):
+    from geo import store
+
+    path = args.store or store_path()
+    return path, store.read_all(path), store.read_meta(path)
+
+
+@command("export", "export a map sheet (PNG or PDF) of a page's map", _export_args)
+def _export(args: argparse.Namespace) -> int:
+    from geo.export import maps, sheet
+
+    opts = sheet.SheetOptions(args.paper, args.orientation, args.dpi, args.fmt)
+    if args.page not in maps.PAGES:
+        msg = f"Unknown page {args.page!r}: maps can be exported from {sorted(maps.PAGES)}."
+        raise ExportError(msg)
+    check_writable(args.out)
+    t0 = time.perf_counter()
+    path, layers, meta = _load(args)
+    spec = maps.spec_for(args.page, layers, lang=args.lang)
+    ctx = sheet.SheetContext(lang=args.lang, demo=meta.get("demo") == "1",
+                             as_of=sheet.latest_date(layers),
+                             source=sheet.source_text(meta, layers, path.name, args.lang))
+    data, info = sheet.render_sheet(spec, opts, ctx)
+    _write(args.out, data)
+    print(f"{args.out}: {args.page} {opts.paper} {opts.orientation} {opts.dpi} dpi {opts.fmt}, "
+          f"{len(data) / 1e6:.2f} MB, scale 1:{info.scale_denominator:,.0f}, "
+          f"{time.perf_counter() - t0:.1f} s")
+    return 0
+
+
+def _brief_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--quarter", required=True, help="quarter of the brief, e.g. 2021Q2")
+    p.add_argument("--format", dest="fmt", default="pdf", help="pdf or pptx (default: pdf)")
+    _common(p)
+
+
+@command("brief", "build the quarterly meeting brief (multi-page PDF or PPTX)", _brief_args)
+def _brief(args: argparse.Namespace) -> int:
+    from geo import plan
+    from geo.export import brief, sheet
+
+    if args.fmt not in ("pdf", "pptx"):
+        msg = f"Brief: format {args.fmt!r} is not offered; choose pdf or pptx."
+        raise ExportError(msg)
+    check_writable(args.out)
+    t0 = time.perf_counter()
+    path, layers, meta = _load(args)
+    ctx = brief.BriefContext(layers, plan.load_plan(), args.quarter, lang=args.lang,
+                             demo=meta.get("demo") == "1",
+                             source=sheet.source_text(meta, layers, path.name, args.lang))
+    if args.fmt == "pptx":
+        _write(args.out, brief.build_deck(ctx))
+        print(f"{args.out}: brief {args.quarter} (pptx), {time.perf_counter() - t0:.1f} s")
+        return 0
+    result = brief.build_brief(ctx)
+    _write(args.out, result.pdf)
+    left = f"; left out: {', '.join(result.missing)}" if result.missing else ""
+    print(f"{args.out}: brief {args.quarter}, {result.pages} pages{left}, "
+          f"{time.perf_counter() - t0:.1f} s")
+    return 0
