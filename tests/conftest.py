@@ -1,0 +1,31 @@
+"""Shared fixtures: the demo store (built once if missing) and throw-away copies of it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from geo import settings
+
+
+@pytest.fixture(scope="session")
+def demo_store(tmp_path_factory) -> Path:
+    """The demo GeoPackage (``make`` builds data/jinyun_demo.gpkg; built here if missing)."""
+    path = settings.DEFAULT_STORE
+    if not path.exists() or not settings.dem_path(path).exists():
+        from geo import demo
+
+        path = tmp_path_factory.mktemp("demo") / "jinyun_demo.gpkg"
+        demo.build(path)
+    return path
+
+
+@pytest.fixture
+def store_copy(demo_store, tmp_path) -> Path:
+    """A private copy of the demo store (and its DEM) for tests that write."""
+    target = tmp_path / "store.gpkg"
+    shutil.copy2(demo_store, target)
+    shutil.copy2(settings.dem_path(demo_store), settings.dem_path(target))
+    return target
