@@ -241,16 +241,19 @@ def prepare_candidates(candidates: gpd.GeoDataFrame, ctx: Context, *,
     gdf["name"] = gdf["name"].fillna(gdf["candidate_id"]).astype(str)
     geoms = gdf.geometry.values
     invalid = ~shapely.is_valid(geoms) & ~shapely.is_missing(geoms)
+    was_repaired = gdf["repaired"].fillna(False).to_numpy(bool) if "repaired" in gdf.columns else False
     repaired = np.array([_polygonal(g) for g in shapely.make_valid(geoms)], dtype=object)
     fixed = np.where(invalid, repaired, geoms)
     fixed = np.array([g if g is None or g.geom_type in ("Polygon", "MultiPolygon") else _polygonal(g)
                       for g in fixed], dtype=object)
     gdf = gdf.set_geometry(gpd.GeoSeries(fixed, index=gdf.index, crs=METRIC_CRS))
-    notes: list[list[Note]] = [[Note("assess.note.repaired")] if bad else [] for bad in invalid]
+    notes: list[list[Note]] = [[Note("assess.note.repaired")] if bad else []
+                               for bad in invalid | was_repaired]
     area = shapely.area(fixed)
     inside = shapely.area(shapely.intersection(fixed, ctx.county))
     problems, keep = [], []
-    for i, (cid, a, a_in) in enumerate(zip(gdf["candidate_id"], area, inside, strict=True)):
+    labels = [cid if cid == name else f"{cid} ({name})" for cid, name in zip(gdf["candidate_id"], gdf["name"], strict=True)]
+    for i, (cid, a, a_in) in enumerate(zip(labels, area, inside, strict=True)):
         if not a > 0:
             problems.append(("assess.error.zero_area", cid))
         elif not a_in > 0:
@@ -465,6 +468,32 @@ def assess_store(candidates: gpd.GeoDataFrame, layers: Mapping[str, pd.DataFrame
     return assess(candidates, build_context(layers), dem, config=config)
 
 
+_ID_COLUMNS = ("candidate_id", "id", "ID", "编号", "地块编号", "parcel_id", "宗地编号")
+_NAME_COLUMNS = ("name", "Name", "NAME", "名称", "地块名称", "name_zh")
+
+
+def read_candidates(path, *, layer: str | None = None, crs=None, gcj02: bool = False,
+                    lang: str = i18n.DEFAULT_LANG) -> gpd.GeoDataFrame:
+    """Candidates from a file, read by the import code (:func:`geo.importer.read_features`).
+
+    ``candidate_id`` and ``name`` come from the first id/name-like column
+    (``id``, ``编号``, ``name``, ``名称`` …) or the row number; rows the
+    importer repaired carry ``repaired = True`` (a note says so).
+    """
+    from geo import importer  # the import code is the one file reader of the tool
+
+    gdf, rep = importer.read_features(path, layer=layer, crs=crs, gcj02=gcj02, lang=lang)
+    id_col = next((c for c in _ID_COLUMNS if c in gdf.columns), None)
+    name_col = next((c for c in _NAME_COLUMNS if c in gdf.columns), None)
+    ids = (gdf[id_col].astype(str).to_numpy() if id_col
+           else np.array([f"C{i + 1}" for i in range(len(gdf))]))
+    names = gdf[name_col].astype(str).to_numpy() if name_col else ids
+    repaired_rows = {p.row for p in rep.repaired}
+    return gpd.GeoDataFrame({"candidate_id": ids, "name": names,
+                             "repaired": [r in repaired_rows for r in gdf.index]},
+                            geometry=gdf.geometry.values, crs=gdf.crs)
+
+
 def parcels_as_candidates(parcels: gpd.GeoDataFrame, ids: Sequence[str]) -> gpd.GeoDataFrame:
     """Existing parcels picked by ``parcel_id`` as candidates (id and name = parcel id)."""
     picked = parcels[parcels["parcel_id"].isin(list(ids))]
@@ -550,6 +579,13 @@ def breakdown(row: Mapping[str, Any], config: AssessConfig, lang: str = i18n.DEF
     rows.append({"criterion": i18n.t("assess.fig.score", lang), "value": np.nan, "weight": 1.0,
                  "points": row["score"]})
     return pd.DataFrame(rows)
+
+
+def breakdown_table(row: Mapping[str, Any], config: AssessConfig,
+                    lang: str = i18n.DEFAULT_LANG) -> pd.DataFrame:
+    """:func:`breakdown` with translated column headers, for display."""
+    return breakdown(row, config, lang).rename(columns={
+        c: i18n.t(f"assess.col.{c}", lang) for c in ("criterion", "value", "weight", "points")})
 
 
 def constraints_hit(row: Mapping[str, Any], config: AssessConfig,
