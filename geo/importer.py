@@ -721,7 +721,8 @@ def auto_mapping(columns, layer: str) -> ColumnMapping:
     taken: set[str] = set()
     fields = layer_fields(layer)
     # exact field names first, then aliases in order, so 名称 goes to name_zh only when no better column exists
-    for pass_names in (lambda f: (f,), lambda f: ALIASES.get(f, ())):
+    # Shapefiles (DBF) cut field names to 10 characters: approved_year -> approved_y.
+    for pass_names in (lambda f: (f,), lambda f: ALIASES.get(f, ()), lambda f: (f[:10],)):
         for f in fields:
             if f in mapping.columns:
                 continue
