@@ -266,8 +266,7 @@ def _dbf_encoding(shp: Path, lang: str) -> tuple[str, str]:
     if dbf is None:
         return "UTF-8", ""
     data = dbf.read_bytes()
-    header_len = int.from_bytes(data[8:10], "little") if len(data) >= 10 else len(data)
-    body = data[header_len:]
+    body = data[32:]  # field names and records: either may hold Chinese
     try:
         body.decode("utf-8")
     except UnicodeDecodeError:
@@ -305,6 +304,9 @@ def _read_vector(path: Path, name: str, layer: str | None, report: ImportReport,
     try:
         for lyr in chosen:
             frames.append(pyogrio.read_dataframe(path, layer=lyr, use_arrow=True, **kwargs))
+    except UnicodeDecodeError as exc:
+        raise _refuse("err.encoding", lang, file=name, encoding=kwargs.get("encoding", "UTF-8"),
+                      detail=str(exc)) from exc
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, RuntimeError) as exc:
         raise _refuse("err.unreadable", lang, file=name, detail=str(exc)) from exc
     report.source_layer = ", ".join(str(c) for c in chosen if c) or None
@@ -709,7 +711,11 @@ def _unit_in_header(header: str) -> str | None:
 def layer_fields(layer: str) -> list[str]:
     """Fields of ``layer`` a file may fill (schema fields plus the recorded area of parcels)."""
     names = schema.LAYERS[layer].field_names
-    return [*names, RECORDED_AREA] if layer == "parcels" else names
+    if layer == "parcels":
+        return [*names, RECORDED_AREA]
+    if layer == "enterprise_figures":
+        return [*names, "uscc", "name"]  # to find the enterprise_id
+    return names
 
 
 def auto_mapping(columns, layer: str) -> ColumnMapping:
@@ -993,13 +999,13 @@ def _join_geometry(df: pd.DataFrame, layer: str, mapping: ColumnMapping, existin
     geoms = existing.set_index(key).geometry
     keys = _as_text(df[col])
     found = keys.isin(geoms.index)
-    _reject(report, df.index[~found], [_t("join.no_geometry", lang, key=field_label(key, lang), id=k)
+    _reject(report, df.index[~found], [_t("join.no_geometry", lang, field=field_label(key, lang), id=k)
                                        for k in keys[~found]])
     out = gpd.GeoDataFrame(df[found].copy(), geometry=list(geoms.reindex(keys[found]).to_numpy()),
                            crs=existing.crs)
     out = out.set_geometry(out.geometry.set_crs(existing.crs, allow_override=True))
     report.crs_used = settings.STORAGE_CRS
-    report.notes.append(_t("join.geometry", lang, key=field_label(key, lang), n=len(out)))
+    report.notes.append(_t("join.geometry", lang, field=field_label(key, lang), n=len(out)))
     return out
 
 
