@@ -294,17 +294,21 @@ def _industrial_distance(geoms: np.ndarray, ctx: Context, reach_m: float) -> tup
     overlap = np.zeros(len(geoms))
     if len(parcels) == 0:
         return np.full(len(geoms), np.nan), overlap
-    src, tgt = tree.query(shapely.buffer(geoms, reach_m), predicate="intersects")
-    if src.size:
-        inter = shapely.area(shapely.intersection(geoms[src], parcels[tgt]))
-        is_self = inter >= 0.5 * shapely.area(parcels[tgt])
-        np.add.at(overlap, src, inter)
-        d = shapely.distance(geoms[src], parcels[tgt])
-        d[is_self] = np.inf
-        np.minimum.at(dist, src, d)
-    far = ~np.isfinite(dist)
-    if far.any():
-        dist[far] = _nearest(geoms[far], parcels, tree)[0]
+    todo = np.arange(len(geoms))
+    for radius in (reach_m, 10 * reach_m, 100 * reach_m):
+        src, tgt = tree.query(shapely.buffer(geoms[todo], radius), predicate="intersects")
+        src = todo[src]
+        if src.size:
+            inter = shapely.area(shapely.intersection(geoms[src], parcels[tgt]))
+            is_self = inter >= 0.5 * shapely.area(parcels[tgt])
+            if radius == reach_m:
+                np.add.at(overlap, src, inter)
+            d = shapely.distance(geoms[src], parcels[tgt])
+            d[is_self] = np.inf
+            np.minimum.at(dist, src, d)
+        todo = todo[~np.isfinite(dist[todo])]
+        if todo.size == 0:
+            break
     return dist, overlap
 
 
@@ -317,7 +321,7 @@ def _terrain(geoms: np.ndarray, buildable_geoms: np.ndarray, dem: Dem | None,
              config: AssessConfig) -> pd.DataFrame:
     n = len(geoms)
     cols = ["elev_min", "elev_mean", "elev_max", "slope_mean", "slope_share_moderate",
-            "slope_share_steep", "dem_pixels", "dem_valid", "steep_share_buildable"]
+            "slope_share_steep", "dem_pixels", "dem_valid", "steep_share_buildable", "dem_missing_share"]
     if dem is None or n == 0:
         return pd.DataFrame(np.nan, index=range(n), columns=cols)
     slope = slope_deg(dem)
@@ -328,6 +332,9 @@ def _terrain(geoms: np.ndarray, buildable_geoms: np.ndarray, dem: Dem | None,
                      thresholds={"slope": thr}, overlapping=True)
     a, b = st.iloc[:n].reset_index(drop=True), st.iloc[n:].reset_index(drop=True)
     key = f"slope_share_gt_{config.buildable_max_slope_deg:g}"
+    beyond = 1 - shapely.area(shapely.intersection(geoms, shapely.box(*dem.bounds))) / shapely.area(geoms)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        nodata = np.where(a["pixels"] > 0, 1 - a["elev_count"] / np.maximum(a["pixels"], 1), 1.0)
     steep_b = b[key].where(b["slope_count"] > 0, a[key])
     return pd.DataFrame({
         "elev_min": a["elev_min"], "elev_mean": a["elev_mean"], "elev_max": a["elev_max"],
@@ -335,6 +342,7 @@ def _terrain(geoms: np.ndarray, buildable_geoms: np.ndarray, dem: Dem | None,
         "slope_share_moderate": a[f"slope_share_gt_{config.slope_moderate_deg:g}"],
         "slope_share_steep": a[f"slope_share_gt_{config.slope_steep_deg:g}"],
         "dem_pixels": a["pixels"], "dem_valid": a["elev_count"], "steep_share_buildable": steep_b,
+        "dem_missing_share": beyond + (1 - beyond) * nodata,
     })
 
 
@@ -428,9 +436,9 @@ def assess(candidates: gpd.GeoDataFrame, ctx: Context, dem: Dem | str | None, *,
             notes[i].append(Note("assess.note.outside_dem"))
         elif row["dem_valid"] == 0:
             notes[i].append(Note("assess.note.dem_nodata"))
-        elif row["dem_valid"] < row["dem_pixels"]:
+        elif row["dem_missing_share"] > 0.005:
             notes[i].append(Note("assess.note.dem_partial",
-                                 (("share", f"{1 - row['dem_valid'] / row['dem_pixels']:.0%}"),)))
+                                 (("share", f"{row['dem_missing_share']:.0%}"),)))
     if dem_obj is not None and dem_obj.reprojected_from:
         for n in notes:
             n.append(Note("assess.note.dem_reprojected", (("crs", dem_obj.reprojected_from),)))
@@ -537,7 +545,7 @@ FIGURES: tuple[tuple[str, str, str | None, str], ...] = (
 
 
 def _fmt(value: Any, fmt: str, lang: str) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "—"
     if fmt == "bool":
         return i18n.bool_label(bool(value), lang)
@@ -606,7 +614,7 @@ def notes_text(row: Mapping[str, Any], lang: str = i18n.DEFAULT_LANG) -> list[st
 def _plain(value: Any) -> Any:
     if isinstance(value, np.generic):
         value = value.item()
-    if isinstance(value, float) and math.isnan(value):
+    if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
 

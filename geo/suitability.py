@@ -261,7 +261,7 @@ def to_web(s: Surface, *, max_px: int = 1600) -> tuple[np.ndarray, tuple[float, 
         METRIC_CRS, "EPSG:3857", data.shape[1], data.shape[0], west, south, east, north)
     scale = max(1.0, max(width, height) / max_px)
     width, height = int(width / scale), int(height / scale)
-    dst_tr = dst_tr * Affine.scale(scale)
+    dst_tr = dst_tr @ Affine.scale(scale)
     out = np.full((height, width), np.nan, dtype=np.float32)
     warp.reproject(data, out, src_transform=s.transform, src_crs=METRIC_CRS, dst_transform=dst_tr,
                    dst_crs="EPSG:3857", src_nodata=np.nan, dst_nodata=np.nan,

@@ -86,8 +86,8 @@ class Dem:
     def crop(self, bounds: tuple[float, float, float, float], *, margin_px: int = 2) -> Dem:
         """The part of the grid covering ``bounds`` plus ``margin_px`` cells (same cells, no resampling)."""
         inv = ~self.transform
-        c0, r0 = inv * (bounds[0], bounds[3])
-        c1, r1 = inv * (bounds[2], bounds[1])
+        c0, r0 = inv @ (bounds[0], bounds[3])
+        c1, r1 = inv @ (bounds[2], bounds[1])
         r0 = max(int(np.floor(r0)) - margin_px, 0)
         c0 = max(int(np.floor(c0)) - margin_px, 0)
         r1 = min(int(np.ceil(r1)) + margin_px, self.shape[0])
@@ -95,7 +95,7 @@ class Dem:
         if r0 >= r1 or c0 >= c1:
             msg = f"DEM {self.source}: does not cover the area asked for ({_fmt_bounds(bounds)})."
             raise DemCoverageError(msg)
-        return Dem(self.values[r0:r1, c0:c1], self.transform * Affine.translation(c0, r0),
+        return Dem(self.values[r0:r1, c0:c1], self.transform @ Affine.translation(c0, r0),
                    self.source, self.reprojected_from)
 
 
@@ -217,8 +217,8 @@ def _window_of(geoms: np.ndarray, transform: Affine, shape: tuple[int, int]):
     """The raster window (row/col slices) covering all geometries, clipped to the raster."""
     minx, miny, maxx, maxy = shapely.total_bounds(geoms)
     inv = ~transform
-    c0, r0 = inv * (minx, maxy)
-    c1, r1 = inv * (maxx, miny)
+    c0, r0 = inv @ (minx, maxy)
+    c1, r1 = inv @ (maxx, miny)
     r0, c0 = max(int(np.floor(r0)), 0), max(int(np.floor(c0)), 0)
     r1, c1 = min(int(np.ceil(r1)) + 1, shape[0]), min(int(np.ceil(c1)) + 1, shape[1])
     return slice(r0, max(r0, r1)), slice(c0, max(c0, c1))
@@ -327,7 +327,7 @@ def zonal_stats(geoms, rasters: dict[str, np.ndarray], transform: Affine, *,
     shape = next(iter(rasters.values())).shape
     rows, cols = _window_of(geoms, transform, shape)
     win_shape = (rows.stop - rows.start, cols.stop - cols.start)
-    win_transform = transform * Affine.translation(cols.start, rows.start)
+    win_transform = transform @ Affine.translation(cols.start, rows.start)
     sub = {k: v[rows, cols] for k, v in rasters.items()}
     groups = _overlap_groups(geoms) if overlapping else np.zeros(n, dtype=np.int64)
     parts = []
