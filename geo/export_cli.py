@@ -8,7 +8,6 @@ The interactive HTML export needs folium and lives on the export page.
 from __future__ import annotations
 
 import argparse
-import os
 import time
 from pathlib import Path
 
@@ -41,9 +40,15 @@ def check_writable(out: Path) -> None:
     if not parent.is_dir():
         msg = f"Output {out}: folder {parent} does not exist."
         raise ExportError(msg)
-    if not os.access(parent, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
-        msg = f"Output {out}: not writable (permission denied)."
-        raise ExportError(msg)
+    existed = out.exists()
+    try:
+        with out.open("ab"):
+            pass
+    except OSError as exc:
+        msg = f"Output {out}: not writable ({exc.strerror or exc})."
+        raise ExportError(msg) from exc
+    if not existed:
+        out.unlink()
 
 
 def _write(out: Path, data: bytes) -> None:
@@ -104,13 +109,9 @@ def _brief(args: argparse.Namespace) -> int:
     ctx = brief.BriefContext(layers, plan.load_plan(), args.quarter, lang=args.lang,
                              demo=meta.get("demo") == "1",
                              source=sheet.source_text(meta, layers, path.name, args.lang))
-    if args.fmt == "pptx":
-        _write(args.out, brief.build_deck(ctx))
-        print(f"{args.out}: brief {args.quarter} (pptx), {time.perf_counter() - t0:.1f} s")
-        return 0
-    result = brief.build_brief(ctx)
-    _write(args.out, result.pdf)
+    result = brief.build_brief(ctx, deck=args.fmt == "pptx")
+    _write(args.out, result.pptx if args.fmt == "pptx" else result.pdf)
     left = f"; left out: {', '.join(result.missing)}" if result.missing else ""
-    print(f"{args.out}: brief {args.quarter}, {result.pages} pages{left}, "
+    print(f"{args.out}: brief {args.quarter} ({args.fmt}), {result.pages} pages{left}, "
           f"{time.perf_counter() - t0:.1f} s")
     return 0

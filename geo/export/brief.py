@@ -71,6 +71,7 @@ class Brief:
     sections: list[str]
     missing: list[str]
     pages: int
+    pptx: bytes | None = None
 
 
 # -- page frame ------------------------------------------------------------------------------
@@ -313,35 +314,34 @@ def brief_figures(ctx: BriefContext) -> tuple[list[tuple[str, Figure]], list[str
     return pages, missing
 
 
-def build_brief(ctx: BriefContext) -> Brief:
-    """The brief as one PDF."""
-    with mpl.rc_context(fonts.rc_params()):
-        pages, missing = brief_figures(ctx)
-        buf = io.BytesIO()
-        with PdfPages(buf, metadata={"Title": f"{ctx.t('brief.title')} {ctx.quarter}"}) as pdf:
-            for _, fig in pages:
-                pdf.savefig(fig)
-    return Brief(buf.getvalue(), [k for k, _ in pages[1:]], missing, len(pages))
-
-
-def build_deck(ctx: BriefContext) -> bytes:
-    """The same pages as a PPTX deck (one picture per slide, A4 landscape slides)."""
+def _deck(pages: list[tuple[str, Figure]], ctx: BriefContext) -> bytes:
     from pptx import Presentation
     from pptx.util import Mm
 
     prs = Presentation()
     prs.slide_width, prs.slide_height = Mm(297), Mm(210)
     blank = prs.slide_layouts[6]
-    with mpl.rc_context(fonts.rc_params()):
-        pages, _ = brief_figures(ctx)
-        for key, fig in pages:
-            png = io.BytesIO()
-            fig.savefig(png, format="png", dpi=150)
-            slide = prs.slides.add_slide(blank)
-            slide.shapes.add_picture(io.BytesIO(png.getvalue()), 0, 0, prs.slide_width,
-                                     prs.slide_height)
-            title = ctx.t("brief.title") if key == "cover" else ctx.t(f"brief.section.{key}")
-            slide.notes_slide.notes_text_frame.text = title
+    for key, fig in pages:
+        png = io.BytesIO()
+        fig.savefig(png, format="png", dpi=150)
+        slide = prs.slides.add_slide(blank)
+        slide.shapes.add_picture(io.BytesIO(png.getvalue()), 0, 0, prs.slide_width,
+                                 prs.slide_height)
+        title = ctx.t("brief.title") if key == "cover" else ctx.t(f"brief.section.{key}")
+        slide.notes_slide.notes_text_frame.text = title
     out = io.BytesIO()
     prs.save(out)
     return out.getvalue()
+
+
+def build_brief(ctx: BriefContext, *, deck: bool = False) -> Brief:
+    """The brief as one PDF, and with ``deck`` the same pages as a PPTX deck
+    (one picture per A4 landscape slide, the section title in the notes)."""
+    with mpl.rc_context(fonts.rc_params()):
+        pages, missing = brief_figures(ctx)
+        buf = io.BytesIO()
+        with PdfPages(buf, metadata={"Title": f"{ctx.t('brief.title')} {ctx.quarter}"}) as pdf:
+            for _, fig in pages:
+                pdf.savefig(fig)
+        pptx = _deck(pages, ctx) if deck else None
+    return Brief(buf.getvalue(), [k for k, _ in pages[1:]], missing, len(pages), pptx)

@@ -154,7 +154,7 @@ def nice_length(max_m: float) -> float:
     return float(10 ** exp)
 
 
-def _format_length(m: float, lang: str) -> str:
+def format_length(m: float, lang: str) -> str:
     if m >= 1000:
         km = m / 1000
         return f"{km:g} {i18n.t('export.km', lang)}"
@@ -177,7 +177,7 @@ def _scalebar(ax: Axes, lims, k: float, lang: str) -> tuple[float, tuple[float, 
                                edgecolor="black", linewidth=0.6 * k, zorder=21))
     style = {"fontsize": 7 * k, "ha": "center", "va": "bottom", "zorder": 22}
     for pos, lab in ((0, "0"), (length / 2, f"{length / 2 / (1000 if length >= 1000 else 1):g}"),
-                     (length, _format_length(length, lang))):
+                     (length, format_length(length, lang))):
         ax.text(bx + pos, by + bh * 1.6, lab, **style)
     return length, (bx, by + bh / 2)
 

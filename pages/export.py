@@ -1,0 +1,118 @@
+"""Export: map snapshots (PNG/PDF), the interactive map as offline HTML, the meeting brief."""
+
+import os
+
+import streamlit as st
+
+from geo import asof, basemaps, i18n
+from geo.errors import PlannerError
+from geo.export import brief, maps, sheet
+from layers.overview import overview_map
+from layers.standalone import standalone_html
+from ui import data, state
+
+lang = state.lang()
+layers = data.layers()
+meta = data.meta()
+plan = data.current_plan()
+store_file = data.store_path()
+demo = meta.get("demo") == "1"
+source = sheet.source_text(meta, layers, store_file.name, lang)
+t = state.t
+
+st.title(t("export.heading"))
+
+
+def _page_label(key: str) -> str:
+    return t(f"export.page_{key}") if f"export.page_{key}" in i18n.TABLE else key
+
+
+# -- map snapshot -----------------------------------------------------------------------------
+st.subheader(t("export.snapshot"))
+c1, c2, c3, c4, c5 = st.columns(5)
+page_key = c1.selectbox(t("export.page"), sorted(maps.PAGES), format_func=_page_label,
+                        key="export_page")
+paper = c2.radio(t("export.paper"), list(sheet.PAPERS_MM), horizontal=True, key="export_paper")
+orientation = c3.radio(t("export.orientation"), sheet.ORIENTATIONS, horizontal=True,
+                       format_func=lambda o: t(f"export.orientation.{o}"), key="export_orientation")
+dpi = c4.radio(t("export.dpi"), sheet.DPIS, horizontal=True, key="export_dpi")
+fmt = c5.radio(t("export.format"), sheet.FORMATS, horizontal=True, format_func=str.upper,
+               key="export_format")
+visible = st.multiselect(t("export.layers"), maps.OVERVIEW_LAYERS,
+                         default=list(maps.OVERVIEW_DEFAULT),
+                         format_func=lambda name: t(f"layer.{name}"), key="export_layers")
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _sheet(store_key: str, page: str, lang: str, visible: tuple, opts: sheet.SheetOptions,
+           basemap: str) -> tuple[bytes, float, float]:
+    spec = maps.spec_for(page, layers, lang=lang, visible=visible)
+    ctx = sheet.SheetContext(lang=lang, demo=demo, as_of=sheet.latest_date(layers), source=source,
+                             basemap=basemaps.BASEMAPS.get(basemap))
+    body, info = sheet.render_sheet(spec, opts, ctx)
+    return body, info.scale_denominator, info.scalebar_m
+
+
+store_key = f"{store_file}:{os.stat(store_file).st_mtime}"
+if st.button(t("export.build"), key="export_build", type="primary"):
+    try:
+        st.session_state["export_sheet"] = (fmt, _sheet(
+            store_key, page_key, lang, tuple(visible),
+            sheet.SheetOptions(paper, orientation, dpi, fmt), state.basemap()))
+    except PlannerError as exc:
+        st.error(str(exc))
+if "export_sheet" in st.session_state:
+    built_fmt, (body, scale, bar_m) = st.session_state["export_sheet"]
+    st.caption(t("export.sheet_info", scale=f"{scale:,.0f}",
+                 bar=sheet.format_length(bar_m, lang)))
+    st.download_button(t(f"export.download_{built_fmt}"), body,
+                       file_name=f"jinyun_{page_key}_{paper}_{dpi}dpi.{built_fmt}",
+                       mime="image/png" if built_fmt == "png" else "application/pdf",
+                       on_click="ignore", key="export_download_sheet")
+
+# -- interactive map --------------------------------------------------------------------------
+st.subheader(t("export.interactive"))
+st.caption(t("export.interactive_help"))
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _html(store_key: str, lang: str, title: str) -> bytes:
+    m = overview_map(layers, lang=lang)
+    return standalone_html(m, title=title).encode("utf-8")
+
+
+html_title = t("overview.heading")
+st.download_button(t("export.download_html"), lambda: _html(store_key, lang, html_title),
+                   file_name="jinyun_overview.html", mime="text/html", on_click="ignore",
+                   key="export_download_html")
+
+# -- meeting brief ----------------------------------------------------------------------------
+st.subheader(t("export.brief"))
+quarters = [p for p in asof.periods(plan.start_year, plan.end_year, quarters=True) if "Q" in p]
+quarter = st.selectbox(t("export.quarter"), quarters, index=len(quarters) - 1,
+                       format_func=lambda q: brief.quarter_label(q, lang), key="export_quarter")
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _brief(store_key: str, quarter: str, lang: str) -> brief.Brief:
+    ctx = brief.BriefContext(layers, plan, quarter, lang=lang, demo=demo, source=source)
+    return brief.build_brief(ctx, deck=True)
+
+
+if st.button(t("export.build_brief"), key="export_build_brief", type="primary"):
+    try:
+        st.session_state["export_brief"] = (quarter, _brief(store_key, quarter, lang))
+    except PlannerError as exc:
+        st.error(str(exc))
+if "export_brief" in st.session_state:
+    built_q, result = st.session_state["export_brief"]
+    if result.missing:
+        st.info(t("brief.missing", sections="、".join(t(f"brief.section.{k}")
+                                                      for k in result.missing)))
+    b1, b2 = st.columns(2)
+    b1.download_button(t("export.download_brief"), result.pdf, file_name=f"jinyun_brief_{built_q}.pdf",
+                       mime="application/pdf", on_click="ignore", key="export_download_brief")
+    b2.download_button(t("export.download_pptx"), result.pptx,
+                       file_name=f"jinyun_brief_{built_q}.pptx", on_click="ignore",
+                       mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                       key="export_download_pptx")
