@@ -18,6 +18,7 @@ page = st.navigation([
     # import 4
     # assessment 5
     # export 6
+    st.Page("pages/export.py", title=state.t("page.export"), icon="🖨️", url_path="export"),
 ])
 if frame.check_store():
     frame.demo_banner()
