@@ -53,6 +53,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import Bounds, LinearConstraint, milp
 
+from geo.asof import cases_as_of
 from geo.errors import PlanFileError
 from geo.plan import Plan
 from geo.units import area_mu
@@ -145,22 +146,6 @@ def idle_parcels(land_sales: pd.DataFrame, as_of: pd.Timestamp, *,
     idle = (~started) & (due <= as_of)
     return pd.Series(idle.to_numpy(), index=sales["parcel_id"].to_numpy(), name="idle").groupby(
         level=0).any()
-
-
-def cases_as_of(cases: gpd.GeoDataFrame, as_of: pd.Timestamp | str) -> gpd.GeoDataFrame:
-    """The cases as they stood on ``as_of``.
-
-    A case exists once its ``identified_year`` has begun; a case revitalised
-    after ``as_of`` was then 处置中 (``in_progress``). The store keeps no date for
-    the step from 已认定 to 处置中, so those two statuses are taken as stored.
-    """
-    as_of = pd.Timestamp(as_of)
-    out = cases[cases["identified_year"] <= as_of.year].copy()
-    done = pd.to_datetime(out["revitalised_date"])
-    later = out["status"].eq("revitalised") & ~(done <= as_of)
-    out.loc[later, "status"] = "in_progress"
-    out.loc[later, "revitalised_date"] = pd.NaT
-    return out
 
 
 def identify(layers: Mapping[str, pd.DataFrame], rules: Rules, *, year: int,
@@ -309,6 +294,28 @@ def propose(cands: pd.DataFrame, required_mu: float, *, overshoot_pct: float = 2
                          .astype(int))
     return Proposal(table=table, required_mu=required, cap_mu=cap, chosen_mu=total,
                     gain_10k=float(gain[chosen].sum()), feasible=feasible, gap=gap)
+
+
+def explain(proposal: Proposal, *, expected_tax_per_mu_10k: float) -> pd.DataFrame:
+    """Why each candidate was or was not chosen, as translation keys and their figures.
+
+    Returns
+    -------
+    explanation
+        ``parcel_id``, ``key`` (``ineff.why.<why>``) and ``args`` (a dict that
+        fills the key's placeholders), in the order of ``proposal.table``.
+    """
+    t = proposal.table
+    rows = []
+    for r in t.to_dict("records"):
+        tax = r["tax_per_mu_10k"]
+        args = {"tax": "-" if pd.isna(tax) else f"{tax:.1f}",
+                "target": f"{expected_tax_per_mu_10k:.1f}", "gain": f"{r['gain_10k']:,.0f}",
+                "gpm": f"{r['gain_per_mu_10k']:.1f}", "rank": int(r["gain_rank"]),
+                "area": f"{r['area_mu']:.1f}", "total": f"{proposal.chosen_mu + r['area_mu']:.1f}",
+                "cap": f"{proposal.cap_mu:.1f}"}
+        rows.append({"parcel_id": r["parcel_id"], "key": f"ineff.why.{r['why']}", "args": args})
+    return pd.DataFrame(rows, columns=["parcel_id", "key", "args"])
 
 
 def selection_totals(cands: pd.DataFrame, selected: list[str] | set[str],

@@ -1,0 +1,127 @@
+"""Inefficient land (低效用地): rules, this year's proposal, cases, progress against the plan."""
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo import asof as geo_asof
+from geo import inefficient
+from layers.performance import inefficient_map
+from ui import asof, data, frame, perf, state
+
+lang = state.lang()
+layers = data.layers()
+plan = data.current_plan()
+rules = inefficient.rules_from_plan(plan)
+st.title(state.t("ineff.heading"))
+
+as_of, compare_to = asof.show(key="inefficient")
+view = geo_asof.layers_as_of(layers, as_of)
+date = as_of if as_of is not None else pd.Timestamp.today().normalize()
+fig_years = sorted(view["enterprise_figures"]["year"].unique())
+tax_year = min(date.year, int(fig_years[-1])) if fig_years else date.year
+
+st.subheader(state.t("ineff.progress"))
+prog = inefficient.progress(view, plan, as_of=date)
+before = inefficient.progress(geo_asof.layers_as_of(layers, compare_to), plan,
+                              as_of=compare_to) if compare_to is not None else None
+for col, key in zip(st.columns(3), ("revitalised_mu", "renovated_floor_m2", "standard_factory_m2"),
+                    strict=True):
+    target = plan.target(key)
+    value = float(prog[f"{key}_cum"].iloc[-1]) if len(prog) else 0.0
+    delta = None
+    if before is not None:
+        prior = float(before[f"{key}_cum"].iloc[-1]) if len(before) else 0.0
+        delta = f"{value - prior:+,.0f} {state.t('asof.delta', label=asof.label(compare_to))}"
+    col.metric(target.name(lang), f"{value:,.0f}", delta=delta, border=True,
+               help=target.text_zh)
+    col.progress(min(value / target.value, 1.0) if target.value else 0.0,
+                 text=f"{value / target.value:.0%} · {state.t('kpi.of_target', target=f'{target.value:,.0f}')}")
+if len(prog):
+    left, right = st.columns(2)
+    left.caption(state.t("ineff.per_year"))
+    left.bar_chart(prog["revitalised_mu"].rename(state.t("ineff.per_year")).set_axis(prog.index.astype(str)))
+    right.caption(state.t("ineff.cumulative"))
+    right.line_chart(pd.DataFrame({state.t("ineff.cum"): prog["revitalised_mu_cum"],
+                                   state.t("ineff.target"): prog["revitalised_mu_target"]})
+                     .set_axis(prog.index.astype(str)))
+
+with st.expander(state.t("ineff.rules"), expanded=False):
+    values = {"low_tax": rules.tax_per_mu_min_10k, "low_plot_ratio": rules.plot_ratio_min,
+              "idle": rules.idle_after_years, "use_changed": ""}
+    for r in inefficient.RULES:
+        st.markdown(f"- {state.t(f'ineff.rule.{r}', value=values[r], year=tax_year)}")
+active = st.multiselect(state.t("ineff.rules_active"), list(inefficient.RULES),
+                        default=list(rules.rules), key="ineff.rules",
+                        format_func=lambda r: state.t(f"ineff.rule.{r}", value=values[r], year=tax_year))
+rules = inefficient.Rules(**{**rules.__dict__, "rules": tuple(active)})
+found = inefficient.identify(view, rules, year=tax_year, as_of=date)
+
+st.subheader(state.t("ineff.identified"))
+f1, f2 = st.columns(2)
+towns = f1.multiselect(state.t("ineff.filter_town"), sorted(found["town_code"].unique()),
+                       key="ineff.towns", format_func=perf.names(layers, "towns", "town_code").get)
+plats = f2.multiselect(state.t("ineff.filter_platform"),
+                       sorted(found["platform_id"].dropna().unique()), key="ineff.platforms",
+                       format_func=perf.names(layers, "platforms", "platform_id").get)
+shown = found[perf.pick(found["town_code"], towns) & perf.pick(found["platform_id"], plats)]
+m1, m2 = st.columns(2)
+m1.metric(state.t("ineff.identified_count"), f"{len(shown):,}")
+m2.metric(state.t("ineff.identified_mu"), f"{shown['area_mu'].sum():,.1f}")
+perf.show_table(shown, ["parcel_id", "town_code", "platform_id", "reasons", "area_mu",
+                        "tax_per_mu_10k", "plot_ratio", "lifecycle", "case_id", "case_status"],
+                layers, key="ineff.table", height=260)
+
+st.subheader(state.t("ineff.proposal"))
+st.caption(state.t("ineff.proposal_note", over=f"{rules.overshoot_pct:g}",
+                   gap=f"{inefficient.MIP_REL_GAP:.2%}", target=f"{rules.expected_tax_per_mu_10k:g}"))
+due = inefficient.remaining_mu(view, plan, date.year, as_of=date)
+required = st.number_input(state.t("ineff.required"), min_value=0.0, value=round(due, 1), step=10.0,
+                           key=f"ineff.required.{date:%Y%m%d}",
+                           help=state.t("ineff.required_help", year=date.year))
+cands = inefficient.candidates(shown, rules)
+proposal = perf.cached_proposal(pd.DataFrame(cands.drop(columns="geometry")), required,
+                                rules.overshoot_pct)
+if not proposal.feasible:
+    st.warning(state.t("ineff.infeasible", mu=f"{cands['area_mu'].sum():,.1f}"))
+elif required <= 0:
+    st.info(state.t("ineff.nothing_due"))
+proposed = proposal.table.loc[proposal.table["chosen"], "parcel_id"].tolist()
+sel_key = f"ineff.sel.{date:%Y%m%d}.{required}.{','.join(active)}.{','.join(towns)}.{','.join(plats)}"
+selected = st.multiselect(state.t("ineff.selected"), cands["parcel_id"].tolist(), default=proposed,
+                          key=sel_key)
+totals = inefficient.selection_totals(cands, selected, required)
+c1, c2, c3, c4 = st.columns(4)
+c1.metric(state.t("ineff.sel_mu"), f"{totals['mu']:,.1f}", delta=f"{totals['mu'] - required:+,.1f}")
+c2.metric(state.t("ineff.sel_gain"), f"{totals['gain_10k']:,.0f}",
+          delta=f"{totals['gain_10k'] - proposal.gain_10k:+,.0f}")
+c3.metric(state.t("ineff.sel_count"), totals["count"])
+c4.metric(state.t("ineff.sel_meets"), state.t("kpi.met") if totals["meets"]
+          else state.t("ineff.sel_short", mu=f"{totals['short_mu']:,.1f}"))
+why = inefficient.explain(proposal, expected_tax_per_mu_10k=rules.expected_tax_per_mu_10k)
+table = proposal.table.assign(explanation=[state.t(k, **a) for k, a in zip(why["key"], why["args"],
+                                                                           strict=True)],
+                              chosen=proposal.table["parcel_id"].isin(set(selected)))
+table = table.sort_values(["chosen", "gain_per_mu_10k", "parcel_id"], ascending=[False, False, True])
+with st.expander(state.t("ineff.candidates"), expanded=True):
+    perf.show_table(table, ["parcel_id", "chosen", "town_code", "reasons", "area_mu", "tax_per_mu_10k",
+                            "gain_per_mu_10k", "gain_10k", "explanation"], layers,
+                    key="ineff.candidates", height=300)
+
+st.subheader(state.t("ineff.cases"))
+cases = inefficient.case_table(view, as_of=date)
+g1, g2 = st.columns(2)
+routes = g1.multiselect(state.t("ineff.filter_route"), sorted(cases["route"].unique()), key="ineff.routes",
+                        format_func=lambda c: state.t(f"enum.case_route.{c}"))
+statuses = g2.multiselect(state.t("ineff.filter_status"), sorted(cases["status"].unique()),
+                          key="ineff.statuses", format_func=lambda c: state.t(f"enum.case_status.{c}"))
+case_view = cases[perf.pick(cases["route"], routes) & perf.pick(cases["status"], statuses)]
+perf.show_table(case_view.assign(case_status=case_view["status"]),
+                ["case_id", "parcel_id", "town_code", "platform_id", "reason", "route", "case_status",
+                 "identified_year", "revitalised_date", "area_mu", "renovated_floor_m2",
+                 "standard_factory_m2"], layers, key="ineff.cases", height=260)
+
+st.subheader(state.t("ineff.map"))
+basemap, api_key = frame.effective_basemap()
+m = inefficient_map(layers, shown, selected, case_view, lang=lang, basemap=basemap, api_key=api_key)
+st_folium(m, returned_objects=[], height=560, use_container_width=True, key=f"ineff-map-{lang}")

@@ -1,0 +1,83 @@
+"""Platform ranking 比学赶超: quarterly scores, red/yellow/blue flags, on the map."""
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo import ranking
+from layers.performance import ranking_map
+from ui import data, frame, perf, state
+
+RULE_ZH = ("建立红黄蓝旗评价制度，每季度点评会上，在完成重点考核指标的基础上，对排名前三单位发红旗并通报表扬；"
+           "对未完成指标且排名后三的单位发黄旗，做表态发言，并由县政府领导约谈责任领导；其他单位发蓝旗。")
+
+lang = state.lang()
+layers = data.layers()
+plan = data.current_plan()
+rules = ranking.rules_from_plan(plan)
+st.title(state.t("rank.heading"))
+st.caption(state.t("rank.rule") + f"“{RULE_ZH}”")
+
+quarters = ranking.quarters(plan)
+today = str(pd.Period(dt.date.today(), freq="Q"))
+default = quarters.index(today) if today in quarters else len(quarters) - 1
+q1, q2, q3 = st.columns([2, 1, 2])
+quarter = q1.selectbox(state.t("rank.quarter"), quarters, index=default, key="rank.quarter")
+other = None
+if q2.checkbox(state.t("rank.compare"), key="rank.compare_on"):
+    other = q3.selectbox(state.t("rank.compare_with"), quarters,
+                         index=max(quarters.index(quarter) - 1, 0), key="rank.compare_to")
+
+with st.expander(state.t("rank.indicators")):
+    edited = st.data_editor(
+        pd.DataFrame([{"id": i.id, "weight": i.weight, "target": i.target} for i in rules.indicators]),
+        column_config={"id": st.column_config.SelectboxColumn(state.t("rank.indicator"),
+                                                              options=list(ranking.INDICATORS),
+                                                              required=True),
+                       "weight": st.column_config.NumberColumn(state.t("rank.weight"), min_value=0.0),
+                       "target": st.column_config.NumberColumn(state.t("rank.target"))},
+        num_rows="dynamic", hide_index=True, key="rank.editor")
+    st.caption(state.t("rank.ties"))
+rows = edited.dropna()
+rules = ranking.RankingRules(
+    indicators=tuple(ranking.Indicator(r.id, float(r.weight), float(r.target)) for r in rows.itertuples()),
+    platforms=rules.platforms, towns=rules.towns, red_requires_all_met=rules.red_requires_all_met,
+    top_n=rules.top_n, bottom_n=rules.bottom_n)
+ids = [i.id for i in rules.indicators]
+
+flagged = ranking.flags(layers, plan, quarter, rules=rules)
+for col, flag in zip(st.columns(3), ranking.FLAGS, strict=True):
+    col.metric(state.t("rank.flag_n", flag=state.t(f"rank.flag.{flag}")),
+               int((flagged["flag"] == flag).sum()), border=True)
+
+st.subheader(state.t("rank.table", quarter=quarter))
+kinds = st.multiselect(state.t("rank.filter_kind"), ["platform", "town"], key="rank.kinds",
+                       format_func=lambda k: state.t(f"rank.kind.{k}"))
+shown = flagged[perf.pick(flagged["kind"], kinds)]
+name_col = "name_en" if lang == "en" else "name_zh"
+perf.show_table(shown.assign(unit=shown[name_col]),
+                ["rank", "unit", "kind", "flag", "score", "met_all", *ids], layers, key="rank.table")
+
+if other is not None:
+    before = ranking.flags(layers, plan, other, rules=rules).set_index("unit_id")
+    now = flagged.set_index("unit_id")
+    changed = now[now["flag"] != before["flag"].reindex(now.index)]
+    st.subheader(state.t("rank.changes", other=other))
+    if changed.empty:
+        st.info(state.t("rank.no_changes"))
+    else:
+        st.table(pd.DataFrame({state.t("col.unit"): changed[name_col],
+                               other: [state.t(f"rank.flag.{f}") for f in before.loc[changed.index, "flag"]],
+                               quarter: [state.t(f"rank.flag.{f}") for f in changed["flag"]]}))
+
+st.subheader(state.t("rank.map"))
+basemap, api_key = frame.effective_basemap()
+m = ranking_map(layers, shown, lang=lang, basemap=basemap, api_key=api_key)
+st_folium(m, returned_objects=[], height=520, use_container_width=True, key=f"rank-map-{lang}")
+
+st.subheader(state.t("rank.history"))
+hist = perf.history(rules)
+names = dict(zip(flagged["unit_id"], flagged[name_col], strict=True))
+st.dataframe(hist.rename(index=names).map(lambda f: state.t(f"rank.flag.{f}")), width="stretch")

@@ -1,0 +1,93 @@
+"""Shared rendering of the inefficient-land, evaluation and ranking pages: labelled tables."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+import streamlit as st
+
+from geo import evaluation, i18n, inefficient, ranking
+from layers.performance import alias
+from ui import data, state
+
+_ENUMS = {"route": "case_route", "case_status": "case_status", "lifecycle": "lifecycle",
+          "land_use": "land_use", "reason": "case_reason"}
+
+
+def names(layers: Mapping[str, pd.DataFrame], layer: str, key: str) -> dict[str, str]:
+    """Code -> name in the current language for ``towns`` or ``platforms``."""
+    df = layers[layer]
+    col = "name_en" if state.lang() == "en" else "name_zh"
+    return dict(zip(df[key], df[col], strict=True))
+
+
+def labelled(df: pd.DataFrame, columns: list[str], layers: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """``df[columns]`` with codes as labels, numbers rounded and headers translated."""
+    lang = state.lang()
+    out = pd.DataFrame(df[columns]).copy()
+    for col in out.columns:
+        if col == "town_code":
+            out[col] = out[col].map(names(layers, "towns", "town_code")).fillna(out[col])
+        elif col == "platform_id":
+            out[col] = out[col].map(names(layers, "platforms", "platform_id")).fillna("-")
+        elif col in _ENUMS:
+            out[col] = [i18n.enum_label(_ENUMS[col], v, lang) if isinstance(v, str) else v
+                        for v in out[col]]
+        elif col == "reasons":
+            out[col] = ["、".join(i18n.enum_label("case_reason", r, lang) for r in v.split(","))
+                        for v in out[col]]
+        elif col == "flag":
+            out[col] = [state.t(f"rank.flag.{v}") for v in out[col]]
+        elif col == "kind":
+            out[col] = [state.t(f"rank.kind.{v}") for v in out[col]]
+        elif out[col].dtype == bool:
+            out[col] = [i18n.bool_label(bool(v), lang) for v in out[col]]
+        elif pd.api.types.is_datetime64_any_dtype(out[col]):
+            out[col] = out[col].dt.strftime("%Y-%m-%d")
+        elif pd.api.types.is_float_dtype(out[col]):
+            out[col] = out[col].round(3 if col in ("rnd_share", "energy_per_10k") else 2)
+    return out.rename(columns=lambda c: alias(c, lang))
+
+
+def show_table(df: pd.DataFrame, columns: list[str], layers: Mapping[str, pd.DataFrame], *,
+               key: str, height: int | None = None) -> None:
+    """Draw a labelled table (hiding the index)."""
+    kwargs = {"height": height} if height else {}
+    st.dataframe(labelled(df, columns, layers), hide_index=True, width="stretch",
+                 key=key, **kwargs)
+
+
+def pick(column: pd.Series, chosen: list) -> pd.Series:
+    """Rows whose ``column`` is in ``chosen``; every row when nothing is chosen."""
+    return column.isin(chosen) if chosen else pd.Series(True, index=column.index)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_proposal(cands: pd.DataFrame, required: float, overshoot_pct: float) -> inefficient.Proposal:
+    """:func:`geo.inefficient.propose`, cached on its inputs (the solver takes 0.2-0.7 s)."""
+    return inefficient.propose(cands, required, overshoot_pct=overshoot_pct)
+
+
+def alias_of(column: str) -> str:
+    """A column's label in the current language."""
+    return alias(column, state.lang())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cached_breaks(values: pd.Series, scheme: str, k: int) -> list[float]:
+    """:func:`geo.evaluation.breaks`, cached (Fisher-Jenks runs in pure Python)."""
+    return evaluation.breaks(values, scheme, k)
+
+
+def history(rules: ranking.RankingRules) -> pd.DataFrame:
+    """:func:`geo.ranking.history` of the current store and plan, cached per store version
+    and rules (12 quarters take about 3 s)."""
+    path = data.store_path()
+    key = f"{path}:{path.stat().st_mtime if path.exists() else 0}:{data.current_plan().path}:{rules!r}"
+    return _history(key, rules)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _history(key: str, _rules: ranking.RankingRules) -> pd.DataFrame:
+    return ranking.history(data.layers(), data.current_plan(), rules=_rules)
