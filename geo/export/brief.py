@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime
 
 import matplotlib as mpl
 import pandas as pd
+import shapely
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
@@ -240,6 +241,76 @@ def inefficient_page(ctx: BriefContext, number: int) -> Figure:
     return fig
 
 
+def _class_spec(ctx: BriefContext, year: int) -> tuple[maps.MapSpec, pd.DataFrame]:
+    """Parcels of the evaluated enterprises coloured by their A-D class (best class per parcel)."""
+    from geo import evaluation
+    from geo.export.draw import DrawLayer
+    from layers import styles
+
+    lay = ctx.at
+    scored = evaluation.scores(lay, evaluation.method_from_plan(ctx.plan), year)
+    best = scored.sort_values("score", ascending=False).drop_duplicates("parcel_id")
+    parcels = lay["parcels"].merge(best[["parcel_id", "cls"]], on="parcel_id")
+    base = maps.overview_spec(lay, lang=ctx.lang, visible=["county", "platforms", "towns"])
+    geoms = maps.to_metric(parcels)
+    counts = evaluation.class_counts(scored)
+    entries = []
+    for cls, color in styles.EVAL_CLASS_COLORS.items():
+        sym = maps.Symbol(maps.POLYGON, face=color, edge=color, linewidth_pt=0.6, face_alpha=0.85)
+        base.layers.append(DrawLayer(f"class:{cls}", geoms[(parcels["cls"] == cls).to_numpy()],
+                                     sym, 3.5))
+        label = f"{ctx.t('ev.class_n', cls=cls)}（{int(counts.loc[cls, 'count'])}）"
+        entries.append(maps.LegendEntry(label, sym))
+    base.legend.insert(0, (ctx.t("ev.class_counts", year=year), entries))
+    if len(parcels):  # zoom to the evaluated land, 2 km around it
+        minx, miny, maxx, maxy = shapely.total_bounds(geoms)
+        base.extent_m = (minx - 2000, miny - 2000, maxx + 2000, maxy + 2000)
+    base.title = ctx.t("brief.section.per_mu_map")
+    base.what = ctx.t("ev.class_counts", year=year)
+    base.page = "per_mu"
+    return base, counts
+
+
+def per_mu_map_page(ctx: BriefContext, number: int) -> Figure:
+    figures = ctx.at["enterprise_figures"]
+    years = sorted(int(y) for y in figures["year"].unique() if int(y) <= ctx.as_of.year)
+    if not years:
+        msg = f"Brief {ctx.quarter}: no enterprise figures up to {ctx.as_of.year} to evaluate."
+        raise ExportError(msg)
+    spec, _ = _class_spec(ctx, years[-1])
+    fig = Figure(figsize=A4_LANDSCAPE.size_in, dpi=A4_LANDSCAPE.dpi)
+    sheet.draw_sheet(fig, spec, ctx.sheet_context(), rasterize=True)
+    return fig
+
+
+def ranking_page(ctx: BriefContext, number: int) -> Figure:
+    from geo import ranking
+    from layers import styles
+
+    fig, rect = _page(ctx, ctx.t("brief.section.ranking"), number)
+    flagged = ranking.flags(ctx.layers, ctx.plan, ctx.quarter)
+    t = ctx.t
+    name_col = "name_en" if ctx.lang == "en" else "name_zh"
+    df = pd.DataFrame({
+        t("col.rank"): flagged["rank"].astype(int),
+        t("col.name"): flagged[name_col],
+        t("rank.kind.platform") + "/" + t("field.town"): [
+            t("rank.kind.platform") if k == "platform" else t("field.town")
+            for k in flagged["kind"]],
+        t("col.score"): flagged["score"].map(lambda v: f"{v:,.1f}"),
+        t("brief.col.verdict"): [t("kpi.met") if m else t("kpi.not_met")
+                                 for m in flagged["met_all"]],
+        t("col.flag_label"): [t(f"rank.flag.{f}") for f in flagged["flag"]],
+    })
+    tint = {"red": "#f4a6a7", "yellow": "#fff3a0", "blue": "#a9cbe6"}
+    colors = [["white"] * 5 + [tint.get(f, styles.RANK_FLAG_COLORS[f])] for f in flagged["flag"]]
+    _table(fig.add_axes(rect), df, colors=colors, font_size=9)
+    counts = flagged["flag"].value_counts()
+    summary = " · ".join(f"{t(f'rank.flag.{f}')} {int(counts.get(f, 0))}" for f in ranking.FLAGS)
+    fig.text(0.05, 0.11, summary, fontsize=11, fontweight="bold")
+    return fig
+
+
 def _optional(module: str, *names: str):
     """The module if it is in this build and has ``names``; else None (section left out)."""
     try:
@@ -259,6 +330,11 @@ SECTIONS: dict[str, tuple[Section, tuple[tuple[str, tuple[str, ...]], ...]]] = {
     "parks": (parks_page, ()),
     "land_supply": (land_supply_page, ()),
     "inefficient": (inefficient_page, ()),
+    "per_mu_map": (per_mu_map_page, (("geo.evaluation", ("scores", "method_from_plan",
+                                                          "class_counts")),
+                                      ("layers.styles", ("EVAL_CLASS_COLORS",)))),
+    "ranking": (ranking_page, (("geo.ranking", ("flags", "FLAGS")),
+                               ("layers.styles", ("RANK_FLAG_COLORS",)))),
 }
 ORDER = ("overview_map", "kpis", "parks", "land_supply", "inefficient", "per_mu_map", "ranking")
 
