@@ -15,6 +15,11 @@ page = st.navigation([
     st.Page("pages/parks.py", title=state.t("page.parks"), icon="🏭", url_path="parks"),
     st.Page("pages/land.py", title=state.t("page.land"), icon="📐", url_path="land"),
     # tracking 3b
+    st.Page("pages/inefficient.py", title=state.t("page.inefficient"), icon="♻️",
+            url_path="inefficient"),
+    st.Page("pages/evaluation.py", title=state.t("page.evaluation"), icon="📊",
+            url_path="evaluation"),
+    st.Page("pages/ranking.py", title=state.t("page.ranking"), icon="🚩", url_path="ranking"),
     # import 4
     # assessment 5
     # export 6
