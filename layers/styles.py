@@ -55,3 +55,30 @@ def sale_year_colors(years) -> dict[int, str]:
     """A colour per year of sale, oldest lightest (cycles after six years)."""
     ordered = sorted({int(y) for y in years})
     return {y: SALE_YEAR_PALETTE[i % len(SALE_YEAR_PALETTE)] for i, y in enumerate(ordered)}
+
+# --- tracking 3b: inefficient land, per-mu classes and choropleths, ranking flags ---
+INEFFICIENT_REASON_COLORS = {
+    "idle": "#a50f15",
+    "use_changed": "#756bb1",
+    "low_tax": "#e6550d",
+    "low_plot_ratio": "#fdae6b",
+}
+PROPOSAL_STYLE = {"color": "#00441b", "weight": 3, "fillColor": "#41ab5d", "fillOpacity": 0.85}
+CASE_STATUS_COLORS = {"identified": "#fb6a4a", "in_progress": "#fec44f", "revitalised": "#31a354"}
+EVAL_CLASS_COLORS = {"A": "#1a9850", "B": "#91cf60", "C": "#fc8d59", "D": "#d73027"}
+# Sequential, light (low) to dark (high); reversed for lower-is-better values (energy per 10k yuan).
+CHOROPLETH_PALETTE = ("#ffffcc", "#d9f0a3", "#addd8e", "#78c679", "#41ab5d", "#238443", "#005a32")
+NO_DATA_COLOR = "#d9d9d9"
+ENERGY_COLOR = "#b10026"
+OUTSIDE_COLOR = "#6a51a3"
+RANK_FLAG_COLORS = {"red": "#d7191c", "yellow": "#fdd835", "blue": "#2c7bb6"}
+
+
+def choropleth_colors(k: int, *, reverse: bool = False) -> list[str]:
+    """``k`` colours spread over :data:`CHOROPLETH_PALETTE` (light = low unless ``reverse``)."""
+    n = len(CHOROPLETH_PALETTE)
+    if k <= 1:
+        picks = [CHOROPLETH_PALETTE[n // 2]]
+    else:
+        picks = [CHOROPLETH_PALETTE[round(i * (n - 1) / (k - 1))] for i in range(k)]
+    return picks[::-1] if reverse else picks
