@@ -434,6 +434,35 @@ def _load(path: Path, *, layer: str | None, lang: str, max_bytes: int,
     return out, report
 
 
+@dataclass
+class SourceInfo:
+    """What the page shows before a check: the first rows, the file's CRS, the CRS candidates."""
+
+    head: pd.DataFrame
+    columns: list[str]
+    crs: str | None
+    candidates: list[str]
+    rows: int
+
+
+def inspect(path: str | os.PathLike, *, layer: str | None = None, rows: int = 5, lang: str = i18n.DEFAULT_LANG,
+            max_bytes: int = MAX_UPLOAD_BYTES, max_unzipped: int = MAX_UNZIPPED_BYTES) -> SourceInfo:
+    """Read ``path`` once: its first rows (geometry shown as its type), columns, CRS and CRS candidates."""
+    df, _ = _load(Path(path), layer=layer, lang=lang, max_bytes=max_bytes, max_unzipped=max_unzipped)
+    head = pd.DataFrame(df.head(rows)).copy()
+    crs, candidates = None, []
+    columns = [str(c) for c in df.columns]
+    if isinstance(df, gpd.GeoDataFrame):
+        name = df.geometry.name
+        head[name] = df.geometry.head(rows).geom_type
+        columns.remove(name)
+        crs = df.crs.to_string() if df.crs is not None else None
+        bounds = _bounds(df.geometry)
+        if crs is None and bounds is not None:
+            candidates = crs_candidates(bounds)
+    return SourceInfo(head=head, columns=columns, crs=crs, candidates=candidates, rows=len(df))
+
+
 # --------------------------------------------------------------------------- coordinates
 
 def _bounds(geoms: gpd.GeoSeries) -> tuple[float, float, float, float] | None:
@@ -1070,6 +1099,10 @@ def _derive_town(gdf: gpd.GeoDataFrame, store_path: Path, report: ImportReport, 
     return gdf
 
 
+IMPORTABLE_LAYERS = tuple(n for n in schema.LAYERS if n not in ("meta", "audit", "targets", "county"))
+"""Layers a file can be imported into."""
+
+
 def plan_import(path: str | os.PathLike, store_path: str | os.PathLike, *, layer: str,  # noqa: PLR0913 (the CLI flags)
                 source_layer: str | None = None, crs=None, gcj02: bool = False,
                 mapping: ColumnMapping | Mapping | None = None, lang: str = i18n.DEFAULT_LANG,
@@ -1090,9 +1123,8 @@ def plan_import(path: str | os.PathLike, store_path: str | os.PathLike, *, layer
         required column missing, no valid row).
     """
     store_path = Path(store_path)
-    if layer not in schema.LAYERS or layer in ("meta", "audit", "targets", "county"):
-        raise _refuse("err.layer", lang, layer=layer,
-                      layers=", ".join(n for n in schema.LAYERS if n not in ("meta", "audit", "targets", "county")))
+    if layer not in IMPORTABLE_LAYERS:
+        raise _refuse("err.layer", lang, layer=layer, layers=", ".join(IMPORTABLE_LAYERS))
     store.check_store(store_path)
     target = schema.LAYERS[layer]
     stamp = _stamp(store_path)

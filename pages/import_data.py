@@ -1,0 +1,74 @@
+"""Import: upload -> layer, CRS, mapping -> check (report) -> confirm -> write, all or nothing."""
+
+import streamlit as st
+
+from geo import importer
+from geo.errors import PlannerError
+from ui import data, importing, state
+
+lang = state.lang()
+st.title(state.t("import.heading"))
+st.caption(state.t("import.intro", limit_mb=importer.MAX_UPLOAD_BYTES // 2**20))
+
+path = importing.chosen_file()
+if path is None:
+    st.info(state.t("import.no_file"))
+    st.stop()
+
+left, right = st.columns(2)
+layer = left.selectbox(state.t("import.target_layer"), importer.IMPORTABLE_LAYERS, key="import.layer",
+                       index=importer.IMPORTABLE_LAYERS.index("parcels"),
+                       format_func=lambda n: state.t(f"import.layer.{n}"))
+try:
+    sources = importer.list_sources(path, lang=lang)
+    source = right.selectbox(state.t("import.source_layer"), sources, key="import.source") if len(sources) > 1 else None
+    info = importing.inspect(path, source, lang)
+except PlannerError as exc:
+    st.error(str(exc))
+    st.stop()
+st.caption(state.t("import.file_info", rows=info.rows, crs=info.crs or state.t("import.no_crs"),
+                   candidates=", ".join(info.candidates) or "-"))
+st.dataframe(info.head, hide_index=True, use_container_width=True)
+
+left, mid, right = st.columns(3)
+crs = importing.crs_choice(info.candidates, where=left)
+gcj02 = mid.checkbox(state.t("import.gcj02"), key="import.gcj02", help=state.t("import.gcj02_help"))
+preset_name = right.selectbox(state.t("import.preset"), [importing.NONE, *importer.list_presets()],
+                              key="import.preset")
+preset = importer.load_preset(preset_name, lang=lang) if preset_name != importing.NONE else None
+mapping = importing.mapping_editor(info.columns, layer, preset)
+signature = (str(path), layer, source, crs, gcj02, mapping.to_json())
+
+if st.button(state.t("import.check"), key="import.check", type="secondary"):
+    try:
+        plan = importer.plan_import(path, data.store_path(), layer=layer, source_layer=source, crs=crs,
+                                    gcj02=gcj02, mapping=mapping, lang=lang)
+        st.session_state[importing.PLAN_KEY] = (signature, plan)
+    except PlannerError as exc:
+        st.session_state.pop(importing.PLAN_KEY, None)
+        st.error(str(exc))
+
+checked = st.session_state.get(importing.PLAN_KEY)
+if checked is not None:
+    plan_signature, plan = checked
+    importing.show_report(plan.report)
+    if plan.report.written:
+        st.success(state.t("import.written_ok", n=len(plan.report.added) + len(plan.report.updated),
+                           layer=state.t(f"import.layer.{plan.layer}")))
+    elif plan_signature != signature:
+        st.warning(state.t("import.stale"))
+    elif st.button(state.t("import.confirm", n=len(plan.report.added) + len(plan.report.updated)),
+                   key="import.confirm", type="primary"):
+        try:
+            importer.apply_import(plan, lang=lang)
+            st.rerun()
+        except PlannerError as exc:
+            st.error(str(exc))
+    with st.expander(state.t("import.save_preset")):
+        name = st.text_input(state.t("import.preset_name"), key="import.preset_name")
+        if st.button(state.t("import.save"), key="import.save") and name:
+            try:
+                saved = importer.save_preset(mapping, name)
+                st.success(state.t("import.preset_saved", path=saved.name))
+            except PlannerError as exc:
+                st.error(str(exc))

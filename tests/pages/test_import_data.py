@@ -1,0 +1,94 @@
+"""AppTest of the import page: a file path (the non-upload path) -> check -> report -> confirm -> written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo import store
+from tests.geo.import_support import build_store, sha256, square
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGE = "pages/import_data.py"
+
+
+@pytest.fixture
+def small_store(tmp_path, monkeypatch) -> Path:
+    path = build_store(tmp_path / "store.gpkg")
+    monkeypatch.setenv("JINYUN_STORE", str(path))
+    return path
+
+
+def _open(lang: str = "zh") -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.session_state["lang"] = lang
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    return at
+
+
+@pytest.fixture
+def app(small_store):
+    return _open()
+
+
+def _parcels_file(tmp_path: Path) -> Path:
+    gdf = gpd.GeoDataFrame({"宗地编号": ["N1", "N2", "N3"], "土地用途": ["工业用地", "仓储用地", "商业"],
+                            "供地状态": ["已批未供"] * 3, "批准年份": [2021] * 3},
+                           geometry=[square(20), square(21), square(22)], crs="EPSG:4549")
+    path = tmp_path / "宗地.geojson"
+    gdf.to_crs("EPSG:4490").to_file(path)
+    return path
+
+
+def test_check_then_confirm_writes_the_valid_rows(app, small_store, tmp_path):
+    assert any("请上传文件或输入路径" in i.value for i in app.info)
+    path = _parcels_file(tmp_path)
+    app.text_input(key="import.server_path").input(str(path)).run()
+    assert not app.exception
+    assert app.selectbox(key="import.layer").value == "parcels"
+    before = sha256(small_store)
+    app.button(key="import.check").click().run()
+    assert not app.exception
+    shown = {m.label: m.value for m in app.metric}
+    assert shown["读取"] == "3" and shown["新增"] == "2" and shown["拒绝"] == "1"
+    assert sha256(small_store) == before  # checking writes nothing
+    table = app.dataframe[-1].value
+    assert table["行"].tolist() == [3] and "商业" in table["问题"].iloc[0]
+    app.button(key="import.confirm").click().run()
+    assert not app.exception
+    assert any("已写入 2 条记录" in s.value for s in app.success)
+    ids = sorted(store.read_layer(small_store, "parcels")["parcel_id"])
+    assert ids == ["N1", "N2", "P1", "P2", "P3", "P4"]
+
+
+def test_missing_crs_offers_the_candidates(small_store, tmp_path):
+    app = _open()
+    gdf = gpd.GeoDataFrame({"宗地编号": ["Z1"], "土地用途": ["工业"], "供地状态": ["批"], "批准年份": [2020]},
+                           geometry=[square(30)], crs="EPSG:4549")
+    csv = tmp_path / "no_crs.csv"
+    gdf.assign(WKT=gdf.geometry.to_wkt()).drop(columns="geometry").to_csv(csv, index=False)
+    app.text_input(key="import.server_path").input(str(csv)).run()
+    app.button(key="import.check").click().run()
+    assert not app.exception
+    assert any("没有坐标系" in e.value and "EPSG:4549" in e.value for e in app.error)
+    crs = app.selectbox(key="import.crs")
+    assert crs.options[1].startswith("EPSG:4549")  # the candidate comes first after "from the file"
+    crs.set_value("EPSG:4549").run()
+    app.button(key="import.check").click().run()
+    assert not app.exception and not app.error
+    assert {m.label: m.value for m in app.metric}["新增"] == "1"
+
+
+def test_refused_file_shows_the_message_and_changes_nothing(app, small_store, tmp_path):
+    bad = tmp_path / "坏.zip"
+    bad.write_bytes(b"PK\x03\x04 broken")
+    before = sha256(small_store)
+    app.text_input(key="import.server_path").input(str(bad)).run()
+    assert not app.exception
+    assert any("坏.zip" in e.value and "zip" in e.value for e in app.error)
+    assert sha256(small_store) == before

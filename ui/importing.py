@@ -1,0 +1,105 @@
+"""Widgets of the import page; each owns its session-state key (prefix ``import.``)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from geo import importer
+from ui import state
+
+PATH_KEY = "import.path"          # the file being imported (an upload saved to disk, or a server path)
+SERVER_PATH_KEY = "import.server_path"
+PLAN_KEY = "import.plan"          # (signature, ImportPlan) of the last check
+_UPLOAD_DIR = Path(tempfile.gettempdir()) / "jinyun-uploads"
+NONE = "—"
+
+
+def chosen_file() -> Path | None:
+    """The file to import: an upload (saved under a temp folder) or a path typed for a file on the server."""
+    upload = st.file_uploader(state.t("import.upload"), key="import.upload",
+                              type=[s.lstrip(".") for s in importer.SUPPORTED_SUFFIXES])
+    server = st.text_input(state.t("import.server_path"), key=SERVER_PATH_KEY).strip()
+    if upload is not None:
+        data = upload.getvalue()
+        digest = hashlib.sha256(data).hexdigest()[:16]
+        folder = _UPLOAD_DIR / digest
+        target = folder / Path(upload.name).name  # never a path from the browser
+        if not target.exists():
+            folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=folder)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, target)
+        st.session_state[PATH_KEY] = str(target)
+    elif server:
+        st.session_state[PATH_KEY] = server
+    path = st.session_state.get(PATH_KEY)
+    return Path(path) if path else None
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _inspect(path: str, mtime: float, layer: str | None, lang: str) -> importer.SourceInfo:
+    return importer.inspect(path, layer=layer, lang=lang)
+
+
+def inspect(path: Path, layer: str | None, lang: str) -> importer.SourceInfo:
+    """:func:`geo.importer.inspect`, cached per file version."""
+    mtime = path.stat().st_mtime if path.exists() else 0.0
+    return _inspect(str(path), mtime, layer, lang)
+
+
+def crs_choice(candidates: list[str], *, where=st) -> str | None:
+    """None (the file's own CRS) or one of the candidates / known CRSs."""
+    options = [NONE, *candidates, *(c for c in importer.CANDIDATE_CRS if c not in candidates)]
+    choice = where.selectbox(state.t("import.crs"), options, key="import.crs",
+                          format_func=lambda c: state.t("import.crs_from_file") if c == NONE else (
+                              f"{c} · {state.t('import.crs_candidate')}" if c in candidates else c))
+    return None if choice == NONE else choice
+
+
+def mapping_editor(columns: list[str], layer: str, preset: importer.ColumnMapping | None) -> importer.ColumnMapping:
+    """One selectbox per field of ``layer``, preset from the auto-mapping and the chosen preset."""
+    mapping = importer.merge_mapping(importer.auto_mapping(columns, layer), preset, columns)
+    with st.expander(state.t("import.mapping"), expanded=False):
+        cols = st.columns(3)
+        for i, name in enumerate(importer.layer_fields(layer)):
+            current = mapping.columns.get(name)
+            options = [NONE, *columns]
+            choice = cols[i % 3].selectbox(importer.field_label(name, state.lang()), options,
+                                           index=options.index(current) if current in options else 0,
+                                           key=f"import.map.{layer}.{name}")
+            if choice == NONE:
+                mapping.columns.pop(name, None)
+            else:
+                mapping.columns[name] = choice
+    return mapping
+
+
+def _problems(items: list[importer.Problem]) -> pd.DataFrame:
+    return pd.DataFrame([{state.t("import.col.file"): p.file, state.t("import.col.row"): p.row,
+                          state.t("import.col.id"): p.id or "", state.t("import.col.problem"): p.message}
+                         for p in items])
+
+
+def show_report(report: importer.ImportReport) -> None:
+    """Counts, notes and one table per kind of finding."""
+    figures = (("read", report.rows_read), ("add", len(report.added)), ("update", len(report.updated)),
+               ("reject", len(report.rejected)), ("repaired", len(report.repaired)), ("outside", len(report.outside)))
+    for col, (key, value) in zip(st.columns(len(figures)), figures, strict=True):
+        col.metric(state.t(f"import.m.{key}"), f"{value:,}")
+    st.caption(state.t("import.rep.crs", crs=report.crs_used or "-", file_crs=report.crs_file or "-",
+                       gcj=state.t("bool.true" if report.gcj02 else "bool.false")))
+    for note in report.notes:
+        st.info(note)
+    for key, items in (("rejected", report.rejected), ("repaired", report.repaired),
+                       ("duplicates", report.duplicates), ("outside", report.outside),
+                       ("unmatched", report.unmatched)):
+        if items:
+            st.markdown(f"**{state.t(f'import.rep.{key}', n=len(items))}**")
+            st.dataframe(_problems(items), hide_index=True, use_container_width=True)
