@@ -47,7 +47,7 @@ INDICATORS = ("tax_per_mu", "value_added_per_mu", "value_added_per_tce", "labour
 WEIGHT_KEYS = (*INDICATORS, "emission")
 CLASSES = ("A", "B", "C", "D")
 SCHEMES = ("quantiles", "natural_breaks", "equal_interval")
-JENKS_MAX_N = 400  # Fisher-Jenks in pure Python: 0.7 s for 620 values, 16 s for 3,000
+JENKS_MAX_N = 256  # Fisher-Jenks in pure Python: 0.7 s for 620 values, 16 s for 3,000
 LEVELS = ("parcel", "park", "town", "platform")
 # Columns a choropleth can show; energy_per_10k is lower-is-better.
 MAP_VALUES = ("score", "tax_per_mu", "value_added_per_mu", "labour_productivity",
