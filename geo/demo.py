@@ -482,7 +482,7 @@ def make_constraints(rng, county, dem, transform, river, towns, zones) -> gpd.Ge
     rows = []
     # ecological red line: the high mountains, at a coarse grid so the polygons stay simple
     coarse = dem[::5, ::5]
-    t5 = transform * rasterio.Affine.scale(5)
+    t5 = transform @ rasterio.Affine.scale(5)
     for i, p in enumerate(_polygonize(coarse > 820, t5, 2e6)):
         rows.append(("eco_redline", f"生态保护红线{i + 1}（示意）", p.intersection(county)))
     developed = shapely.union_all([*zones.geometry.buffer(600), *towns.geometry.buffer(1200)])

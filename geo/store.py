@@ -23,6 +23,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import pyogrio
+import shapely
 
 from geo import schema
 from geo.errors import StoreError
@@ -196,6 +197,36 @@ def replace_layers(path: str | os.PathLike, layers: Mapping[str, pd.DataFrame]) 
         check_store(tmp)
 
 
+_ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
+
+
+def _gpkg_empty(blob) -> int | None:
+    """GeoPackage ``ST_IsEmpty``: the empty flag (bit 4) of the geometry blob's header."""
+    if blob is None:
+        return None
+    return int(bool(blob[3] & 0x10))
+
+
+def _gpkg_bound(i: int):
+    def bound(blob):
+        if blob is None or blob[3] & 0x10:
+            return None
+        header = 8 + _ENVELOPE_BYTES[(blob[3] >> 1) & 0x07]
+        return shapely.from_wkb(bytes(blob[header:])).bounds[i]
+    return bound
+
+
+def register_gpkg_functions(con: sqlite3.Connection) -> None:
+    """The SQL functions GDAL's R-tree triggers call, which plain SQLite lacks.
+
+    An ``UPDATE`` of a spatial layer prepares those triggers even when the
+    geometry does not change, so they must exist on the connection.
+    """
+    con.create_function("ST_IsEmpty", 1, _gpkg_empty, deterministic=True)
+    for i, name in enumerate(("ST_MinX", "ST_MinY", "ST_MaxX", "ST_MaxY")):
+        con.create_function(name, 1, _gpkg_bound(i), deterministic=True)
+
+
 @contextlib.contextmanager
 def transaction(path: str | os.PathLike) -> Iterator[sqlite3.Connection]:
     """An SQLite transaction on the store for small attribute edits.
@@ -206,6 +237,7 @@ def transaction(path: str | os.PathLike) -> Iterator[sqlite3.Connection]:
     path = Path(path)
     check_store(path)
     con = sqlite3.connect(path, isolation_level=None)
+    register_gpkg_functions(con)
     try:
         con.execute("BEGIN IMMEDIATE")
         yield con

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from geo import i18n
+from ui import ensure_navigation
 
 LANG_KEY = "lang"
 BASEMAP_KEY = "basemap"
@@ -12,6 +13,7 @@ BASEMAP_KEY = "basemap"
 
 def lang() -> str:
     """The interface language (``zh`` unless the user switched)."""
+    ensure_navigation()
     return st.session_state.get(LANG_KEY, i18n.DEFAULT_LANG)
 
 
