@@ -836,23 +836,34 @@ def save_preset(mapping: ColumnMapping, name: str, *, directory: str | os.PathLi
 
 # --------------------------------------------------------------------------- converting values
 
+def _text_of(v) -> str | None:
+    if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and np.isnan(v)):
+        return None
+    if isinstance(v, float | np.floating) and float(v).is_integer():
+        return str(int(v))
+    text = str(v).strip()
+    return text or None
+
+
 def _as_text(col: pd.Series) -> pd.Series:
     """Text values; numbers that are whole (e.g. 331122002.0 from Excel) lose their '.0'."""
-    def one(v):
-        if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA or v is pd.NaT:
-            return None
-        if isinstance(v, float | np.floating) and float(v).is_integer():
-            return str(int(v))
-        text = str(v).strip()
-        return text or None
-
-    return col.map(one).astype(object)
+    if pd.api.types.is_string_dtype(col.dtype) and not pd.api.types.is_object_dtype(col.dtype):
+        text = col.str.strip()
+        return text.where(text.notna() & (text != ""), None).astype(object)
+    if pd.api.types.is_integer_dtype(col.dtype):
+        return col.astype(str).astype(object)
+    # object / float / bool columns: convert each distinct value once
+    uniq = pd.unique(col.to_numpy(dtype=object))
+    lookup = {u: _text_of(u) for u in uniq if not (isinstance(u, float) and np.isnan(u))}
+    return col.astype(object).map(lookup).where(col.notna(), None).astype(object)
 
 
 def _convert_field(f: schema.Field, raw: pd.Series, mapping: ColumnMapping,
                    lang: str) -> tuple[pd.Series, pd.Series]:
     """Values of ``f`` and, per row, a problem text (None when fine)."""
-    text = _as_text(raw)
+    numeric_source = pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype)
+    # numbers stay numbers: no round trip through text
+    text = raw if f.dtype in ("int", "float") and numeric_source else _as_text(raw)
     missing = text.isna()
     problems = pd.Series(None, index=raw.index, dtype=object)
     label = field_label(f.name, lang)
@@ -860,13 +871,17 @@ def _convert_field(f: schema.Field, raw: pd.Series, mapping: ColumnMapping,
         values = text
         if f.enum:
             lookup = _enum_lookup(f.enum, mapping.values.get(f.name, {}))
-            values = text.map(lambda v: lookup.get(_norm(v)) if v is not None else None)
+            codes = {u: lookup.get(_norm(u)) for u in text.dropna().unique()}
+            values = text.map(codes).where(text.notna(), None)
             bad = values.isna() & ~missing
             allowed = "/".join(i18n.enum_label(f.enum, c, lang) for c in schema.ENUMS[f.enum])
             problems[bad] = [_t("val.enum", lang, field=label, value=v, allowed=allowed) for v in text[bad]]
     elif f.dtype in ("int", "float"):
-        cleaned = text.str.replace(",", "", regex=False).str.replace("，", "", regex=False)
-        values = pd.to_numeric(cleaned, errors="coerce")
+        if numeric_source:
+            values = raw.astype("float64")
+        else:
+            cleaned = text.str.replace(",", "", regex=False).str.replace("，", "", regex=False)
+            values = pd.to_numeric(cleaned, errors="coerce")
         bad = values.isna() & ~missing
         problems[bad] = [_t("val.number", lang, field=label, value=v) for v in text[bad]]
         if f.dtype == "int":
@@ -957,7 +972,7 @@ def _convert_attributes(df: pd.DataFrame, layer: str, mapping: ColumnMapping, re
                         lang: str, *, skip: tuple[str, ...] = ()) -> pd.DataFrame:
     """Schema columns converted from ``df``; rows with any problem are rejected (all problems named)."""
     out = pd.DataFrame(index=df.index)
-    problems = pd.Series("", index=df.index, dtype=object)
+    found: list[pd.Series] = []
     fields = [*schema.LAYERS[layer].fields]
     if layer == "parcels":
         fields.append(schema.Field(RECORDED_AREA, "float", "m2", required=False))
@@ -973,11 +988,15 @@ def _convert_attributes(df: pd.DataFrame, layer: str, mapping: ColumnMapping, re
             raw = raw.astype(object).where(_as_text(raw).notna(), mapping.defaults[f.name])
         values, problem = _convert_field(f, raw, mapping, lang)
         out[f.name] = values
-        has = problem.notna()
-        problems[has] = problems[has].str.cat(problem[has].astype(str), sep="；" if lang == "zh" else "; ")
-    problems = problems.str.lstrip("；; ")
-    bad = problems != ""
-    _reject(report, df.index[bad], problems[bad])
+        if problem.notna().any():
+            found.append(problem)
+    bad = pd.Series(False, index=df.index)
+    if found:
+        table = pd.concat(found, axis=1)
+        bad = table.notna().any(axis=1)
+        sep = "；" if lang == "zh" else "; "
+        messages = [sep.join(p for p in row if isinstance(p, str)) for row in table[bad].itertuples(index=False)]
+        _reject(report, df.index[bad], messages)
     if isinstance(df, gpd.GeoDataFrame):
         out = gpd.GeoDataFrame(out, geometry=df.geometry, crs=df.crs)
     return out[~bad]
@@ -1075,11 +1094,14 @@ def _boundary(store_path: Path) -> shapely.Geometry:
 
 
 def _list_outside(gdf: gpd.GeoDataFrame, key: str, store_path: Path, report: ImportReport, lang: str) -> None:
-    zone = _boundary(store_path).buffer(OUTSIDE_TOLERANCE_M)
+    zone_m = _boundary(store_path).buffer(OUTSIDE_TOLERANCE_M)  # the tolerance in metres (EPSG:4549) ...
+    zone = gpd.GeoSeries([zone_m], crs=settings.METRIC_CRS).to_crs(gdf.crs).iloc[0]  # ... tested in the data's CRS
     shapely.prepare(zone)
-    metric = gdf.geometry.to_crs(settings.METRIC_CRS).to_numpy()
-    outside = ~shapely.intersects(zone, metric)
-    far = shapely.distance(zone, metric[outside]) + OUTSIDE_TOLERANCE_M if outside.any() else []
+    outside = ~shapely.intersects(zone, gdf.geometry.to_numpy())
+    far = []
+    if outside.any():
+        metric = gdf.geometry[outside].to_crs(settings.METRIC_CRS).to_numpy()
+        far = shapely.distance(zone_m, metric) + OUTSIDE_TOLERANCE_M
     for row, ident, dist in zip(gdf.index[outside], gdf[key][outside], far, strict=True):
         report.outside.append(Problem(report.file, int(row), _t("geom.outside", lang, km=f"{dist / 1000:.2f}"),
                                       str(ident)))
@@ -1089,8 +1111,8 @@ def _list_outside(gdf: gpd.GeoDataFrame, key: str, store_path: Path, report: Imp
 
 def _derive_town(gdf: gpd.GeoDataFrame, store_path: Path, report: ImportReport, lang: str) -> gpd.GeoDataFrame:
     towns = store.read_layer(store_path, "towns")[["town_code", "geometry"]].to_crs(settings.METRIC_CRS)
-    pts = gpd.GeoDataFrame(geometry=gdf.geometry.to_crs(settings.METRIC_CRS).representative_point(),
-                           index=gdf.index)
+    centres = gpd.GeoSeries(shapely.centroid(gdf.geometry.to_numpy()), index=gdf.index, crs=gdf.crs)
+    pts = gpd.GeoDataFrame(geometry=centres.to_crs(settings.METRIC_CRS))
     nearest = gpd.sjoin_nearest(pts, towns, how="left")
     nearest = nearest[~nearest.index.duplicated()]
     gdf = gdf.copy()
@@ -1168,14 +1190,15 @@ def plan_import(path: str | os.PathLike, store_path: str | os.PathLike, *, layer
         out = out[~dup]
     if out.empty:
         raise _refuse("err.nothing_valid", lang, file=report.file, n=len(report.rejected))
-    if RECORDED_AREA in out.columns:
-        _check_recorded_area(out, report, lang)
-        out = out.drop(columns=RECORDED_AREA)
     ident = _ident(out, keys)
     if target.geometry:
         _list_outside(out, keys[0], store_path, report, lang)
-        if target.geometry == "MultiPolygon":
-            report.area_mu = dict(zip(ident, units.area_mu(out).round(3).tolist(), strict=True))
+    if target.geometry == "MultiPolygon":
+        area = units.area_mu(out)
+        report.area_mu = dict(zip(ident, area.round(3).tolist(), strict=True))
+        if RECORDED_AREA in out.columns:
+            _check_recorded_area(out[RECORDED_AREA], area, report, lang)
+    out = out.drop(columns=[RECORDED_AREA], errors="ignore")
     old = set(_ident(existing, keys)) if len(existing) else set()
     is_update = ident.isin(old)
     report.updated = ident[is_update].tolist()
@@ -1184,15 +1207,14 @@ def plan_import(path: str | os.PathLike, store_path: str | os.PathLike, *, layer
     return ImportPlan(store=store_path, layer=layer, frame=out, report=report, stamp=stamp)
 
 
-def _check_recorded_area(out: gpd.GeoDataFrame, report: ImportReport, lang: str) -> None:
-    recorded = out[RECORDED_AREA]
+def _check_recorded_area(recorded: pd.Series, area_mu: pd.Series, report: ImportReport, lang: str) -> None:
     has = recorded.notna() & (recorded > 0)
     if not has.any():
         return
-    mapped = units.area_mu(out[has]) * units.M2_PER_MU
+    mapped = area_mu[has] * units.M2_PER_MU
     off = (mapped - recorded[has]).abs() / recorded[has] > _RECORDED_AREA_TOLERANCE
     if off.any():
-        rows = ", ".join(str(r) for r in out.index[has][off.to_numpy()][:20])
+        rows = ", ".join(str(r) for r in recorded.index[has][off.to_numpy()][:20])
         report.notes.append(_t("val.recorded_area", lang, n=int(off.sum()), pct=int(_RECORDED_AREA_TOLERANCE * 100),
                                rows=rows))
 
