@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from rasterio import features
-from rasterio.transform import from_origin
+from rasterio.transform import Affine
 from scipy import ndimage
 from scipy.spatial import cKDTree
 
@@ -80,7 +80,7 @@ def _suitability(county, towns: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, rng):
     minx, miny, maxx, maxy = county.bounds
     width = int(np.ceil((maxx - minx) / CELL_M))
     height = int(np.ceil((maxy - miny) / CELL_M))
-    transform = from_origin(minx, maxy, CELL_M, CELL_M)
+    transform = Affine(CELL_M, 0.0, minx, 0.0, -CELL_M, maxy)
     cols, rows = np.meshgrid(np.arange(width), np.arange(height))
     x = minx + (cols + 0.5) * CELL_M
     y = maxy - (rows + 0.5) * CELL_M

@@ -8,6 +8,10 @@
     Path of the plan (targets) TOML file. Default ``data/plans/jinyun.toml``.
 ``TIANDITU_KEY``
     天地图 browser key (``tk``); without it the Tianditu basemap is not offered.
+``JINYUN_TILE_THRESHOLD``
+    Parcel count above which the overview map draws parcels as vector tiles with
+    grid aggregates at low zoom (:mod:`geo.cadastre`) instead of embedded GeoJSON.
+    Default 20000.
 
 Constants
 ---------
@@ -33,6 +37,9 @@ DEFAULT_STORE = DATA_DIR / "jinyun_demo.gpkg"
 DEFAULT_PLAN = DATA_DIR / "plans" / "jinyun.toml"
 BOUNDARY_FILE = DATA_DIR / "jinyun_boundary.geojson"
 
+TILES_DIR = PROJECT_DIR / "static" / "tiles"  # served by Streamlit at /app/static/tiles/
+DEFAULT_TILE_THRESHOLD = 20_000
+
 DEMO_MARKER = "synthetic demo data / 演示数据（虚构）"
 
 
@@ -57,3 +64,8 @@ def plan_path() -> Path:
 def tianditu_key() -> str | None:
     """The 天地图 key from the environment, or None."""
     return os.environ.get("TIANDITU_KEY") or None
+
+
+def parcel_tile_threshold() -> int:
+    """Parcels above this count go to vector tiles (``JINYUN_TILE_THRESHOLD``, 20000)."""
+    return int(os.environ.get("JINYUN_TILE_THRESHOLD", DEFAULT_TILE_THRESHOLD))

@@ -14,11 +14,12 @@ import folium
 import geopandas as gpd
 import pandas as pd
 
-from geo import i18n
+from geo import i18n, settings
 from geo.units import area_mu
 from layers import assets, styles
 from layers._geojson import lean_geojson
 from layers.basemap import base_map
+from layers.cadastre import parcel_tile_layer
 from layers.legend import Legend
 
 
@@ -148,33 +149,55 @@ def town_layer(towns: gpd.GeoDataFrame, lang: str) -> folium.FeatureGroup:
     return fg
 
 
-def overview_legend(lang: str) -> Legend:
+def overview_legend(lang: str, *, density: list[tuple[str, str]] | None = None) -> Legend:
+    """The overview legend; ``density``: entries of the parcel aggregate grid, when shown."""
     def section(key, enum, colors):
         return (i18n.t(key, lang), [(c, i18n.enum_label(enum, code, lang)) for code, c in colors.items()])
-    return Legend(i18n.t("legend.title", lang), [
+    sections = [
         section("legend.park_status", "park_status", styles.PARK_STATUS_COLORS),
         section("legend.parcel_status", "lifecycle", styles.LIFECYCLE_COLORS),
-        (i18n.t("layer.platforms", lang), [(styles.PLATFORM_STYLE["fillColor"],
-                                            i18n.t("layer.platforms", lang))]),
-    ])
+    ]
+    if density:
+        sections.append((i18n.t("cadastre.legend.density", lang), density))
+    sections.append((i18n.t("layer.platforms", lang), [(styles.PLATFORM_STYLE["fillColor"],
+                                                        i18n.t("layer.platforms", lang))]))
+    return Legend(i18n.t("legend.title", lang), sections)
+
+
+def uses_parcel_tiles(parcels: pd.DataFrame, threshold: int | None = None) -> bool:
+    """True when the store has too many parcels to embed (above the tile threshold)."""
+    limit = settings.parcel_tile_threshold() if threshold is None else threshold
+    return len(parcels) > limit
 
 
 def overview_map(layers: Mapping[str, pd.DataFrame], *, lang: str = "zh", basemap: str = "none",
-                 api_key: str | None = None) -> folium.Map:
-    """The county overview: boundary, platforms, parks, parcels, enterprises, roads, constraints."""
+                 api_key: str | None = None, parcel_tiles: str | None = None,
+                 tile_threshold: int | None = None) -> folium.Map:
+    """The county overview: boundary, platforms, parks, parcels, enterprises, roads, constraints.
+
+    Above ``tile_threshold`` parcels (default :func:`geo.settings.parcel_tile_threshold`)
+    parcels are drawn as grid aggregates and the vector tiles at ``parcel_tiles``
+    (:mod:`layers.cadastre`); at or below it, as embedded GeoJSON.
+    """
     county = layers["county"]
     m = base_map(tuple(county.to_crs("EPSG:4326").total_bounds), basemap=basemap, api_key=api_key)
+    density = None
+    if uses_parcel_tiles(layers["parcels"], tile_threshold):
+        parcels_fg, density = parcel_tile_layer(layers["parcels"], layers["towns"], lang,
+                                                parcel_tiles)
+    else:
+        parcels_fg = parcel_layer(layers["parcels"], layers["towns"], lang)
     for fg in (
         constraint_layer(layers["constraints"], lang),
         county_layer(county, lang),
         platform_layer(layers["platforms"], layers["zones"], lang),
-        parcel_layer(layers["parcels"], layers["towns"], lang),
+        parcels_fg,
         park_layer(layers["parks"], lang),
         road_layer(layers["roads"], lang),
         enterprise_layer(layers["enterprises"], lang, show=False),
         town_layer(layers["towns"], lang),
     ):
         fg.add_to(m)
-    overview_legend(lang).add_to(m)
+    overview_legend(lang, density=density).add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
     return assets.localize(m)

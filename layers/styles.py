@@ -56,6 +56,11 @@ def sale_year_colors(years) -> dict[int, str]:
     ordered = sorted({int(y) for y in years})
     return {y: SALE_YEAR_PALETTE[i % len(SALE_YEAR_PALETTE)] for i, y in enumerate(ordered)}
 
+# Parcel density on the aggregate grid (few to many parcels per cell), issue 7.
+DENSITY_COLORS = ("#edf8fb", "#b3cde3", "#8c96c6", "#8856a7", "#810f7c")
+DENSITY_STYLE = {"weight": 0.3, "color": "#555555", "fillOpacity": 0.75}
+PARCEL_TILE_STYLE = {"weight": 0.5, "fillOpacity": 0.7}
+
 # --- tracking 3b: inefficient land, per-mu classes and choropleths, ranking flags ---
 INEFFICIENT_REASON_COLORS = {
     "idle": "#a50f15",

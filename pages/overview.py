@@ -1,11 +1,11 @@
 """Overview: KPI cards against the plan and the county map."""
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo import kpi
-from layers.overview import overview_map
-from ui import data, frame, state
+from geo.cadastre import TILE_MIN_ZOOM
+from layers.overview import overview_map, uses_parcel_tiles
+from ui import cadastre, data, frame, maps, state
 
 lang = state.lang()
 layers = data.layers()
@@ -26,13 +26,22 @@ st.subheader(state.t("overview.map"))
 basemap, api_key = frame.effective_basemap()
 
 
+# A county-wide cadastre (above the tile threshold) is drawn as vector tiles built once.
+parcel_tiles = None
+if uses_parcel_tiles(layers["parcels"]):
+    with st.spinner(state.t("cadastre.building_tiles")):
+        parcel_tiles = cadastre.parcel_tiles_url()
+    st.caption(state.t("cadastre.zoom_hint", n=f"{len(layers['parcels']):,}", zoom=TILE_MIN_ZOOM))
+
+
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _map(store_key: int, lang: str, basemap: str, api_key: str | None):
-    return overview_map(layers, lang=lang, basemap=basemap, api_key=api_key)
+def _map(store_key: int, lang: str, basemap: str, api_key: str | None, parcel_tiles: str | None):
+    return overview_map(layers, lang=lang, basemap=basemap, api_key=api_key,
+                        parcel_tiles=parcel_tiles)
 
 
-m = _map(id(layers), lang, basemap, api_key)
-st_folium(m, returned_objects=[], height=640, use_container_width=True, key=f"overview-{lang}")
+m = _map(id(layers), lang, basemap, api_key, parcel_tiles)
+maps.show(m, key=f"overview-{lang}")
 
 with st.expander(state.t("overview.context")):
     st.table([{"": c["name_en" if lang == "en" else "name_zh"], "2021": c["value"]}

@@ -1,0 +1,248 @@
+"""The county cadastre in a real browser: first view, zoom redraw, bytes shipped, server memory.
+
+Starts ``streamlit run app.py`` on a generated cadastre store (``bench/gen_cadastre.py``)
+on a free port and drives the overview page in headless Debian Chromium (Playwright):
+
+* first view: from navigation until the county map has drawn its parcels
+  (embedded GeoJSON, or the aggregate grid above the tile threshold) on the canvas;
+* zoom redraw: ``setView`` on a town seat at zoom 14 (``--zoom``) until the parcel
+  layer (vector tiles, or the GeoJSON redraw) has finished and a frame has painted;
+* bytes per view: HTTP response bodies as received (``encodedDataLength``) plus
+  WebSocket frame payloads (Streamlit sends the map as component arguments), via CDP;
+* server memory: VmRSS and VmHWM of the Streamlit process.
+
+Run::
+
+    .venv/bin/python bench/cadastre_browser_bench.py --n 10000
+    .venv/bin/python bench/cadastre_browser_bench.py --n 100000
+
+Tiles are built once per parcel content before the server starts (timed and reported
+as the one-off build); ``--cold-tiles`` leaves that to the first page load instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+if str(PROJECT) not in sys.path:
+    sys.path.insert(0, str(PROJECT))
+
+from bench.gen_cadastre import OUT_DIR, build_store  # noqa: E402
+from geo import cadastre, settings, store  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+FRAME = "iframe[title='streamlit_folium.st_folium']"
+
+# True once the map's overlay canvas has painted at least ``min`` coloured pixels.
+DRAWN_JS = """
+(min) => {
+  if (!window.L) return false;
+  const map = Object.values(window).find(v => v instanceof L.Map);
+  if (!map) return false;
+  let painted = 0;
+  document.querySelectorAll('.leaflet-overlay-pane canvas').forEach(c => {
+    if (!c.width || !c.height) return;
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    for (let i = 3; i < d.length; i += 64) { if (d[i] > 0) painted += 1; }
+  });
+  return painted >= min;
+}
+"""
+
+# Zoom to (lat, lon, z); resolve with ms until the parcel layer has loaded and a frame painted.
+ZOOM_JS = """
+async ([lat, lon, z]) => {
+  const map = Object.values(window).find(v => v instanceof L.Map);
+  const tiles = L.VectorGrid ? Object.values(window).find(v => v instanceof L.VectorGrid) : null;
+  const t0 = performance.now();
+  const loaded = tiles ? new Promise(res => tiles.once('load', res)) : Promise.resolve();
+  map.setView([lat, lon], z, {animate: false});
+  await loaded;
+  await new Promise(res => requestAnimationFrame(() => requestAnimationFrame(res)));
+  const ms = performance.now() - t0;
+  let features = 0, tilesN = 0;
+  if (tiles) {
+    Object.values(tiles._vectorTiles || {}).forEach(t => {
+      tilesN += 1; features += Object.keys(t._features || {}).length;
+    });
+  } else {
+    const b = map.getBounds();
+    map.eachLayer(l => { if (l.feature && l.getBounds && b.intersects(l.getBounds())) features += 1; });
+  }
+  return {ms: ms, tiles: tilesN, features: features, zoom: map.getZoom()};
+}
+"""
+
+
+class Traffic:
+    """Bytes received by the page (HTTP bodies as sent, WebSocket payloads) through CDP."""
+
+    def __init__(self, cdp):
+        self.http = 0
+        self.ws = 0
+        self.requests = 0
+        cdp.send("Network.enable")
+        cdp.on("Network.loadingFinished", self._finished)
+        cdp.on("Network.webSocketFrameReceived", self._frame)
+
+    def _finished(self, ev):
+        self.http += int(ev.get("encodedDataLength", 0))
+        self.requests += 1
+
+    def _frame(self, ev):
+        resp = ev["response"]
+        data = resp.get("payloadData", "")
+        self.ws += len(base64.b64decode(data)) if resp.get("opcode") == 2 else len(data.encode())
+
+    def reset(self) -> None:
+        self.http = self.ws = self.requests = 0
+
+    @property
+    def total(self) -> int:
+        return self.http + self.ws
+
+
+def memory(pid: int) -> dict[str, float]:
+    """VmRSS and VmHWM of ``pid`` in MB."""
+    out = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            out[key] = int(value.split()[0]) / 1024
+    return out
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serve(store_path: Path, env: dict | None = None):
+    port = free_port()
+    log = OUT_DIR / f"streamlit_{port}.log"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(PROJECT / "app.py"),
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
+         "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
+        cwd=PROJECT, env={**os.environ, "JINYUN_STORE": str(store_path), **(env or {})},
+        stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                msg = f"streamlit did not start (see {log})"
+                raise RuntimeError(msg)
+            with contextlib.suppress(OSError), urllib.request.urlopen(url + "/_stcore/health",
+                                                                      timeout=2):
+                break
+            time.sleep(0.3)
+        yield url, proc
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=15)
+
+
+def first_view(page, url: str, traffic: Traffic, timeout_s: float = 180) -> dict:
+    traffic.reset()
+    t0 = time.perf_counter()
+    page.goto(url + "/overview")
+    page.wait_for_selector(FRAME, timeout=timeout_s * 1000)
+    frame = page.locator(FRAME).first.element_handle().content_frame()
+    frame.wait_for_function(DRAWN_JS, arg=300, timeout=timeout_s * 1000, polling=50)
+    seconds = time.perf_counter() - t0
+    time.sleep(1.0)  # let late requests land in the byte count
+    return {"s": seconds, "http": traffic.http, "ws": traffic.ws, "requests": traffic.requests,
+            "frame": frame}
+
+
+def zoom_view(frame, traffic: Traffic, lat: float, lon: float, zoom: int) -> dict:
+    traffic.reset()
+    result = frame.evaluate(ZOOM_JS, [lat, lon, zoom])
+    time.sleep(0.5)
+    return {**result, "http": traffic.http, "ws": traffic.ws, "requests": traffic.requests}
+
+
+def mb(n: int) -> str:
+    return f"{n / 1e6:.2f} MB"
+
+
+def run(n: int, *, town: str, zoom: int, cold_tiles: bool, runs: int) -> None:
+    from playwright.sync_api import sync_playwright
+
+    path = OUT_DIR / f"cadastre_{n}.gpkg"
+    if not path.exists():
+        t = time.perf_counter()
+        build_store(n, path)
+        print(f"generated {n} parcels -> {path} in {time.perf_counter() - t:.1f} s")
+    layers = store.read_all(path)
+    parcels = layers["parcels"]
+    tiled = len(parcels) > settings.parcel_tile_threshold()
+    print(f"store {path}: {len(parcels):,} parcels; technique: "
+          f"{'grid aggregates + vector tiles' if tiled else 'embedded GeoJSON'}")
+    if tiled and not cold_tiles:
+        key = cadastre.content_key(parcels)
+        target = settings.TILES_DIR / key
+        t = time.perf_counter()
+        existed = (target / "metadata.json").exists()
+        cadastre.build_tiles(parcels, target)
+        files = list(target.rglob("*.pbf"))
+        size = sum(f.stat().st_size for f in files)
+        print(f"tiles: {'already built' if existed else 'built'} in {time.perf_counter() - t:.1f} s"
+              f" ({len(files)} tiles, {mb(size)}, largest {mb(max(f.stat().st_size for f in files))})")
+    seat = layers["towns"].to_crs("EPSG:4326").set_index("name_zh").geometry[town]
+    with serve(path) as (url, proc), sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        for i in range(runs):
+            context = browser.new_context(viewport={"width": 1600, "height": 1000})
+            page = context.new_page()
+            traffic = Traffic(context.new_cdp_session(page))
+            label = "first view (fresh server)" if i == 0 else f"first view (new session {i + 1})"
+            fv = first_view(page, url, traffic)
+            print(f"{label}: {fv['s']:.2f} s, shipped {mb(fv['http'] + fv['ws'])} "
+                  f"(HTTP {mb(fv['http'])} in {fv['requests']} responses, WebSocket {mb(fv['ws'])})")
+            zv = zoom_view(fv["frame"], traffic, seat.y, seat.x, zoom)
+            print(f"zoom to {town} z{zv['zoom']}: {zv['ms'] / 1000:.2f} s, {zv['features']:,} parcels "
+                  f"in {zv['tiles']} tiles, shipped {mb(zv['http'] + zv['ws'])} "
+                  f"({zv['requests']} responses)")
+            if i == 0:
+                OUT_DIR.mkdir(parents=True, exist_ok=True)
+                shot = OUT_DIR / f"cadastre_{n}_zoom.png"
+                page.screenshot(path=str(shot))
+                print(f"screenshot {shot}")
+            context.close()
+        mem = memory(proc.pid)
+        print(f"server memory: RSS {mem['VmRSS']:.0f} MB, peak (VmHWM) {mem['VmHWM']:.0f} MB")
+        browser.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=100_000, help="parcels in the store (100000)")
+    parser.add_argument("--town", default="壶镇镇", help="town seat to zoom into (壶镇镇)")
+    parser.add_argument("--zoom", type=int, default=cadastre.TILE_MIN_ZOOM)
+    parser.add_argument("--runs", type=int, default=2, help="browser sessions (2)")
+    parser.add_argument("--cold-tiles", action="store_true",
+                        help="do not pre-build the tiles: the first page load builds them")
+    args = parser.parse_args(argv)
+    run(args.n, town=args.town, zoom=args.zoom, cold_tiles=args.cold_tiles, runs=args.runs)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

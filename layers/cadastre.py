@@ -1,0 +1,183 @@
+"""The parcel layer for a county-wide cadastre (more than the tile threshold).
+
+One FeatureGroup holds
+
+* the grid aggregates (:func:`geo.cadastre.grid_aggregates`), one GeoJson per
+  density class with a constant style, shown below :data:`geo.cadastre.TILE_MIN_ZOOM`;
+* the parcels as vector tiles (Leaflet.VectorGrid, canvas, vendored),
+  styled by lifecycle with an O(1) JavaScript lookup and shown from that zoom on;
+* a script that swaps the two on zoom and opens a popup on a clicked parcel
+  (parcel id, lifecycle, area in mu, town) with labels in the map's language.
+
+The tiles hold codes only; the labels travel with the map, so one tile set
+serves both languages.
+"""
+
+from __future__ import annotations
+
+import json
+
+import folium
+import geopandas as gpd
+import pandas as pd
+from folium.elements import JSCSSMixin
+from folium.utilities import get_obj_in_upper_tree
+from jinja2 import Template
+
+from geo import cadastre, i18n, schema
+from layers import styles
+from layers._geojson import lean_geojson
+
+POPUP_FIELDS = ("parcel_id", "lifecycle", "area_mu", "town")
+
+
+def density_layers(parcels: gpd.GeoDataFrame, lang: str) -> tuple[list[folium.GeoJson],
+                                                                   list[tuple[str, str]]]:
+    """The aggregate grid as one GeoJson per density class, and its legend entries."""
+    cells = cadastre.grid_aggregates(parcels)
+    breaks = cadastre.density_breaks(cells["count"])
+    cells["cls"] = cadastre.density_classes(cells["count"], breaks)
+    ranges = cadastre.density_ranges(breaks, int(cells["count"].max()))
+    stage_cols = [f"n_{code}" for code in schema.ENUMS["lifecycle"]]
+    fields = ["count", "area_mu", *stage_cols]
+    aliases = [i18n.t("cadastre.field.count", lang), i18n.t("field.area_mu", lang),
+               *(i18n.enum_label("lifecycle", code, lang) for code in schema.ENUMS["lifecycle"])]
+    out, legend = [], []
+    for cls, ((lo, hi), color) in enumerate(zip(ranges, styles.DENSITY_COLORS, strict=False)):
+        part = cells[cells["cls"] == cls]
+        label = f"{lo:,}–{hi:,}" if lo != hi else f"{lo:,}"
+        legend.append((color, label))
+        if part.empty:
+            continue
+        style = {**styles.DENSITY_STYLE, "fillColor": color}
+        out.append(folium.GeoJson(
+            lean_geojson(part, fields, simplify_m=0), name=label,
+            style_function=lambda _, s=style: s,
+            tooltip=folium.GeoJsonTooltip(fields=fields, aliases=aliases, sticky=True)))
+    return out, legend
+
+
+def _tile_options(bounds: tuple[float, float, float, float]) -> str:
+    west, south, east, north = bounds
+    colors = json.dumps(styles.LIFECYCLE_COLORS)
+    base = json.dumps(styles.PARCEL_TILE_STYLE)
+    return f"""{{
+        vectorTileLayerStyles: {{
+            "{cadastre.TILE_LAYER}": function(p, z) {{
+                var c = ({colors})[p.lifecycle] || "#999999";
+                return Object.assign({{fill: true, fillColor: c, color: c, opacity: 1}}, {base});
+            }}
+        }},
+        interactive: true,
+        getFeatureId: function(f) {{ return f.properties.parcel_id; }},
+        rendererFactory: L.canvas.tile,
+        maxNativeZoom: {cadastre.TILE_MAX_NATIVE_ZOOM},
+        maxZoom: 22,
+        bounds: L.latLngBounds([[{south}, {west}], [{north}, {east}]])
+    }}"""
+
+
+class ParcelTiles(JSCSSMixin):
+    """The parcel vector tiles from ``min_zoom`` on, the aggregates below it, a parcel popup.
+
+    The tile layer is created here rather than with ``folium.plugins.VectorGridProtobuf``:
+    a GridLayer's own ``minZoom`` would also stop the map from zooming out below it, and a
+    layer added at county zoom would ask for tiles that were never built.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.vectorGrid.protobuf({{ this.url|tojson }}, {{ this.options }});
+        (function() {
+            var map = {{ this.map_name }};
+            var group = {{ this.group_name }};
+            var tiles = {{ this.get_name() }};
+            var aggregates = [{{ this.aggregate_names|join(', ') }}];
+            var text = {{ this.text|tojson }};
+            function esc(v) {
+                return String(v === null || v === undefined ? '' : v).replace(/[&<>"']/g,
+                    function(ch) { return '&#' + ch.charCodeAt(0) + ';'; });
+            }
+            function sync() {
+                var detail = map.getZoom() >= {{ this.min_zoom }};
+                aggregates.forEach(function(layer) {
+                    if (detail && group.hasLayer(layer)) { group.removeLayer(layer); }
+                    if (!detail && !group.hasLayer(layer)) { group.addLayer(layer); }
+                });
+                if (detail && !group.hasLayer(tiles)) { group.addLayer(tiles); }
+                if (!detail && group.hasLayer(tiles)) { group.removeLayer(tiles); }
+            }
+            map.on('zoomend', sync);
+            sync();
+            tiles.on('click', function(e) {
+                var p = e.layer.properties || {};
+                var rows = [
+                    [text.fields.parcel_id, p.parcel_id],
+                    [text.fields.lifecycle, text.lifecycle[p.lifecycle] || p.lifecycle],
+                    [text.fields.area_mu, Number(p.area_mu).toFixed(2)],
+                    [text.fields.town, text.towns[p.town_code] || p.town_code]
+                ];
+                var html = '<table class="parcel-popup">' + rows.map(function(r) {
+                    return '<tr><th style="text-align:left;padding-right:8px">' + esc(r[0]) +
+                        '</th><td>' + esc(r[1]) + '</td></tr>';
+                }).join('') + '</table>';
+                L.popup({maxWidth: 320}).setLatLng(e.latlng).setContent(html).openOn(map);
+            });
+        })();
+        {% endmacro %}
+    """)
+
+    default_js = [("vectorGrid",
+                   "https://unpkg.com/leaflet.vectorgrid@latest/dist/Leaflet.VectorGrid.bundled.js")]
+
+    def __init__(self, url: str, group: folium.FeatureGroup, aggregates: list[folium.GeoJson],
+                 text: dict, bounds: tuple[float, float, float, float]):
+        super().__init__()
+        self._name = "ParcelTiles"
+        self.url = url
+        self.options = _tile_options(bounds)
+        self.group_name = group.get_name()
+        self.aggregate_names = [a.get_name() for a in aggregates]
+        self.text = text
+        self.min_zoom = cadastre.TILE_MIN_ZOOM
+
+    def render(self, **kwargs):
+        self.map_name = get_obj_in_upper_tree(self, folium.Map).get_name()
+        super().render(**kwargs)
+
+
+def popup_text(towns: pd.DataFrame, lang: str) -> dict:
+    """Labels the parcel popup shows, in ``lang``."""
+    name_col = "name_en" if lang == "en" else "name_zh"
+    return {
+        "fields": {f: i18n.t(f"field.{f}", lang) for f in POPUP_FIELDS},
+        "lifecycle": schema.enum_labels("lifecycle", lang),
+        "towns": dict(zip(towns["town_code"], towns[name_col], strict=True)),
+    }
+
+
+def parcel_tile_layer(parcels: gpd.GeoDataFrame, towns: pd.DataFrame, lang: str,
+                      tiles_url: str | None) -> tuple[folium.FeatureGroup, list[tuple[str, str]]]:
+    """Parcels as aggregates and (when ``tiles_url`` is given) vector tiles.
+
+    Parameters
+    ----------
+    tiles_url
+        Template ``.../{z}/{x}/{y}.pbf`` of tiles built by
+        :func:`geo.cadastre.build_tiles`; None: aggregates only.
+
+    Returns
+    -------
+    group, legend
+        The FeatureGroup for the map and the density legend entries.
+    """
+    fg = folium.FeatureGroup(name=i18n.t("layer.parcels", lang))
+    aggregates, legend = density_layers(parcels, lang)
+    for gj in aggregates:
+        gj.add_to(fg)
+    if tiles_url:
+        # tiles exist (some empty) only inside the parcels' bounds: ask for none outside
+        west, south, east, north = cadastre.lonlat_bounds(parcels)
+        inner = (west + 1e-5, south + 1e-5, east - 1e-5, north - 1e-5)  # about 1 m inside
+        ParcelTiles(tiles_url, fg, aggregates, popup_text(towns, lang), inner).add_to(fg)
+    return fg, legend
