@@ -1,0 +1,51 @@
+"""Leaflet and plugin assets come from the app itself, never from a CDN."""
+
+import folium
+import folium.plugins
+import pytest
+
+from geo import store
+from layers import assets
+from layers.overview import overview_map
+
+
+@pytest.fixture(scope="module")
+def overview(demo_store):
+    return overview_map(store.read_all(demo_store), lang="zh")
+
+
+def test_every_asset_of_the_overview_is_a_local_file(overview):
+    urls = assets.asset_urls(overview)
+    assert any(u.endswith("leaflet.js") for u in urls)
+    for url in urls:
+        assert url.startswith(assets.URL_PREFIX), url
+        assert assets.local_file(url).is_file(), url
+
+
+def test_rendered_html_names_no_outside_host(overview):
+    html = overview.get_root().render()
+    for host in ("cdn.jsdelivr.net", "unpkg.com", "cdnjs.cloudflare.com", "code.jquery.com",
+                 "netdna.bootstrapcdn.com", "d3js.org"):
+        assert host not in html
+
+
+@pytest.mark.parametrize("plugin", [folium.plugins.Draw(), folium.plugins.Fullscreen(),
+                                    folium.plugins.VectorGridProtobuf("/t/{z}/{x}/{y}.pbf", "p")])
+def test_plugins_we_use_are_vendored(plugin):
+    m = folium.Map(tiles=None)
+    plugin.add_to(m)
+    assets.localize(m)
+    for url in assets.asset_urls(m):
+        assert assets.local_file(url).is_file(), url
+
+
+def test_an_unknown_cdn_address_is_refused():
+    m = folium.Map(tiles=None)
+    m.default_js = [*m.default_js, ("x", "https://cdn.example.com/x.js")]
+    with pytest.raises(assets.MissingAssetError, match="cdn.example.com/x.js"):
+        assets.localize(m)
+
+
+def test_standalone_base_for_exports():
+    m = assets.localize(folium.Map(tiles=None), base="file:///srv/static/")
+    assert "file:///srv/static/vendor/leaflet/leaflet.js" in assets.asset_urls(m)
