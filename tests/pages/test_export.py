@@ -1,0 +1,36 @@
+"""The export page in AppTest: builds a PNG sheet and a brief, offers their downloads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _app() -> AppTest:
+    # The page script on its own: through app.py + switch_page, AppTest drops the button
+    # click of this page on the rerun (its value stays False), so the page is run directly.
+    at = AppTest.from_file(str(ROOT / "pages" / "export.py"), default_timeout=120).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_export_page_builds_a_sheet_and_a_brief():
+    at = _app()
+    assert at.title[0].value == "地图导出与会议简报"
+    at.radio(key="export_format").set_value("png")
+    at.radio(key="export_dpi").set_value(150)
+    at.button(key="export_build").click().run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    fmt, (body, scale, bar_m) = at.session_state["export_sheet"]
+    assert fmt == "png" and body[:8] == b"\x89PNG\r\n\x1a\n"
+    assert scale > 10_000 and bar_m >= 1000
+    assert any("比例尺 1:" in c.value for c in at.caption)
+    at.button(key="export_build_brief").click().run()
+    assert not at.exception, at.exception
+    quarter, result = at.session_state["export_brief"]
+    assert quarter == "2021Q4"
+    assert result.pdf[:5] == b"%PDF-" and result.pages == 1 + len(result.sections)
