@@ -57,8 +57,8 @@ kinds = st.multiselect(state.t("rank.filter_kind"), ["platform", "town"], key="r
                        format_func=lambda k: state.t(f"rank.kind.{k}"))
 shown = flagged[perf.pick(flagged["kind"], kinds)]
 name_col = "name_en" if lang == "en" else "name_zh"
-perf.show_table(shown.assign(unit=shown[name_col]),
-                ["rank", "unit", "kind", "flag", "score", "met_all", *ids], layers, key="rank.table")
+perf.show_table(shown.assign(unit=shown[name_col], flag_label=shown["flag"]),
+                ["rank", "unit", "kind", "flag_label", "score", "met_all", *ids], layers, key="rank.table")
 
 if other is not None:
     before = ranking.flags(layers, plan, other, rules=rules).set_index("unit_id")

@@ -37,7 +37,7 @@ def labelled(df: pd.DataFrame, columns: list[str], layers: Mapping[str, pd.DataF
         elif col == "reasons":
             out[col] = ["、".join(i18n.enum_label("case_reason", r, lang) for r in v.split(","))
                         for v in out[col]]
-        elif col == "flag":
+        elif col == "flag_label":  # (col.flag is the idle-land flag of the land page)
             out[col] = [state.t(f"rank.flag.{v}") for v in out[col]]
         elif col == "kind":
             out[col] = [state.t(f"rank.kind.{v}") for v in out[col]]
