@@ -63,6 +63,7 @@ SUPPORTED_SUFFIXES = (".zip", ".kmz", *VECTOR_SUFFIXES, *TABLE_SUFFIXES)
 # CRS candidates proposed when a file has none, best first when several fit.
 CANDIDATE_CRS = ("EPSG:4490", "EPSG:4549", "EPSG:4528", "EPSG:4498", "EPSG:4509", "EPSG:4499", "EPSG:4510")
 _COUNTY_BBOX = (119.87, 28.41, 120.42, 28.95)
+_METRIC = "__metric"  # the file's own EPSG:4549 geometries, kept while planning when it has them
 _CANDIDATE_MARGIN_DEG = 0.5
 
 
@@ -533,6 +534,9 @@ def _assign_crs(gdf: gpd.GeoDataFrame, report: ImportReport, *, crs, gcj02: bool
                       y=f"{bounds[1]:.4f}…{bounds[3]:.4f}")
     report.crs_used = gdf.crs.to_string()
     out = gdf.to_crs(settings.STORAGE_CRS)
+    if not gcj02 and CRS.from_user_input(gdf.crs) == CRS.from_user_input(settings.METRIC_CRS):
+        # keep the metric geometries: areas and nearest towns need no transform back
+        out[_METRIC] = gpd.GeoSeries(gdf.geometry.to_numpy(), index=gdf.index, crs=settings.METRIC_CRS)
     if gcj02:
         report.gcj02 = True
         out = out.set_geometry(_gcj02.transform_geometries(out.geometry.to_numpy(), inverse=True),
@@ -582,7 +586,7 @@ def read_features(path: str | os.PathLike, *, layer: str | None = None, crs=None
     gdf = _drop_empty(df, report, lang)
     gdf = _assign_crs(gdf, report, crs=crs, gcj02=gcj02, lang=lang)
     gdf = _repair(gdf, report, lang)
-    return gdf, report
+    return gdf.drop(columns=_METRIC, errors="ignore"), report
 
 
 def _drop_empty(gdf: gpd.GeoDataFrame, report: ImportReport, lang: str) -> gpd.GeoDataFrame:
@@ -605,6 +609,8 @@ def _repair(gdf: gpd.GeoDataFrame, report: ImportReport, lang: str) -> gpd.GeoDa
         geoms = shapely.force_2d(geoms)
         report.notes.append(_t("geom.z_dropped", lang, n=int(has_z.sum())))
     invalid = ~shapely.is_valid(geoms)
+    if (has_z.any() or invalid.any()) and _METRIC in gdf.columns:
+        gdf = gdf.drop(columns=_METRIC)
     if invalid.any():
         reasons = shapely.is_valid_reason(geoms[invalid])
         geoms = geoms.copy()
@@ -999,6 +1005,8 @@ def _convert_attributes(df: pd.DataFrame, layer: str, mapping: ColumnMapping, re
         _reject(report, df.index[bad], messages)
     if isinstance(df, gpd.GeoDataFrame):
         out = gpd.GeoDataFrame(out, geometry=df.geometry, crs=df.crs)
+        if _METRIC in df.columns:
+            out[_METRIC] = df[_METRIC]
     return out[~bad]
 
 
@@ -1080,6 +1088,8 @@ def _fit_geometry_type(gdf: gpd.GeoDataFrame, layer: str, report: ImportReport, 
         elif wanted == "Point" and len(parts) == 1 and parts[0].geom_type == "Point":
             geoms[i] = parts[0]
             mixed[i] = False
+        if not mixed[i] and _METRIC in gdf.columns:
+            gdf = gdf.drop(columns=_METRIC)
     _reject(report, gdf.index[mixed], [_t("geom.wrong_type", lang, type=n, layer=layer, wanted=wanted)
                                        for n in names[mixed]])
     out = gdf.set_geometry(gpd.GeoSeries(geoms, index=gdf.index, crs=gdf.crs))
@@ -1111,7 +1121,10 @@ def _list_outside(gdf: gpd.GeoDataFrame, key: str, store_path: Path, report: Imp
 
 def _derive_town(gdf: gpd.GeoDataFrame, store_path: Path, report: ImportReport, lang: str) -> gpd.GeoDataFrame:
     towns = store.read_layer(store_path, "towns")[["town_code", "geometry"]].to_crs(settings.METRIC_CRS)
-    centres = gpd.GeoSeries(shapely.centroid(gdf.geometry.to_numpy()), index=gdf.index, crs=gdf.crs)
+    if _METRIC in gdf.columns:
+        centres = gpd.GeoSeries(shapely.centroid(gdf[_METRIC].to_numpy()), index=gdf.index, crs=settings.METRIC_CRS)
+    else:
+        centres = gpd.GeoSeries(shapely.centroid(gdf.geometry.to_numpy()), index=gdf.index, crs=gdf.crs)
     pts = gpd.GeoDataFrame(geometry=centres.to_crs(settings.METRIC_CRS))
     nearest = gpd.sjoin_nearest(pts, towns, how="left")
     nearest = nearest[~nearest.index.duplicated()]
@@ -1119,6 +1132,37 @@ def _derive_town(gdf: gpd.GeoDataFrame, store_path: Path, report: ImportReport, 
     gdf["__town_code"] = nearest["town_code"].reindex(gdf.index)
     report.notes.append(_t("town.derived", lang, n=len(gdf)))
     return gdf
+
+
+def _reject_duplicates(out: pd.DataFrame, keys: list[str], report: ImportReport, lang: str) -> pd.DataFrame:
+    """Keep the first row of each ID; reject and list the others."""
+    dup = out.duplicated(keys, keep="first")
+    if not dup.any():
+        return out
+    first = out[~dup].reset_index().set_index(keys)["index"]
+    for row, key_values in zip(out.index[dup], out.loc[dup, keys].itertuples(index=False), strict=True):
+        ident = ",".join(map(str, key_values))
+        first_row = first.loc[tuple(key_values) if len(keys) > 1 else key_values[0]]
+        message = _t("val.duplicate", lang, id=ident, first=int(first_row))
+        report.duplicates.append(Problem(report.file, int(row), message, ident))
+        report.rejected.append(Problem(report.file, int(row), message, ident))
+    return out[~dup]
+
+
+def _measure(out: pd.DataFrame, key: str, ident: pd.Series, store_path: Path, report: ImportReport,
+             lang: str) -> pd.DataFrame:
+    """List features outside the county, the area in mu of each polygon, recorded-area mismatches."""
+    if isinstance(out, gpd.GeoDataFrame):
+        _list_outside(out, key, store_path, report, lang)
+        if out.geom_type.isin(["Polygon", "MultiPolygon"]).all():
+            if _METRIC in out.columns:
+                area = pd.Series(shapely.area(out[_METRIC].to_numpy()) / units.M2_PER_MU, index=out.index)
+            else:
+                area = units.area_mu(out)
+            report.area_mu = dict(zip(ident, area.round(3).tolist(), strict=True))
+            if RECORDED_AREA in out.columns:
+                _check_recorded_area(out[RECORDED_AREA], area, report, lang)
+    return out.drop(columns=[RECORDED_AREA, _METRIC], errors="ignore")
 
 
 IMPORTABLE_LAYERS = tuple(n for n in schema.LAYERS if n not in ("meta", "audit", "targets", "county"))
@@ -1178,27 +1222,11 @@ def plan_import(path: str | os.PathLike, store_path: str | os.PathLike, *, layer
                       columns=", ".join(str(c) for c in df.columns if not str(c).startswith("__")))
     out = _convert_attributes(df, layer, cm, report, lang)
     keys = target.key.split(",")
-    dup = out.duplicated(keys, keep="first")
-    if dup.any():
-        first = out[~dup].reset_index().set_index(keys)["index"]
-        for row, key_values in zip(out.index[dup], out.loc[dup, keys].itertuples(index=False), strict=True):
-            ident = ",".join(map(str, key_values))
-            first_row = first.loc[tuple(key_values) if len(keys) > 1 else key_values[0]]
-            message = _t("val.duplicate", lang, id=ident, first=int(first_row))
-            report.duplicates.append(Problem(report.file, int(row), message, ident))
-            report.rejected.append(Problem(report.file, int(row), message, ident))
-        out = out[~dup]
+    out = _reject_duplicates(out, keys, report, lang)
     if out.empty:
         raise _refuse("err.nothing_valid", lang, file=report.file, n=len(report.rejected))
     ident = _ident(out, keys)
-    if target.geometry:
-        _list_outside(out, keys[0], store_path, report, lang)
-    if target.geometry == "MultiPolygon":
-        area = units.area_mu(out)
-        report.area_mu = dict(zip(ident, area.round(3).tolist(), strict=True))
-        if RECORDED_AREA in out.columns:
-            _check_recorded_area(out[RECORDED_AREA], area, report, lang)
-    out = out.drop(columns=[RECORDED_AREA], errors="ignore")
+    out = _measure(out, keys[0], ident, store_path, report, lang)
     old = set(_ident(existing, keys)) if len(existing) else set()
     is_update = ident.isin(old)
     report.updated = ident[is_update].tolist()

@@ -36,7 +36,8 @@ def square(i: int, *, side: float = SIDE_M) -> shapely.Polygon:
 
 def _empty(name: str) -> pd.DataFrame:
     layer = schema.LAYERS[name]
-    df = pd.DataFrame({f: pd.Series(dtype=object) for f in layer.field_names})
+    dtypes = {"str": object, "int": "int64", "float": "float64", "bool": "bool", "date": "datetime64[ns]"}
+    df = pd.DataFrame({f.name: pd.Series(dtype=dtypes[f.dtype]) for f in layer.fields})
     if layer.geometry:
         return gpd.GeoDataFrame(df, geometry=gpd.GeoSeries([], crs=settings.STORAGE_CRS), crs=settings.STORAGE_CRS)
     return df
