@@ -94,9 +94,9 @@ quarter = st.selectbox(t("export.quarter"), quarters, index=len(quarters) - 1,
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def _brief(store_key: str, quarter: str, lang: str) -> brief.Brief:
+def _brief(store_key: str, quarter: str, lang: str, deck: bool = False) -> brief.Brief:
     ctx = brief.BriefContext(layers, plan, quarter, lang=lang, demo=demo, source=source)
-    return brief.build_brief(ctx, deck=True)
+    return brief.build_brief(ctx, deck=deck)
 
 
 if st.button(t("export.build_brief"), key="export_build_brief", type="primary"):
@@ -112,7 +112,9 @@ if "export_brief" in st.session_state:
     b1, b2 = st.columns(2)
     b1.download_button(t("export.download_brief"), result.pdf, file_name=f"jinyun_brief_{built_q}.pdf",
                        mime="application/pdf", on_click="ignore", key="export_download_brief")
-    b2.download_button(t("export.download_pptx"), result.pptx,
+    # the deck is drawn only when asked for (deferred: runs when the button is clicked)
+    b2.download_button(t("export.download_pptx"),
+                       lambda: _brief(store_key, built_q, lang, deck=True).pptx,
                        file_name=f"jinyun_brief_{built_q}.pptx", on_click="ignore",
                        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
                        key="export_download_pptx")
