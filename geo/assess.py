@@ -321,15 +321,24 @@ def _terrain(geoms: np.ndarray, buildable_geoms: np.ndarray, dem: Dem | None,
              config: AssessConfig) -> pd.DataFrame:
     n = len(geoms)
     cols = ["elev_min", "elev_mean", "elev_max", "slope_mean", "slope_share_moderate",
-            "slope_share_steep", "dem_pixels", "dem_valid", "steep_share_buildable", "dem_missing_share"]
+            "slope_share_steep", "dem_pixels", "dem_valid", "steep_share_buildable", "dem_missing_share", "dem_coarse"]
     if dem is None or n == 0:
         return pd.DataFrame(np.nan, index=range(n), columns=cols)
     slope = slope_deg(dem)
     thr = tuple(sorted({config.slope_moderate_deg, config.slope_steep_deg,
                         config.buildable_max_slope_deg}))
     both = np.concatenate([geoms, buildable_geoms])
-    st = zonal_stats(both, {"elev": dem.values, "slope": slope}, dem.transform,
-                     thresholds={"slope": thr}, overlapping=True)
+    rasters = {"elev": dem.values, "slope": slope}
+    st = zonal_stats(both, rasters, dem.transform, thresholds={"slope": thr}, overlapping=True)
+    # a site smaller than a DEM cell may hold no cell centre: use the cells it touches
+    small = np.flatnonzero((st["pixels"].to_numpy() == 0) & ~shapely.is_empty(both))
+    if small.size:
+        touched = zonal_stats(both[small], rasters, dem.transform, thresholds={"slope": thr},
+                              overlapping=True, all_touched=True)
+        touched.index = small
+        st.loc[small, touched.columns] = touched
+    st["coarse"] = False
+    st.loc[small, "coarse"] = st.loc[small, "pixels"] > 0
     a, b = st.iloc[:n].reset_index(drop=True), st.iloc[n:].reset_index(drop=True)
     key = f"slope_share_gt_{config.buildable_max_slope_deg:g}"
     beyond = 1 - shapely.area(shapely.intersection(geoms, shapely.box(*dem.bounds))) / shapely.area(geoms)
@@ -343,6 +352,7 @@ def _terrain(geoms: np.ndarray, buildable_geoms: np.ndarray, dem: Dem | None,
         "slope_share_steep": a[f"slope_share_gt_{config.slope_steep_deg:g}"],
         "dem_pixels": a["pixels"], "dem_valid": a["elev_count"], "steep_share_buildable": steep_b,
         "dem_missing_share": beyond + (1 - beyond) * nodata,
+        "dem_coarse": a["coarse"].to_numpy(bool),
     })
 
 
@@ -436,6 +446,8 @@ def assess(candidates: gpd.GeoDataFrame, ctx: Context, dem: Dem | str | None, *,
             notes[i].append(Note("assess.note.outside_dem"))
         elif row["dem_valid"] == 0:
             notes[i].append(Note("assess.note.dem_nodata"))
+        elif row["dem_coarse"]:
+            notes[i].append(Note("assess.note.dem_coarse"))
         elif row["dem_missing_share"] > 0.005:
             notes[i].append(Note("assess.note.dem_partial",
                                  (("share", f"{row['dem_missing_share']:.0%}"),)))

@@ -221,7 +221,8 @@ def _polygons(labels: np.ndarray, transform: Affine) -> gpd.GeoSeries:
 
 
 def find_sites(ctx: Context, dem: Dem, *, min_mu: float | None = None, top: int = 5,
-               config: AssessConfig | None = None, surf: Surface | None = None) -> gpd.GeoDataFrame:
+               config: AssessConfig | None = None, surf: Surface | None = None,
+               lang: str = i18n.DEFAULT_LANG) -> gpd.GeoDataFrame:
     """The best ``top`` contiguous sites of at least ``min_mu`` mu, as assessed polygons.
 
     Returns the result of :func:`geo.assess.assess` on the site polygons
@@ -240,7 +241,7 @@ def find_sites(ctx: Context, dem: Dem, *, min_mu: float | None = None, top: int 
     n = len(polys)
     means = ndimage.mean(np.nan_to_num(surf.score), labels, index=np.arange(1, n + 1))
     cands = gpd.GeoDataFrame({"candidate_id": [f"S{i + 1}" for i in range(n)],
-                              "name": [i18n.t("assess.site_name", "en", n=i + 1) for i in range(n)]},
+                              "name": [i18n.t("assess.site_name", lang, n=i + 1) for i in range(n)]},
                              geometry=polys.values, crs=METRIC_CRS)
     result = assess(cands, ctx, dem, config=config)
     result["surface_mean"] = result["candidate_id"].map(

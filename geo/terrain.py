@@ -249,7 +249,8 @@ def _overlap_groups(geoms: np.ndarray) -> np.ndarray:
     return group
 
 
-def rasterize_ids(geoms, transform: Affine, shape: tuple[int, int]) -> np.ndarray:
+def rasterize_ids(geoms, transform: Affine, shape: tuple[int, int], *,
+                  all_touched: bool = False) -> np.ndarray:
     """Label array: cell = 1 + index of the geometry whose interior holds the cell centre, 0 = none.
 
     Later geometries win where geometries overlap (see ``overlapping`` in
@@ -259,7 +260,7 @@ def rasterize_ids(geoms, transform: Affine, shape: tuple[int, int]) -> np.ndarra
     dtype = "int32" if len(geoms) < 2**31 - 1 else "int64"
     pairs = ((g, i + 1) for i, g in enumerate(geoms) if g is not None and not g.is_empty)
     return features.rasterize(pairs, out_shape=shape, transform=transform, fill=0,
-                              all_touched=False, dtype=dtype)
+                              all_touched=all_touched, dtype=dtype)
 
 
 def _reduce(labels: np.ndarray, rasters: dict[str, np.ndarray], n: int,
@@ -292,7 +293,7 @@ def _reduce(labels: np.ndarray, rasters: dict[str, np.ndarray], n: int,
 
 def zonal_stats(geoms, rasters: dict[str, np.ndarray], transform: Affine, *,
                 thresholds: dict[str, tuple[float, ...]] | None = None,
-                overlapping: bool = False) -> pd.DataFrame:
+                overlapping: bool = False, all_touched: bool = False) -> pd.DataFrame:
     """Per-geometry statistics of one or more co-registered rasters, vectorised.
 
     Parameters
@@ -310,6 +311,9 @@ def zonal_stats(geoms, rasters: dict[str, np.ndarray], transform: Affine, *,
         ``False`` (a cadastre): geometries do not share interior, one
         rasterisation. ``True``: geometries that overlap are put in separate
         groups, one rasterisation per group, so each gets all its cells.
+    all_touched
+        Count every cell the geometry touches, not only those whose centre is
+        inside (for sites smaller than a cell).
 
     Returns
     -------
@@ -336,7 +340,7 @@ def zonal_stats(geoms, rasters: dict[str, np.ndarray], transform: Affine, *,
         if 0 in win_shape:
             labels = np.zeros(win_shape, dtype=np.int32)
         else:
-            labels = rasterize_ids(geoms[idx], win_transform, win_shape)
+            labels = rasterize_ids(geoms[idx], win_transform, win_shape, all_touched=all_touched)
         part = _reduce(labels, sub, len(idx), thresholds)
         part.index = idx
         parts.append(part)

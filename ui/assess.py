@@ -1,0 +1,159 @@
+"""State and cached loaders of the assessment page (drawn candidates, weights, surface, sites)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import tempfile
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+import streamlit as st
+
+from geo import assess, settings, suitability, terrain
+from geo.settings import WEB_CRS
+from ui import data, state
+
+MAP_KEY = "assess_map"
+DRAWN_KEY = "assess_drawn"        # list of GeoJSON geometries the user drew, in order
+SEEN_KEY = "assess_seen"          # geometry keys already taken from the map (so "clear" sticks)
+WEIGHT_KEY = "assess_w_{}"
+HARD_KEY = "assess_hard"
+SURFACE_KEY = "assess_show_surface"
+
+
+def _geom_key(geom: dict) -> str:
+    return json.dumps(geom, sort_keys=True)
+
+
+def take_drawings() -> None:
+    """Move polygons drawn on the map (the map's last returned value) into the page's list."""
+    st.session_state.setdefault(DRAWN_KEY, [])
+    st.session_state.setdefault(SEEN_KEY, set())
+    returned = st.session_state.get(MAP_KEY) or {}
+    for feature in returned.get("all_drawings") or []:
+        geom = (feature or {}).get("geometry")
+        if not geom or geom.get("type") not in ("Polygon", "MultiPolygon"):
+            continue
+        key = _geom_key(geom)
+        if key not in st.session_state[SEEN_KEY]:
+            st.session_state[SEEN_KEY].add(key)
+            st.session_state[DRAWN_KEY].append(geom)
+
+
+def clear_drawings() -> None:
+    st.session_state[DRAWN_KEY] = []
+
+
+def drawn_candidates() -> gpd.GeoDataFrame:
+    geoms = [shapely.geometry.shape(g) for g in st.session_state.get(DRAWN_KEY, [])]
+    names = [state.t("assess.drawn_name", n=i + 1) for i in range(len(geoms))]
+    return gpd.GeoDataFrame({"candidate_id": [f"D{i + 1}" for i in range(len(geoms))], "name": names},
+                            geometry=geoms, crs=WEB_CRS)
+
+
+def uploaded_candidates(upload) -> gpd.GeoDataFrame:
+    """Candidates from an uploaded file, read by the import code."""
+    suffix = Path(upload.name).suffix or ".geojson"
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"upload{suffix}"
+        path.write_bytes(upload.getvalue())
+        gdf = assess.read_candidates(path, lang=state.lang())
+    gdf["candidate_id"] = "U-" + gdf["candidate_id"].astype(str)
+    return gdf
+
+
+def config_widgets(base: assess.AssessConfig) -> assess.AssessConfig:
+    """Weights (sliders) and hard constraints (multiselect), starting from the plan's settings."""
+    with st.expander(state.t("assess.weights")):
+        cols = st.columns(len(assess.CRITERIA))
+        weights = {c: col.slider(state.t(f"assess.crit.{c}"), 0, 100,
+                                 int(round(100 * base.weight_shares()[c])), key=WEIGHT_KEY.format(c))
+                   for c, col in zip(assess.CRITERIA, cols, strict=True)}
+        hard = st.multiselect(state.t("assess.hard"), list(assess.CONSTRAINT_KEYS),
+                              default=list(base.hard_constraints), key=HARD_KEY,
+                              format_func=lambda k: state.t(f"assess.cons.{k}"))
+    if sum(weights.values()) == 0:
+        weights = dict(base.weights)
+    return dataclasses.replace(base, weights=weights, hard_constraints=tuple(hard))
+
+
+def config_key(config: assess.AssessConfig) -> str:
+    return json.dumps(dataclasses.asdict(config), sort_keys=True, default=list)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _context(path: str, mtime: float) -> assess.Context:
+    return assess.build_context(data.layers())
+
+
+def context() -> assess.Context:
+    path = data.store_path()
+    return _context(str(path), path.stat().st_mtime)
+
+
+def dem_file() -> Path:
+    return settings.dem_path(data.store_path())
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _dem(path: str, mtime: float) -> terrain.Dem:
+    return terrain.read_dem(path)
+
+
+def dem() -> terrain.Dem:
+    path = dem_file()
+    if not path.exists():
+        raise terrain.DemError(f"DEM {path}: file not found.")
+    return _dem(str(path), path.stat().st_mtime)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _surface(store_key: str, key: str, _config: assess.AssessConfig) -> suitability.Surface:
+    return suitability.surface(context(), dem(), config=_config)
+
+
+def surface(config: assess.AssessConfig) -> suitability.Surface:
+    path = data.store_path()
+    return _surface(f"{path}:{path.stat().st_mtime}:{dem_file()}", config_key(config), config)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _sites(store_key: str, key: str, min_mu: float, top: int, lang: str,
+           _config: assess.AssessConfig) -> gpd.GeoDataFrame:
+    return suitability.find_sites(context(), dem(), min_mu=min_mu, top=top, config=_config,
+                                  surf=surface(_config), lang=lang)
+
+
+def find_sites(config: assess.AssessConfig, min_mu: float, top: int) -> gpd.GeoDataFrame:
+    """The best ``top`` sites of at least ``min_mu`` mu (cached per store, settings and size)."""
+    path = data.store_path()
+    return _sites(f"{path}:{path.stat().st_mtime}:{dem_file()}", config_key(config), min_mu, top,
+                  state.lang(), config)
+
+
+def score_card(row: pd.Series, config: assess.AssessConfig) -> None:
+    """One candidate's score, breakdown, constraints hit and notes."""
+    st.markdown(f"**{state.t('assess.scorecard', name=row['name'])}**")
+    score = "—" if pd.isna(row["score"]) else f"{row['score']:.1f}"
+    c1, c2, c3 = st.columns(3)
+    c1.metric(state.t("assess.fig.score"), score)
+    c2.metric(state.t("assess.fig.rank"), int(row["rank"]))
+    c3.metric(f"{state.t('assess.fig.buildable_mu')}（{state.t('unit.mu')}）",
+              "—" if pd.isna(row["buildable_mu"]) else f"{row['buildable_mu']:,.1f}")
+    table = assess.breakdown_table(row, config, state.lang())
+    st.dataframe(table, hide_index=True, column_config={
+        table.columns[1]: st.column_config.NumberColumn(format="%.2f"),
+        table.columns[2]: st.column_config.NumberColumn(format="%.2f"),
+        table.columns[3]: st.column_config.NumberColumn(format="%.1f")})
+    hits = assess.constraints_hit(row, config, state.lang())
+    if hits:
+        st.caption(state.t("assess.constraints_hit") + "： " + "；".join(
+            f"{h['label']} {h['mu']:,.1f}{state.t('unit.mu')}（{h['share']:.0%}，"
+            f"{state.t('assess.hard_yes' if h['hard'] else 'assess.hard_no')}）" for h in hits))
+    else:
+        st.caption(state.t("assess.no_constraints"))
+    for note in assess.notes_text(row, state.lang()):
+        st.warning(note)
