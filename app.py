@@ -23,6 +23,7 @@ page = st.navigation([
     # import 4
     st.Page("pages/import_data.py", title=state.t("page.import"), icon="📥", url_path="import"),
     # assessment 5
+    st.Page("pages/assess.py", title=state.t("page.assess"), icon="📍", url_path="assess"),
     # export 6
     st.Page("pages/export.py", title=state.t("page.export"), icon="🖨️", url_path="export"),
 ])

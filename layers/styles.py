@@ -87,3 +87,10 @@ def choropleth_colors(k: int, *, reverse: bool = False) -> list[str]:
     else:
         picks = [CHOROPLETH_PALETTE[round(i * (n - 1) / (k - 1))] for i in range(k)]
     return picks[::-1] if reverse else picks
+
+# --- assessment (issue 5): suitability ramp (score 0 -> 100), exclusions, candidates, found sites ---
+SUITABILITY_STOPS = ((0, "#d7191c"), (25, "#fdae61"), (50, "#ffffbf"), (75, "#a6d96a"), (100, "#1a9641"))
+SUITABILITY_EXCLUDED = "#6e6e6e"
+SUITABILITY_OPACITY = 0.65
+CANDIDATE_STYLE = {"color": "#08306b", "weight": 3, "fillColor": "#4292c6", "fillOpacity": 0.25}
+SITE_STYLE = {"color": "#3f007d", "weight": 3, "dashArray": "6 4", "fillColor": "#9e9ac8", "fillOpacity": 0.3}
