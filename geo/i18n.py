@@ -660,6 +660,7 @@ TABLE: dict[str, tuple[str, str]] = {
     "assess.note.outside_dem": ("地块位于高程数据（DEM）范围外：无地形数据，未给出地形指标与评分。", "The site lies outside the DEM: no terrain figures and no score."),
     "assess.note.dem_nodata": ("高程数据（DEM）在该地块下无有效值：未给出地形指标与评分。", "The DEM has no data under the site: no terrain figures and no score."),
     "assess.note.dem_partial": ("地块有 {share} 的面积缺少高程数据，地形指标仅基于其余部分。", "{share} of the site has no DEM data; terrain figures cover the rest only."),
+    "assess.note.dem_coarse": ("地块小于高程数据的格网单元：地形指标取自其接触的格网。", "The site is smaller than a DEM cell: terrain figures come from the cells it touches."),
     "assess.note.dem_reprojected": ("高程数据坐标系为 {crs}，已重投影至 EPSG:4549。", "The DEM was in {crs} and was reprojected to EPSG:4549."),
     "assess.error.zero_area": ("候选地块 {id} 面积为零，无法评估。", "Candidate {id} has zero area and cannot be assessed."),
     "assess.error.outside_county": ("候选地块 {id} 完全位于缙云县界外，无法评估。", "Candidate {id} lies entirely outside the county and cannot be assessed."),
