@@ -445,6 +445,9 @@ TABLE: dict[str, tuple[str, str]] = {
     "col.share_pct": ("占比（%）", "Share (%)"),
     "col.cum_mu": ("累计（亩）", "Cumulative (mu)"),
     "col.emission": ("单位排放增加值（无数据，按平均分计）", "Value added per emission (no data: average score)"),
+    "col.revitalised_mu_cum": ("累计盘活（亩）", "Revitalised, cumulative (mu)"),
+    "col.renovated_floor_m2_cum": ("累计改造旧厂房（平方米）", "Old floor renovated, cumulative (m²)"),
+    "col.standard_factory_m2_cum": ("累计建成标准厂房（平方米）", "Standard factory built, cumulative (m²)"),
     # --- import (issue 4) (keys added by that work go right below this line) ---
     "import.file_info": ("{rows} 行；坐标系：{crs}；按坐标范围推荐：{candidates}", "{rows} rows; CRS: {crs}; fitting the coordinate ranges: {candidates}"),
     "import.no_crs": ("文件未声明", "not stated in the file"),

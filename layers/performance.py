@@ -44,10 +44,14 @@ def _geojson(gdf: gpd.GeoDataFrame, fields: Sequence[str], style: Mapping, lang:
                           style_function=lambda _, s=dict(style): s, tooltip=_tooltip(fields, lang))
 
 
-def _frame(layers: Mapping[str, pd.DataFrame], lang: str, basemap: str,
-           api_key: str | None) -> folium.Map:
+def _frame(layers: Mapping[str, pd.DataFrame], lang: str, basemap: str, api_key: str | None,
+           focus: gpd.GeoDataFrame | None = None) -> folium.Map:
+    """Base map with the county and platforms, fitted to ``focus`` (else the county)."""
     county = layers["county"]
-    m = base_map(tuple(county.to_crs("EPSG:4326").total_bounds), basemap=basemap, api_key=api_key)
+    extent = focus if focus is not None and len(focus) else county
+    minx, miny, maxx, maxy = extent.to_crs("EPSG:4326").total_bounds
+    pad = 0.005
+    m = base_map((minx - pad, miny - pad, maxx + pad, maxy + pad), basemap=basemap, api_key=api_key)
     county_layer(county, lang).add_to(m)
     platform_layer(layers["platforms"], layers["zones"], lang).add_to(m)
     return m
@@ -77,7 +81,7 @@ def inefficient_map(layers: Mapping[str, pd.DataFrame], inefficient: gpd.GeoData
     ``inefficient`` is :func:`geo.inefficient.identify`; ``selected`` the parcel ids
     of the planner's current choice; ``cases`` :func:`geo.inefficient.case_table`.
     """
-    m = _frame(layers, lang, basemap, api_key)
+    m = _frame(layers, lang, basemap, api_key, focus=inefficient)
     fg = folium.FeatureGroup(name=i18n.t("ineff.layer.parcels", lang))
     first = inefficient["reasons"].str.split(",").str[0]
     for code, color in styles.INEFFICIENT_REASON_COLORS.items():

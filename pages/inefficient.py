@@ -45,6 +45,10 @@ if len(prog):
     right.line_chart(pd.DataFrame({state.t("ineff.cum"): prog["revitalised_mu_cum"],
                                    state.t("ineff.target"): prog["revitalised_mu_target"]})
                      .set_axis(prog.index.astype(str)))
+    perf.show_table(prog.reset_index().assign(eval_year=prog.index.to_numpy()),
+                    ["eval_year", "revitalised_mu", "revitalised_mu_cum", "renovated_floor_m2",
+                     "renovated_floor_m2_cum", "standard_factory_m2", "standard_factory_m2_cum"],
+                    layers, key="ineff.progress")
 
 with st.expander(state.t("ineff.rules"), expanded=False):
     values = {"low_tax": rules.tax_per_mu_min_10k, "low_plot_ratio": rules.plot_ratio_min,

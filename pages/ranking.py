@@ -80,4 +80,4 @@ st_folium(m, returned_objects=[], height=520, use_container_width=True, key=f"ra
 st.subheader(state.t("rank.history"))
 hist = perf.history(rules)
 names = dict(zip(flagged["unit_id"], flagged[name_col], strict=True))
-st.dataframe(hist.rename(index=names).map(lambda f: state.t(f"rank.flag.{f}")), width="stretch")
+st.dataframe(perf.flag_grid(hist, names), width="stretch")

@@ -44,7 +44,7 @@ def labelled(df: pd.DataFrame, columns: list[str], layers: Mapping[str, pd.DataF
         elif out[col].dtype == bool:
             out[col] = [i18n.bool_label(bool(v), lang) for v in out[col]]
         elif pd.api.types.is_datetime64_any_dtype(out[col]):
-            out[col] = out[col].dt.strftime("%Y-%m-%d")
+            out[col] = out[col].dt.strftime("%Y-%m-%d").fillna("")
         elif pd.api.types.is_float_dtype(out[col]):
             out[col] = out[col].round(3 if col in ("rnd_share", "energy_per_10k") else 2)
     return out.rename(columns=lambda c: alias(c, lang))
@@ -91,3 +91,12 @@ def history(rules: ranking.RankingRules) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=16)
 def _history(key: str, _rules: ranking.RankingRules) -> pd.DataFrame:
     return ranking.history(data.layers(), data.current_plan(), rules=_rules)
+
+
+def flag_grid(hist: pd.DataFrame, unit_names: Mapping[str, str]) -> pd.io.formats.style.Styler:
+    """Flags per unit and quarter as labels on their flag colour (rows: unit names)."""
+    labels = hist.rename(index=unit_names).map(lambda f: state.t(f"rank.flag.{f}"))
+    labels.index.name = state.t("col.unit")
+    codes = hist.rename(index=unit_names).set_axis(labels.index)
+    tint = {"red": "#f4a6a7", "yellow": "#fff3a0", "blue": "#a9cbe6"}
+    return labels.style.apply(lambda _: codes.map(lambda f: f"background-color: {tint[f]}"), axis=None)

@@ -1,0 +1,55 @@
+"""Inefficient land, per-mu evaluation and ranking flags in a real browser, offline."""
+
+from __future__ import annotations
+
+from geo import plan, ranking, store
+from tests.e2e.conftest import assert_no_exception, leaflet_stats, map_frame, screenshot, wait_for_app
+
+
+def _show_map(page):
+    """Scroll the map into the viewport (Streamlit scrolls inside its own container)."""
+    page.locator("iframe[title='streamlit_folium.st_folium']").first.scroll_into_view_if_needed()
+    page.wait_for_timeout(800)
+
+
+def _open(page, url, path):
+    page.goto(f"{url}/{path}")
+    wait_for_app(page)
+    assert_no_exception(page)
+    return map_frame(page)
+
+
+def test_ranking_flags_on_the_map(page, app_url, demo_store):
+    frame = _open(page, app_url, "ranking")
+    layers = store.read_all(demo_store)
+    units = ranking.units(layers, ranking.rules_from_plan(plan.load_plan()))
+    frame.wait_for_selector(".rank-flag")
+    assert frame.locator(".rank-flag").count() == len(units)
+    assert "红旗" in frame.locator(".planner-legend").inner_text()
+    assert page.get_by_text("2021Q4 排名与旗帜").count() == 1
+    assert page.errors == [], page.errors
+    _show_map(page)
+    screenshot(page, "ranking")
+
+
+def test_evaluation_choropleth_draws_and_reclassifies(page, app_url):
+    frame = _open(page, app_url, "evaluation")
+    before = leaflet_stats(frame)
+    assert before["features"] > 0
+    legend = frame.locator(".planner-legend").inner_text()
+    assert "综合得分" in legend and "能耗超 0.57" in legend
+    assert page.errors == [], page.errors
+    _show_map(page)
+    screenshot(page, "evaluation")
+
+
+def test_inefficient_map_and_proposal(page, app_url):
+    frame = _open(page, app_url, "inefficient")
+    stats = leaflet_stats(frame)
+    assert stats["features"] > 100
+    assert "闲置土地" in frame.locator(".planner-legend").inner_text() or \
+        "容积率偏低" in frame.locator(".planner-legend").inner_text()
+    assert page.get_by_text("本年度盘活建议（背包优化）").count() == 1
+    assert page.errors == [], page.errors
+    _show_map(page)
+    screenshot(page, "inefficient")
