@@ -23,7 +23,6 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
-import shapely
 
 from geo import schema, store
 from geo.errors import ValidationError
@@ -122,36 +121,6 @@ def _text(value) -> str | None:
     return str(value)
 
 
-_ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
-
-
-def _gpkg_empty(blob) -> int | None:
-    """GeoPackage ``ST_IsEmpty``: the empty flag (bit 4) of the geometry blob's header."""
-    if blob is None:
-        return None
-    return int(bool(blob[3] & 0x10))
-
-
-def _gpkg_bound(i: int):
-    def bound(blob):
-        if blob is None or blob[3] & 0x10:
-            return None
-        header = 8 + _ENVELOPE_BYTES[(blob[3] >> 1) & 0x07]
-        return shapely.from_wkb(bytes(blob[header:])).bounds[i]
-    return bound
-
-
-def _register_gpkg_functions(con) -> None:
-    """The SQL functions GDAL's R-tree triggers call, which plain SQLite lacks.
-
-    An ``UPDATE`` of a spatial layer prepares those triggers even when the
-    geometry does not change, so they must exist on the connection.
-    """
-    con.create_function("ST_IsEmpty", 1, _gpkg_empty, deterministic=True)
-    for i, name in enumerate(("ST_MinX", "ST_MinY", "ST_MaxX", "ST_MaxY")):
-        con.create_function(name, 1, _gpkg_bound(i), deterministic=True)
-
-
 def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -169,16 +138,15 @@ def apply_edit(path: str | os.PathLike, layer: str, feature_id: str, changes: Ma
         Any invalid value, an unknown feature or an empty user: nothing is written.
     """
     now = now or dt.datetime.now().replace(microsecond=0)
-    if not str(user).strip():
-        raise _refuse(layer, feature_id, "user", "say who makes the change")
     if not changes:
         raise _refuse(layer, feature_id, "-", "no change given")
     stored = {name: validate(layer, feature_id, name, value, today=now.date())
               for name, value in changes.items()}
+    if not str(user).strip():
+        raise _refuse(layer, feature_id, "user", "say who makes the change")
     key = schema.LAYERS[layer].key
     columns = list(dict.fromkeys([*stored, *_ORDER.get(layer, ())]))
     with store.transaction(Path(path)) as con:
-        _register_gpkg_functions(con)
         cols_sql = ", ".join(_quote(c) for c in columns)
         row = con.execute(f"SELECT {cols_sql} FROM {_quote(layer)} WHERE {_quote(key)} = ?",
                           (str(feature_id),)).fetchone()

@@ -61,6 +61,7 @@ def rules(plan: Plan | None) -> LandRules:
 
 def sales_with_area(parcels: pd.DataFrame, land_sales: pd.DataFrame) -> pd.DataFrame:
     """Sales with ``area_mu`` (mapped parcel area), ``year``, ``town_code`` and ``platform_id``."""
+    parcels = parcels[parcels["parcel_id"].isin(land_sales["parcel_id"])]  # measure only those sold
     mu = area_mu(parcels).set_axis(parcels["parcel_id"].to_numpy())
     info = pd.DataFrame(parcels.drop(columns="geometry", errors="ignore")).set_index("parcel_id")
     out = land_sales.copy()
@@ -218,10 +219,10 @@ def lifecycle_gaps(parcels: pd.DataFrame, *, by: str = "town_code", land_sales=N
             msg = "lifecycle_gaps: as_of needs land_sales to date the parcels' stages"
             raise ValueError(msg)
         parcels = asof_mod.parcels_as_of(parcels, land_sales, as_of)
+    parcels = parcels[parcels["lifecycle"].isin(list(GAPS))]
     df = pd.DataFrame({by: parcels[by].fillna(OUTSIDE).to_numpy(),
                        "gap": gap_of(parcels["lifecycle"]).to_numpy(),
-                       "area_mu": area_mu(parcels).to_numpy()})
-    df = df[df["gap"].notna()]
+                       "area_mu": area_mu(parcels).to_numpy() if len(parcels) else []})
     table = df.pivot_table(index=by, columns="gap", values="area_mu", aggfunc="sum", fill_value=0.0)
     table = table.reindex(columns=list(GAP_ORDER), fill_value=0.0).astype(float)
     table.columns.name = None

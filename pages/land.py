@@ -92,8 +92,18 @@ if f_town:
 if f_plat:
     parcels = parcels[parcels["platform_id"].fillna(land.OUTSIDE).isin(f_plat)]
 basemap, api_key = frame.effective_basemap()
-m = land_map(layers, shown, colour_by=colour_by, parcels=parcels, lang=lang, basemap=basemap,
-             api_key=api_key)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _map(store_key: int, as_of_key: str, colour_by: str, filters: tuple, lang: str, basemap: str,
+         api_key: str | None):
+    # keyed on the loaded store (a new object after any write), the date, colouring and filters
+    return land_map(layers, shown, colour_by=colour_by, parcels=parcels, lang=lang,
+                    basemap=basemap, api_key=api_key)
+
+
+m = _map(id(layers), str(flags_date), colour_by, (tuple(f_town), tuple(f_plat)), lang, basemap,
+         api_key)
 st_folium(m, returned_objects=[], height=520, use_container_width=True, key=f"land-map-{lang}")
 
 st.subheader(state.t("land.terms"))

@@ -1,0 +1,104 @@
+"""The micro-parks page in AppTest: renders, filters, as-of, an edit lands with its audit row,
+an invalid edit is refused and leaves the store file unchanged."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo import store
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = str(ROOT / "app.py")
+PAGE = "pages/parks.py"
+
+
+def _sha(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def app(store_copy, monkeypatch):
+    """The page through app.py (frame, navigation, demo banner) on a copy of the demo store."""
+    monkeypatch.setenv("JINYUN_STORE", str(store_copy))
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.switch_page(PAGE).run()  # straight to the page: the overview's big map is not needed
+    assert not at.exception, at.exception
+    assert any("演示数据" in w.value for w in at.warning)  # the frame's demo banner
+    return at
+
+
+@pytest.fixture
+def page(store_copy, monkeypatch):
+    """The page script alone: through app.py + switch_page, AppTest loses a button's click
+    on the rerun that ui.ensure_navigation makes, so edits are driven on the page directly."""
+    monkeypatch.setenv("JINYUN_STORE", str(store_copy))
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=90).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _parks_table(at):
+    return next(df.value for df in at.dataframe if "园区编号" in df.value.columns)
+
+
+def test_renders_filters_and_as_of(app, store_copy):
+    assert app.title[0].value == "小微企业园建设进度"
+    labels = [m.label for m in app.metric]
+    assert labels[:7] == ["小微企业园开工建设", "小微企业园规划占地", "小微企业园总建筑面积",
+                          "智慧化小微园区", "省级三星级以上小微园区", "小微企业入园", "专精特新企业"]
+    assert len(_parks_table(app)) == 17
+    assert "12" in app.caption[0].value  # the per-mu tax standard and its source
+    # a filter changes the table
+    parks = store.read_layer(store_copy, "parks")
+    app.multiselect(key="parks.f_town").set_value(["331122101"]).run()
+    table = _parks_table(app)
+    assert len(table) == int((parks["town_code"] == "331122101").sum()) == 5
+    assert set(table["乡镇"]) == {"壶镇镇"}
+    # as of the end of 2019 the figures are those of then
+    built_now = app.metric[0].value
+    app.selectbox(key="parks.asof").set_value("2019").run()
+    assert not app.exception
+    assert "2019年末" in app.subheader[0].value
+    assert app.metric[0].value != built_now
+    # compare two dates side by side
+    app.checkbox(key="parks.compare_on").check().run()
+    assert not app.exception
+    side = next(df.value for df in app.dataframe if "2019年末" in df.value.columns)
+    assert len(side) == 7 and len(side.columns) == 4
+
+
+def test_edit_lands_in_store_and_audit(page, store_copy):
+    page.selectbox(key="parks.edit.feature").set_value("P01").run()
+    page.selectbox(key="parks.edit.field").set_value("status").run()
+    page.selectbox(key="parks.edit.value.P01.status").set_value("under_construction").run()
+    page.text_input(key="parks.edit.user").input("张工").run()
+    page.button(key="parks.edit.save").click().run()
+    assert not page.exception and not page.error
+    parks = store.read_layer(store_copy, "parks").set_index("park_id")
+    assert parks.loc["P01", "status"] == "under_construction"
+    audit = store.read_layer(store_copy, "audit")
+    assert audit[["user", "layer", "feature_id", "field", "old_value", "new_value"]].iloc[0].tolist() \
+        == ["张工", "parks", "P01", "status", "planned", "under_construction"]
+    assert any("已保存" in s.value for s in page.success)
+    # the page shows the new status and the history at once
+    table = _parks_table(page).set_index("园区编号")
+    assert table.loc["P01", "状态"] == "在建"
+    history = next(df.value for df in page.dataframe if "原值" in df.value.columns)
+    assert history.iloc[0]["新值"] == "under_construction"
+
+
+def test_invalid_edit_refused_store_unchanged(page, store_copy):
+    sha = _sha(store_copy)
+    page.selectbox(key="parks.edit.feature").set_value("P02").run()
+    page.selectbox(key="parks.edit.field").set_value("completion_date").run()
+    page.text_input(key="parks.edit.value.P02.completion_date").input("2099-01-01").run()
+    page.text_input(key="parks.edit.user").input("张工").run()
+    page.button(key="parks.edit.save").click().run()
+    assert page.error and "in the future" in page.error[0].value
+    assert "修改被拒绝" in page.error[0].value
+    assert _sha(store_copy) == sha
+    assert store.read_layer(store_copy, "audit").empty
