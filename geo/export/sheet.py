@@ -310,15 +310,14 @@ def subtitle(spec: MapSpec, ctx: SheetContext) -> str:
     return f"{spec.what} · {i18n.t('export.as_of', ctx.lang, date=ctx.as_of.isoformat())}"
 
 
-def draw_sheet(fig: Figure, spec: MapSpec, ctx: SheetContext, *, rasterize: bool) -> SheetInfo:
-    """Draw the whole sheet (header, map, legend, scale bar, north arrow, footer) on ``fig``."""
+def draw_map(fig: Figure, rect: tuple[float, float, float, float], spec: MapSpec,
+             ctx: SheetContext, *, k: float, rasterize: bool) -> SheetInfo:
+    """The map frame alone in ``rect`` (figure fractions): layers, labels, basemap or its
+    note, scale bar, north arrow and, for demo data, the watermark."""
     w_in, h_in = fig.get_size_inches()
-    lay = _layout((w_in * MM_PER_IN, h_in * MM_PER_IN))
-    k, lang = lay.k, ctx.lang
-    _header(fig, lay, spec.title, subtitle(spec, ctx), ctx.demo)
-
-    ax = fig.add_axes(lay.map_rect)
-    ax_w_in, ax_h_in = lay.map_rect[2] * w_in, lay.map_rect[3] * h_in
+    lang = ctx.lang
+    ax = fig.add_axes(rect)
+    ax_w_in, ax_h_in = rect[2] * w_in, rect[3] * h_in
     lims = _fit_extent(spec.extent_m, ax_w_in, ax_h_in)
     ax.set_xlim(lims[0], lims[2])
     ax.set_ylim(lims[1], lims[3])
@@ -345,19 +344,26 @@ def draw_sheet(fig: Figure, spec: MapSpec, ctx: SheetContext, *, rasterize: bool
                 bbox={"fc": (1, 1, 1, 0.85), "ec": "none", "pad": 2})
     if ctx.demo:
         _watermark(ax, k)
-
-    draw_legend(fig.add_axes(lay.legend_rect), spec, k, lang)
-    m_per_in = (lims[2] - lims[0]) / ax_w_in
-    scale = m_per_in / (MM_PER_IN / 1000)
-    _footer(fig, lay, ctx, i18n.t("export.scale", lang, scale=f"{scale:,.0f}"))
-
+    scale = (lims[2] - lims[0]) / ax_w_in / (MM_PER_IN / 1000)
     p0 = ax.transData.transform((bx, by))
     p1 = ax.transData.transform((bx + length, by))
-    bar_px = float(p1[0] - p0[0])
-    return SheetInfo(scale_denominator=float(scale), scalebar_m=length, scalebar_px=bar_px,
+    return SheetInfo(scale_denominator=float(scale), scalebar_m=length,
+                     scalebar_px=float(p1[0] - p0[0]),
                      map_m_per_px=float((lims[2] - lims[0]) / (ax_w_in * dpi)),
                      scalebar_bbox_px=(float(p0[0]), float(p0[1]), float(p1[0]), float(p1[1])),
                      basemap_drawn=drawn, basemap_note=note, north_deg=north)
+
+
+def draw_sheet(fig: Figure, spec: MapSpec, ctx: SheetContext, *, rasterize: bool) -> SheetInfo:
+    """Draw the whole sheet (header, map, legend, scale bar, north arrow, footer) on ``fig``."""
+    w_in, h_in = fig.get_size_inches()
+    lay = _layout((w_in * MM_PER_IN, h_in * MM_PER_IN))
+    _header(fig, lay, spec.title, subtitle(spec, ctx), ctx.demo)
+    info = draw_map(fig, lay.map_rect, spec, ctx, k=lay.k, rasterize=rasterize)
+    draw_legend(fig.add_axes(lay.legend_rect), spec, lay.k, ctx.lang)
+    _footer(fig, lay, ctx, i18n.t("export.scale", ctx.lang,
+                                  scale=f"{info.scale_denominator:,.0f}"))
+    return info
 
 
 def render_sheet(spec: MapSpec, opts: SheetOptions, ctx: SheetContext) -> tuple[bytes, SheetInfo]:
