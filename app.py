@@ -21,7 +21,7 @@ page = st.navigation([
             url_path="evaluation"),
     st.Page("pages/ranking.py", title=state.t("page.ranking"), icon="🚩", url_path="ranking"),
     # import 4
-    st.Page("pages/import_data.py", title=state.t("page.import"), icon="📥", url_path="import"),
+    st.Page("pages/import_data.py", title=state.t("page.import"), icon="📥", url_path="import_data"),
     # assessment 5
     st.Page("pages/assess.py", title=state.t("page.assess"), icon="📍", url_path="assess"),
     # export 6
