@@ -969,9 +969,10 @@ def _stamp(path: Path) -> tuple[int, int]:
     return st.st_size, st.st_mtime_ns
 
 
-def _reject(report: ImportReport, rows, messages) -> None:
-    for row, message in zip(rows, messages, strict=True):
-        report.rejected.append(Problem(report.file, int(row), message))
+def _reject(report: ImportReport, rows, messages, ids=None) -> None:
+    ids = [None] * len(rows) if ids is None else ids
+    for row, message, ident in zip(rows, messages, ids, strict=True):
+        report.rejected.append(Problem(report.file, int(row), message, ident))
 
 
 def _convert_attributes(df: pd.DataFrame, layer: str, mapping: ColumnMapping, report: ImportReport,
@@ -1002,7 +1003,9 @@ def _convert_attributes(df: pd.DataFrame, layer: str, mapping: ColumnMapping, re
         bad = table.notna().any(axis=1)
         sep = "；" if lang == "zh" else "; "
         messages = [sep.join(p for p in row if isinstance(p, str)) for row in table[bad].itertuples(index=False)]
-        _reject(report, df.index[bad], messages)
+        key = schema.LAYERS[layer].key.split(",")[0]
+        ids = out.loc[bad, key].tolist() if key in out.columns else None
+        _reject(report, df.index[bad], messages, ids)
     if isinstance(df, gpd.GeoDataFrame):
         out = gpd.GeoDataFrame(out, geometry=df.geometry, crs=df.crs)
         if _METRIC in df.columns:

@@ -56,6 +56,21 @@ def test_read_features_formats_agree(tmp_path):
     assert 14.9 < expected[0] < 15.1  # 100 m x 100 m = 15 mu
 
 
+def test_zip_with_two_shapefiles_needs_a_choice(tmp_path):
+    for name, ids in (("一期", ["A1"]), ("二期", ["B1", "B2"])):
+        _cn_parcels(ids).to_file(tmp_path / f"{name}.shp", encoding="GBK")
+    archive = tmp_path / "both.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for shp in tmp_path.glob("*.*"):
+            if shp.suffix in (".shp", ".shx", ".dbf", ".prj", ".cpg"):
+                zf.write(shp, f"data/{shp.name}")
+    assert importer.list_sources(archive) == ["一期", "二期"]
+    with pytest.raises(importer.ImportRefusedError, match="several data sets"):
+        importer.read_features(archive, lang="en")
+    feats, report = importer.read_features(archive, layer="二期")
+    assert feats["宗地编号"].tolist() == ["B1", "B2"] and report.file == "both.zip/data/二期.shp"
+
+
 def test_gpkg_with_several_layers_needs_a_choice(tmp_path):
     path = tmp_path / "two.gpkg"
     _cn_parcels(["A1"]).to_file(path, layer="first")
@@ -128,6 +143,7 @@ def test_plan_maps_chinese_columns_and_reports_add_update_reject(tmp_path, small
     assert "land_use: value '商业用地' is not one of" in by_row[5]
     assert "approved_year: 1800 is out of range" in by_row[6] and "plot_ratio: 25 is out of range" in by_row[6]
     assert [p.id for p in rep.duplicates] == ["N2"]
+    assert [p.id for p in rep.rejected] == ["N2", "N3", "N4"]  # each rejected row names its ID
     assert rep.mapping["parcel_id"] == "宗地编号" and rep.mapping["plot_ratio"] == "容积率"
     assert plan.frame["town_code"].tolist() == ["331122001"] * 3  # nearest town seat
     assert rep.area_mu["N1"] == pytest.approx(15.0, rel=1e-3)
