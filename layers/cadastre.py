@@ -68,7 +68,7 @@ def _tile_options(bounds: tuple[float, float, float, float]) -> str:
                 return Object.assign({{fill: true, fillColor: c, color: c, opacity: 1}}, {base});
             }}
         }},
-        interactive: true,
+        interactive: false,
         getFeatureId: function(f) {{ return f.properties.parcel_id; }},
         rendererFactory: L.canvas.tile,
         maxNativeZoom: {cadastre.TILE_MAX_NATIVE_ZOOM},
@@ -109,8 +109,44 @@ class ParcelTiles(JSCSSMixin):
             }
             map.on('zoomend', sync);
             sync();
-            tiles.on('click', function(e) {
-                var p = e.layer.properties || {};
+            // The overlay canvas (platforms, parks) lies above the tile canvases and takes
+            // every click, so parcels are picked here, on the map's click, by hit-testing the
+            // features of the tile under the click (in that tile's own pixels).
+            function pick(latlng) {
+                var z = tiles._tileZoom;
+                if (z === undefined) { return null; }
+                var size = tiles.getTileSize();
+                var px = map.project(latlng, z);
+                var c = L.point(Math.floor(px.x / size.x), Math.floor(px.y / size.y));
+                c.z = z;
+                var renderer = tiles._vectorTiles[tiles._tileCoordsToKey(c)];
+                if (!renderer) { return null; }
+                var p = px.subtract(L.point(c.x * size.x, c.y * size.y));
+                var hit = null;
+                Object.keys(renderer._features || {}).forEach(function(id) {
+                    var f = renderer._features[id].feature;
+                    if (!hit && f._parts && inside(f._parts, p)) { hit = f; }
+                });
+                return hit;
+            }
+            function inside(rings, p) {  // even-odd rule over every ring (holes included)
+                var result = false;
+                rings.forEach(function(ring) {
+                    for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+                        var a = ring[i], b = ring[j];
+                        if ((a.y > p.y) !== (b.y > p.y) &&
+                            p.x < (b.x - a.x) * (p.y - a.y) / (b.y - a.y) + a.x) { result = !result; }
+                    }
+                });
+                return result;
+            }
+            map.on('click', function(e) {
+                if (!map.hasLayer(tiles)) { return; }
+                var hovered = map._renderer && map._renderer._hoveredLayer;
+                if (hovered && hovered.getPopup && hovered.getPopup()) { return; }  // e.g. a park
+                var f = pick(e.latlng);
+                if (!f) { return; }
+                var p = f.properties || {};
                 var rows = [
                     [text.fields.parcel_id, p.parcel_id],
                     [text.fields.lifecycle, text.lifecycle[p.lifecycle] || p.lifecycle],
