@@ -68,7 +68,8 @@ def land_sold_mu_by_year(parcels: gpd.GeoDataFrame, land_sales: pd.DataFrame,
 
     Years with no sale appear with 0.
     """
-    mu = area_mu(parcels).set_axis(parcels["parcel_id"].to_numpy())
+    sold = parcels[parcels["parcel_id"].isin(land_sales["parcel_id"])]  # O(sales), not O(parcels)
+    mu = area_mu(sold).set_axis(sold["parcel_id"].to_numpy())
     sales = land_sales.assign(year=pd.to_datetime(land_sales["sale_date"]).dt.year)
     sales = sales.assign(area_mu=sales["parcel_id"].map(mu).fillna(0.0))
     by_year = sales.groupby("year")["area_mu"].sum()
