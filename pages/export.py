@@ -38,15 +38,33 @@ orientation = c3.radio(t("export.orientation"), sheet.ORIENTATIONS, horizontal=T
 dpi = c4.radio(t("export.dpi"), sheet.DPIS, horizontal=True, key="export_dpi")
 fmt = c5.radio(t("export.format"), sheet.FORMATS, horizontal=True, format_func=str.upper,
                key="export_format")
-visible = st.multiselect(t("export.layers"), maps.OVERVIEW_LAYERS,
-                         default=list(maps.OVERVIEW_DEFAULT),
-                         format_func=lambda name: t(f"layer.{name}"), key="export_layers")
+visible = (st.multiselect(t("export.layers"), maps.OVERVIEW_LAYERS,
+                          default=list(maps.OVERVIEW_DEFAULT),
+                          format_func=lambda name: t(f"layer.{name}"), key="export_layers")
+           if page_key == "overview" else [])
+platforms = layers["platforms"]
+extent_names = {"": t("export.extent_default"),
+                **dict(zip(platforms["platform_id"], platforms["name_en" if lang == "en" else "name_zh"],
+                           strict=True))}
+extent = st.selectbox(t("export.extent"), list(extent_names), format_func=extent_names.get,
+                      key="export_extent")
+
+
+def _bbox(platform_id: str) -> tuple | None:
+    """A platform's extent in lon/lat with a 15 % margin (None: the map's own extent)."""
+    if not platform_id:
+        return None
+    minx, miny, maxx, maxy = platforms[platforms["platform_id"] == platform_id].to_crs(
+        "EPSG:4326").total_bounds
+    dx, dy = (maxx - minx) * 0.15, (maxy - miny) * 0.15
+    return (minx - dx, miny - dy, maxx + dx, maxy + dy)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _sheet(store_key: str, page: str, lang: str, visible: tuple, opts: sheet.SheetOptions,
-           basemap: str) -> tuple[bytes, float, float]:
-    spec = maps.spec_for(page, layers, lang=lang, visible=visible)
+def _sheet(store_key: str, page: str, lang: str, visible: tuple, extent: str,
+           opts: sheet.SheetOptions, basemap: str) -> tuple[bytes, float, float]:
+    kwargs = {"visible": visible} if page == "overview" else {}
+    spec = maps.spec_for(page, layers, lang=lang, plan=plan, bbox_deg=_bbox(extent), **kwargs)
     ctx = sheet.SheetContext(lang=lang, demo=demo, as_of=sheet.latest_date(layers), source=source,
                              basemap=basemaps.BASEMAPS.get(basemap))
     body, info = sheet.render_sheet(spec, opts, ctx)
@@ -57,7 +75,7 @@ store_key = f"{store_file}:{os.stat(store_file).st_mtime}"
 if st.button(t("export.build"), key="export_build", type="primary"):
     try:
         st.session_state["export_sheet"] = (fmt, _sheet(
-            store_key, page_key, lang, tuple(visible),
+            store_key, page_key, lang, tuple(visible), extent,
             sheet.SheetOptions(paper, orientation, dpi, fmt), state.basemap()))
     except PlannerError as exc:
         st.error(str(exc))

@@ -18,7 +18,6 @@ from datetime import UTC, date, datetime
 
 import matplotlib as mpl
 import pandas as pd
-import shapely
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
@@ -241,43 +240,11 @@ def inefficient_page(ctx: BriefContext, number: int) -> Figure:
     return fig
 
 
-def _class_spec(ctx: BriefContext, year: int) -> tuple[maps.MapSpec, pd.DataFrame]:
-    """Parcels of the evaluated enterprises coloured by their A-D class (best class per parcel)."""
-    from geo import evaluation
-    from geo.export.draw import DrawLayer
-    from layers import styles
-
-    lay = ctx.at
-    scored = evaluation.scores(lay, evaluation.method_from_plan(ctx.plan), year)
-    best = scored.sort_values("score", ascending=False).drop_duplicates("parcel_id")
-    parcels = lay["parcels"].merge(best[["parcel_id", "cls"]], on="parcel_id")
-    base = maps.overview_spec(lay, lang=ctx.lang, visible=["county", "platforms", "towns"])
-    geoms = maps.to_metric(parcels)
-    counts = evaluation.class_counts(scored)
-    entries = []
-    for cls, color in styles.EVAL_CLASS_COLORS.items():
-        sym = maps.Symbol(maps.POLYGON, face=color, edge=color, linewidth_pt=0.6, face_alpha=0.85)
-        base.layers.append(DrawLayer(f"class:{cls}", geoms[(parcels["cls"] == cls).to_numpy()],
-                                     sym, 3.5))
-        label = f"{ctx.t('ev.class_n', cls=cls)}（{int(counts.loc[cls, 'count'])}）"
-        entries.append(maps.LegendEntry(label, sym))
-    base.legend.insert(0, (ctx.t("ev.class_counts", year=year), entries))
-    if len(parcels):  # zoom to the evaluated land, 2 km around it
-        minx, miny, maxx, maxy = shapely.total_bounds(geoms)
-        base.extent_m = (minx - 2000, miny - 2000, maxx + 2000, maxy + 2000)
-    base.title = ctx.t("brief.section.per_mu_map")
-    base.what = ctx.t("ev.class_counts", year=year)
-    base.page = "per_mu"
-    return base, counts
-
-
 def per_mu_map_page(ctx: BriefContext, number: int) -> Figure:
-    figures = ctx.at["enterprise_figures"]
-    years = sorted(int(y) for y in figures["year"].unique() if int(y) <= ctx.as_of.year)
-    if not years:
-        msg = f"Brief {ctx.quarter}: no enterprise figures up to {ctx.as_of.year} to evaluate."
-        raise ExportError(msg)
-    spec, _ = _class_spec(ctx, years[-1])
+    from geo.export import perf_maps
+
+    year = perf_maps.latest_figures_year(ctx.at, until=ctx.as_of.year)
+    spec = perf_maps.per_mu_spec(ctx.at, lang=ctx.lang, plan=ctx.plan, year=year)
     fig = Figure(figsize=A4_LANDSCAPE.size_in, dpi=A4_LANDSCAPE.dpi)
     sheet.draw_sheet(fig, spec, ctx.sheet_context(), rasterize=True)
     return fig

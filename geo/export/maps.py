@@ -9,6 +9,7 @@ spec; another page adds its own with :func:`register`.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -232,8 +233,28 @@ def register(page: str, builder: SpecBuilder) -> None:
 
 
 def spec_for(page: str, layers: Mapping[str, pd.DataFrame], **kwargs) -> MapSpec:
-    """The print spec of ``page``; an unknown page is refused with the list of known ones."""
+    """The print spec of ``page``; an unknown page is refused with the list of known ones.
+
+    Keywords the page's builder does not take (``visible`` for a map without layer
+    choice, say) are dropped.
+    """
     if page not in PAGES:
         msg = f"Unknown page {page!r}: maps can be exported from {sorted(PAGES)}."
         raise ExportError(msg)
-    return PAGES[page](layers, **kwargs)
+    builder = PAGES[page]
+    accepted = inspect.signature(builder).parameters
+    return builder(layers, **{k: v for k, v in kwargs.items() if k in accepted})
+
+
+def _register_performance_maps() -> None:
+    # The per-mu and ranking maps need geo.evaluation / geo.ranking and their colours;
+    # in a build without them the pages are simply not offered.
+    try:
+        from geo.export import perf_maps
+    except (ImportError, AttributeError):
+        return
+    register("per_mu", perf_maps.per_mu_spec)
+    register("ranking", perf_maps.ranking_spec)
+
+
+_register_performance_maps()
