@@ -10,8 +10,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _app() -> AppTest:
-    # The page script on its own: through app.py + switch_page, AppTest drops the button
-    # click of this page on the rerun (its value stays False), so the page is run directly.
+    # The page script on its own: through app.py, ui.ensure_navigation() calls st.rerun()
+    # on every AppTest run (AppTest resets the pages-directory flag), and that rerun
+    # consumes a button's click before the page sees it. tests/pages/test_app.py covers
+    # the page rendering inside the frame.
     at = AppTest.from_file(str(ROOT / "pages" / "export.py"), default_timeout=120).run()
     assert not at.exception, at.exception
     return at
