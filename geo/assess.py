@@ -596,16 +596,26 @@ def breakdown(row: Mapping[str, Any], config: AssessConfig, lang: str = i18n.DEF
              "weight": shares[c], "points": row[f"points_{c}"]} for c in CRITERIA]
     rows.append({"criterion": i18n.t("assess.crit.excluded", lang), "value": row["excluded_share"],
                  "weight": np.nan, "points": row["points_excluded"]})
-    rows.append({"criterion": i18n.t("assess.fig.score", lang), "value": np.nan, "weight": 1.0,
+    rows.append({"criterion": i18n.t("assess.fig.score", lang), "value": np.nan, "weight": np.nan,
                  "points": row["score"]})
     return pd.DataFrame(rows)
 
 
 def breakdown_table(row: Mapping[str, Any], config: AssessConfig,
                     lang: str = i18n.DEFAULT_LANG) -> pd.DataFrame:
-    """:func:`breakdown` with translated column headers, for display."""
-    return breakdown(row, config, lang).rename(columns={
-        c: i18n.t(f"assess.col.{c}", lang) for c in ("criterion", "value", "weight", "points")})
+    """:func:`breakdown` as text with translated headers, for the page and the CLI."""
+    table = breakdown(row, config, lang)
+
+    def fmt(value, pattern):
+        return "" if pd.isna(value) else pattern.format(value)
+
+    return pd.DataFrame({
+        i18n.t("assess.col.criterion", lang): table["criterion"],
+        i18n.t("assess.col.value", lang): [fmt(v, "{:.2f}") for v in table["value"]],
+        i18n.t("assess.col.weight", lang): [fmt(v, "{:.0%}") for v in table["weight"]],
+        i18n.t("assess.col.points", lang): [fmt(v, "{:+.1f}") if i == len(table) - 2 else fmt(v, "{:.1f}")
+                                             for i, v in enumerate(table["points"])],
+    })
 
 
 def constraints_hit(row: Mapping[str, Any], config: AssessConfig,

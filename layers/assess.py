@@ -134,6 +134,11 @@ def assess_map(layers: Mapping[str, pd.DataFrame], *, lang: str = "zh", basemap:
         sites_layer(sites, lang).add_to(m)
     if result is not None and len(result):
         candidate_layer(result, lang).add_to(m)
+    focus = result if result is not None and len(result) else sites
+    if focus is not None and len(focus):
+        minx, miny, maxx, maxy = focus.to_crs("EPSG:4326").total_bounds
+        pad = max(maxx - minx, maxy - miny, 0.01) * 0.6
+        m.fit_bounds([[miny - pad, minx - pad], [maxy + pad, maxx + pad]])
     if draw:
         draw_control().add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)

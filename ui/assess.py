@@ -143,11 +143,7 @@ def score_card(row: pd.Series, config: assess.AssessConfig) -> None:
     c2.metric(state.t("assess.fig.rank"), int(row["rank"]))
     c3.metric(f"{state.t('assess.fig.buildable_mu')}（{state.t('unit.mu')}）",
               "—" if pd.isna(row["buildable_mu"]) else f"{row['buildable_mu']:,.1f}")
-    table = assess.breakdown_table(row, config, state.lang())
-    st.dataframe(table, hide_index=True, column_config={
-        table.columns[1]: st.column_config.NumberColumn(format="%.2f"),
-        table.columns[2]: st.column_config.NumberColumn(format="%.2f"),
-        table.columns[3]: st.column_config.NumberColumn(format="%.1f")})
+    st.dataframe(assess.breakdown_table(row, config, state.lang()), hide_index=True)
     hits = assess.constraints_hit(row, config, state.lang())
     if hits:
         st.caption(state.t("assess.constraints_hit") + "： " + "；".join(

@@ -1,0 +1,48 @@
+"""The assessment page in a real browser: draw a candidate with Leaflet.draw, get its score card."""
+
+from __future__ import annotations
+
+from geo import store
+from tests.e2e.conftest import assert_no_exception, map_frame, screenshot, wait_for_app
+
+CENTER_JS = """([lat, lng]) => { const m = Object.values(window).filter(v => v instanceof L.Map)[0];
+    m.setView([lat, lng], 15, {animate: false}); return m.getZoom(); }"""
+PIXEL_JS = """([lat, lng]) => { const m = Object.values(window).filter(v => v instanceof L.Map)[0];
+    const p = m.latLngToContainerPoint([lat, lng]); return [p.x, p.y]; }"""
+
+
+def test_drawing_a_polygon_returns_its_score_card(page, app_url, demo_store):
+    page.goto(app_url + "/assess")
+    wait_for_app(page)
+    frame = map_frame(page)
+    assert_no_exception(page)
+    c = store.read_layer(demo_store, "platforms").to_crs("EPSG:4326").geometry.iloc[0].centroid
+    frame.evaluate(CENTER_JS, [c.y, c.x])
+    page.wait_for_timeout(300)
+    # the polygon tool of Leaflet.draw (served from /app/static/vendor/leaflet-draw)
+    frame.locator(".leaflet-draw-draw-polygon").click()
+    box = page.locator("iframe[title='streamlit_folium.st_folium']").first.bounding_box()
+    d = 0.004  # about 400 m
+    corners = [(c.y, c.x), (c.y, c.x + d), (c.y + d, c.x + d), (c.y + d, c.x)]
+    pixels = [frame.evaluate(PIXEL_JS, [lat, lng]) for lat, lng in corners]
+    for x, y in [*pixels, pixels[0]]:  # clicking the first vertex again closes the polygon
+        page.mouse.click(box["x"] + x, box["y"] + y)
+        page.wait_for_timeout(150)
+    page.get_by_text("评分卡：绘制1").first.wait_for(timeout=60000)
+    wait_for_app(page)
+    assert_no_exception(page)
+    metrics = page.locator("[data-testid='stMetric']").all_inner_texts()
+    assert any("适宜性评分" in m for m in metrics)
+    table = page.locator("[data-testid='stDataFrame']").first
+    assert table.is_visible()
+    # the assessed candidate is drawn back on the map
+    frame = map_frame(page)
+    frame.wait_for_function(
+        "() => { const m = Object.values(window).filter(v => v instanceof L.Map)[0];"
+        " let n = 0; m.eachLayer(l => { if (l.feature && l.feature.properties"
+        " && l.feature.properties.name === '绘制1') n += 1; }); return n > 0; }", timeout=30000)
+    assert page.errors == [], page.errors
+    screenshot(page, "assess")
+    page.get_by_text("评分卡：绘制1").first.scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    screenshot(page, "assess_scorecard")
