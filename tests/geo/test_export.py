@@ -81,7 +81,7 @@ def _pdf_text(data: bytes, tmp_path: Path) -> str:
 
 @pytest.mark.parametrize(("paper", "orientation", "dpi", "size"), [
     ("A4", "landscape", 150, (1754, 1240)),   # 297 x 210 mm
-    ("A3", "portrait", 300, (3508, 4961)),    # 297 x 420 mm
+    ("A4", "portrait", 300, (2480, 3508)),    # 210 x 297 mm
 ])
 def test_png_has_the_requested_pixel_size(layers, paper, orientation, dpi, size):
     spec = maps.overview_spec(layers)
