@@ -596,7 +596,7 @@ def breakdown(row: Mapping[str, Any], config: AssessConfig, lang: str = i18n.DEF
              "weight": shares[c], "points": row[f"points_{c}"]} for c in CRITERIA]
     rows.append({"criterion": i18n.t("assess.crit.excluded", lang), "value": row["excluded_share"],
                  "weight": np.nan, "points": row["points_excluded"]})
-    rows.append({"criterion": i18n.t("assess.fig.score", lang), "value": np.nan, "weight": np.nan,
+    rows.append({"criterion": i18n.t("assess.fig.score", lang), "value": np.nan, "weight": 1.0,
                  "points": row["score"]})
     return pd.DataFrame(rows)
 
@@ -612,7 +612,7 @@ def breakdown_table(row: Mapping[str, Any], config: AssessConfig,
     return pd.DataFrame({
         i18n.t("assess.col.criterion", lang): table["criterion"],
         i18n.t("assess.col.value", lang): [fmt(v, "{:.2f}") for v in table["value"]],
-        i18n.t("assess.col.weight", lang): [fmt(v, "{:.0%}") for v in table["weight"]],
+        i18n.t("assess.col.weight", lang): [fmt(v, "{:.0%}") for v in table["weight"][:-1]] + [""],
         i18n.t("assess.col.points", lang): [fmt(v, "{:+.1f}") if i == len(table) - 2 else fmt(v, "{:.1f}")
                                              for i, v in enumerate(table["points"])],
     })

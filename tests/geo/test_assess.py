@@ -253,3 +253,34 @@ def test_comparison_table_and_records(ctx, dem):
     assert rec["basic_farmland_share"] == pytest.approx(0.5)
     assert rec["geometry"]["type"] == "Polygon"
     assert isinstance(pd.Series(rec).to_json(), str)
+
+
+def test_dem_in_another_crs_is_reprojected_and_said(ctx, tmp_path):
+    native = write_dem(tmp_path / "native.tif", width_m=4000)
+    geo_path = tmp_path / "dem4490.tif"
+    with rasterio.open(native) as src:
+        transform, width, height = rasterio.warp.calculate_default_transform(
+            src.crs, "EPSG:4490", src.width, src.height, *src.bounds)
+        out = np.full((height, width), -9999.0, dtype=np.float32)
+        rasterio.warp.reproject(rasterio.band(src, 1), out, dst_transform=transform, dst_crs="EPSG:4490",
+                                dst_nodata=-9999.0)
+        with rasterio.open(geo_path, "w", driver="GTiff", height=height, width=width, count=1,
+                           dtype="float32", crs="EPSG:4490", transform=transform, nodata=-9999.0) as dst:
+            dst.write(out, 1)
+    r = run(ctx, str(geo_path), [HALF]).iloc[0]
+    assert "assess.note.dem_reprojected" in [n.key for n in r["notes"]]
+    assert r["slope_mean"] == pytest.approx(ANGLE, abs=0.3)
+    assert "EPSG:4490" in assess.notes_text(r, "en")[-1]
+
+
+def test_read_candidates_from_a_geopackage_through_the_importer(ctx, dem, tmp_path):
+    path = tmp_path / "cands.gpkg"
+    gdf = gpd.GeoDataFrame({"编号": ["A-1", "A-2"], "名称": ["东片", "西片"]},
+                           geometry=[HALF, box(X0 + 5100, Y0 + 1500, X0 + 5900, Y0 + 1900)], crs=CRS)
+    gdf.to_crs("EPSG:4490").to_file(path, layer="candidates", driver="GPKG")
+    cands = assess.read_candidates(path)
+    assert list(cands["candidate_id"]) == ["A-1", "A-2"]
+    assert list(cands["name"]) == ["东片", "西片"]
+    result = assess.assess(cands, ctx, dem).set_index("candidate_id")
+    assert result.loc["A-1", "basic_farmland_share"] == pytest.approx(0.5, abs=1e-6)
+    assert result.loc["A-2", "inside_platform"]
