@@ -102,6 +102,11 @@ def inefficient_map(layers: Mapping[str, pd.DataFrame], inefficient: gpd.GeoData
         props = chosen.assign(area_mu=chosen["area_mu"].round(2),
                               reason=chosen["reasons"], tax_per_mu_10k=chosen["tax_per_mu_10k"].round(2))
         _geojson(props, INEFFICIENT_FIELDS, styles.PROPOSAL_STYLE, lang).add_to(fg)
+        # a marker on each selected parcel: parcels are specks at county zoom
+        pts = props.assign(geometry=props.geometry.representative_point())
+        marker = folium.CircleMarker(radius=6, weight=2, color=styles.PROPOSAL_STYLE["color"],
+                                     fill_color=styles.PROPOSAL_STYLE["fillColor"], fill_opacity=0.9)
+        _geojson(pts, INEFFICIENT_FIELDS, {}, lang, marker=marker).add_to(fg)
     fg.add_to(m)
     fg = folium.FeatureGroup(name=i18n.t("layer.cases", lang))
     for code, color in styles.CASE_STATUS_COLORS.items():

@@ -2,14 +2,39 @@
 
 from __future__ import annotations
 
+import time
+
 from geo import plan, ranking, store
-from tests.e2e.conftest import assert_no_exception, leaflet_stats, map_frame, screenshot, wait_for_app
+from tests.e2e.conftest import (
+    assert_no_exception,
+    leaflet_stats,
+    map_frame,
+    screenshot,
+    wait_for_app,
+)
 
 
 def _show_map(page):
     """Scroll the map into the viewport (Streamlit scrolls inside its own container)."""
     page.locator("iframe[title='streamlit_folium.st_folium']").first.scroll_into_view_if_needed()
     page.wait_for_timeout(800)
+
+
+POINTS_JS = ("() => { const m = Object.values(window).filter(v => v instanceof L.Map)[0];"
+             " let c = 0; m.eachLayer(l => { if (l.feature && l.feature.geometry.type === 'Point')"
+             " c += 1; }); return c; }")
+
+
+def _proposal_markers(page, timeout_s: float = 60) -> int:
+    """Point features on the inefficient-land map: only the selected parcels' markers are points."""
+    deadline = time.monotonic() + timeout_s
+    count = 0
+    while time.monotonic() < deadline:
+        count = map_frame(page).evaluate(POINTS_JS)
+        if count:
+            break
+        page.wait_for_timeout(1000)
+    return count
 
 
 def _open(page, url, path):
@@ -50,6 +75,13 @@ def test_inefficient_map_and_proposal(page, app_url):
     assert "闲置土地" in frame.locator(".planner-legend").inner_text() or \
         "容积率偏低" in frame.locator(".planner-legend").inner_text()
     assert page.get_by_text("本年度盘活建议（背包优化）").count() == 1
+    # as of mid-2020 there is land still to revitalise: the proposal is drawn on the map
+    page.locator("[data-testid='stSelectbox']").filter(has_text="数据截至").click()
+    page.keyboard.type("2020年第2季度")  # the option list is virtual: filter it by typing
+    page.get_by_role("option", name="2020年第2季度末").click()
+    wait_for_app(page)
+    assert_no_exception(page)
+    assert _proposal_markers(page) > 0
     assert page.errors == [], page.errors
     _show_map(page)
     screenshot(page, "inefficient")

@@ -54,7 +54,9 @@ def test_inefficient_map_draws_every_flagged_parcel_the_selection_and_cases(laye
     flagged = _features(groups[i18n.t("ineff.layer.parcels")])
     assert sorted(f["properties"]["parcel_id"] for f in flagged) == sorted(found["parcel_id"])
     chosen = _features(groups[i18n.t("ineff.layer.selected")])
-    assert sorted(f["properties"]["parcel_id"] for f in chosen) == ["A", "C"]
+    # each selected parcel twice: its polygon and a marker on it
+    assert sorted(f["properties"]["parcel_id"] for f in chosen) == ["A", "A", "C", "C"]
+    assert sorted(f["geometry"]["type"] for f in chosen) == ["Point", "Point", "Polygon", "Polygon"]
     drawn_cases = _features(groups[i18n.t("layer.cases")])
     assert {f["properties"]["case_status"] for f in drawn_cases} == {"已盘活", "已认定"}
     labels = _legend(m).labels()
