@@ -87,20 +87,35 @@ async ([lat, lon, z]) => {
 """
 
 
+def _kind(url: str) -> str:
+    path = "/" + url.split("://", 1)[-1].split("/", 1)[-1]
+    for prefix, kind in (("/app/static/tiles/", "tiles"), ("/app/static/", "map assets"),
+                         ("/component/", "map component"), ("/static/", "streamlit frontend")):
+        if path.startswith(prefix):
+            return kind
+    return "other"
+
+
 class Traffic:
     """Bytes received by the page (HTTP bodies as sent, WebSocket payloads) through CDP."""
 
     def __init__(self, cdp):
-        self.http = 0
-        self.ws = 0
-        self.requests = 0
+        self.urls: dict[str, str] = {}
+        self.reset()
         cdp.send("Network.enable")
+        cdp.on("Network.responseReceived", self._response)
         cdp.on("Network.loadingFinished", self._finished)
         cdp.on("Network.webSocketFrameReceived", self._frame)
 
+    def _response(self, ev):
+        self.urls[ev["requestId"]] = ev["response"]["url"]
+
     def _finished(self, ev):
-        self.http += int(ev.get("encodedDataLength", 0))
+        n = int(ev.get("encodedDataLength", 0))
+        self.http += n
         self.requests += 1
+        kind = _kind(self.urls.get(ev["requestId"], ""))
+        self.by_kind[kind] = self.by_kind.get(kind, 0) + n
 
     def _frame(self, ev):
         resp = ev["response"]
@@ -109,10 +124,11 @@ class Traffic:
 
     def reset(self) -> None:
         self.http = self.ws = self.requests = 0
+        self.by_kind: dict[str, int] = {}
 
-    @property
-    def total(self) -> int:
-        return self.http + self.ws
+    def breakdown(self) -> str:
+        parts = sorted(self.by_kind.items(), key=lambda kv: -kv[1])
+        return ", ".join(f"{k} {mb(v)}" for k, v in parts if v > 0)
 
 
 def memory(pid: int) -> dict[str, float]:
@@ -123,6 +139,12 @@ def memory(pid: int) -> dict[str, float]:
         if key in ("VmRSS", "VmHWM"):
             out[key] = int(value.split()[0]) / 1024
     return out
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of ``pid`` so far (independent of how busy the machine is)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def free_port() -> int:
@@ -164,11 +186,12 @@ def first_view(page, url: str, traffic: Traffic, timeout_s: float = 180) -> dict
     page.goto(url + "/overview")
     page.wait_for_selector(FRAME, timeout=timeout_s * 1000)
     frame = page.locator(FRAME).first.element_handle().content_frame()
+    t_frame = time.perf_counter() - t0  # the server's script run has sent the map
     frame.wait_for_function(DRAWN_JS, arg=300, timeout=timeout_s * 1000, polling=50)
     seconds = time.perf_counter() - t0
     time.sleep(1.0)  # let late requests land in the byte count
-    return {"s": seconds, "http": traffic.http, "ws": traffic.ws, "requests": traffic.requests,
-            "frame": frame}
+    return {"s": seconds, "t_frame": t_frame, "http": traffic.http, "ws": traffic.ws,
+            "requests": traffic.requests, "frame": frame, "kinds": traffic.breakdown()}
 
 
 def zoom_view(frame, traffic: Traffic, lat: float, lon: float, zoom: int) -> dict:
@@ -205,17 +228,27 @@ def run(n: int, *, town: str, zoom: int, cold_tiles: bool, runs: int) -> None:
         size = sum(f.stat().st_size for f in files)
         print(f"tiles: {'already built' if existed else 'built'} in {time.perf_counter() - t:.1f} s"
               f" ({len(files)} tiles, {mb(size)}, largest {mb(max(f.stat().st_size for f in files))})")
+    print(f"load average at the start: {os.getloadavg()[0]:.1f} ({os.cpu_count()} CPUs)")
     seat = layers["towns"].to_crs("EPSG:4326").set_index("name_zh").geometry[town]
     with serve(path) as (url, proc), sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        context = None
         for i in range(runs):
-            context = browser.new_context(viewport={"width": 1600, "height": 1000})
+            # run 1: empty browser cache; later runs: a new page in the same browser profile,
+            # so the Streamlit frontend and Leaflet come from the cache as for a returning user
+            if context is None:
+                context = browser.new_context(viewport={"width": 1600, "height": 1000})
             page = context.new_page()
             traffic = Traffic(context.new_cdp_session(page))
-            label = "first view (fresh server)" if i == 0 else f"first view (new session {i + 1})"
+            label = ("first view (fresh server, empty cache)" if i == 0
+                     else f"first view (session {i + 1}, browser cache)")
+            cpu0 = cpu_seconds(proc.pid)
             fv = first_view(page, url, traffic)
-            print(f"{label}: {fv['s']:.2f} s, shipped {mb(fv['http'] + fv['ws'])} "
-                  f"(HTTP {mb(fv['http'])} in {fv['requests']} responses, WebSocket {mb(fv['ws'])})")
+            fv["cpu"] = cpu_seconds(proc.pid) - cpu0
+            print(f"{label}: {fv['s']:.2f} s (map sent at {fv['t_frame']:.2f} s; server CPU "
+                  f"{fv['cpu']:.2f} s), shipped "
+                  f"{mb(fv['http'] + fv['ws'])}: WebSocket {mb(fv['ws'])}, HTTP {mb(fv['http'])} "
+                  f"in {fv['requests']} responses ({fv['kinds']})")
             zv = zoom_view(fv["frame"], traffic, seat.y, seat.x, zoom)
             print(f"zoom to {town} z{zv['zoom']}: {zv['ms'] / 1000:.2f} s, {zv['features']:,} parcels "
                   f"in {zv['tiles']} tiles, shipped {mb(zv['http'] + zv['ws'])} "
@@ -225,9 +258,11 @@ def run(n: int, *, town: str, zoom: int, cold_tiles: bool, runs: int) -> None:
                 shot = OUT_DIR / f"cadastre_{n}_zoom.png"
                 page.screenshot(path=str(shot))
                 print(f"screenshot {shot}")
-            context.close()
+            page.close()
+        context.close()
         mem = memory(proc.pid)
         print(f"server memory: RSS {mem['VmRSS']:.0f} MB, peak (VmHWM) {mem['VmHWM']:.0f} MB")
+        print(f"load average at the end: {os.getloadavg()[0]:.1f} ({os.cpu_count()} CPUs)")
         browser.close()
 
 
