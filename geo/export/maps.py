@@ -9,6 +9,7 @@ spec; another page adds its own with :func:`register`.
 
 from __future__ import annotations
 
+import importlib.util
 import inspect
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -246,15 +247,25 @@ def spec_for(page: str, layers: Mapping[str, pd.DataFrame], **kwargs) -> MapSpec
     return builder(layers, **{k: v for k, v in kwargs.items() if k in accepted})
 
 
+def _lazy(name: str) -> SpecBuilder:
+    """A builder of :mod:`geo.export.perf_maps`, imported on first use (it pulls in scipy)."""
+    def build(layers: Mapping[str, pd.DataFrame], *, lang: str = "zh", plan=None,
+              bbox_deg: Sequence[float] | None = None) -> MapSpec:
+        from geo.export import perf_maps
+
+        return getattr(perf_maps, name)(layers, lang=lang, plan=plan, bbox_deg=bbox_deg)
+
+    build.__name__ = name
+    return build
+
+
 def _register_performance_maps() -> None:
     # The per-mu and ranking maps need geo.evaluation / geo.ranking and their colours;
     # in a build without them the pages are simply not offered.
-    try:
-        from geo.export import perf_maps
-    except (ImportError, AttributeError):
-        return
-    register("per_mu", perf_maps.per_mu_spec)
-    register("ranking", perf_maps.ranking_spec)
+    have = all(importlib.util.find_spec(m) is not None for m in ("geo.evaluation", "geo.ranking"))
+    if have and all(hasattr(styles, c) for c in ("EVAL_CLASS_COLORS", "RANK_FLAG_COLORS")):
+        register("per_mu", _lazy("per_mu_spec"))
+        register("ranking", _lazy("ranking_spec"))
 
 
 _register_performance_maps()

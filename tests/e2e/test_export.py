@@ -22,7 +22,7 @@ def test_download_png_snapshot_and_pdf_brief(page, app_url, tmp_path):
     page.goto(app_url + "/export")
     wait_for_app(page)
     assert_no_exception(page)
-    page.get_by_text("地图导出与会议简报").first.wait_for()
+    page.get_by_text("地图导出与会议简报").first.wait_for(timeout=90000)
     page.locator("[data-testid='stRadio']").filter(has_text="格式").get_by_text("PNG").click()
     wait_for_app(page)
     page.get_by_role("button", name="生成", exact=True).click()
