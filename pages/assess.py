@@ -24,41 +24,46 @@ with right:
     st.caption(state.t("assess.draw_help"))
     st.button(state.t("assess.clear"), on_click=ua.clear_drawings)
     upload = st.file_uploader(state.t("assess.upload"), key="assess_upload")
+    st.file_uploader(state.t("assess.dem_upload"), type=["tif", "tiff"], key=ua.DEM_UPLOAD_KEY)
+    st.caption(state.t("assess.dem_used", name=ua.dem_file().name))
     picked = st.multiselect(state.t("assess.pick"), sorted(layers["parcels"]["parcel_id"]),
                             key="assess_parcels")
     show_surface = st.checkbox(state.t("assess.show_surface"), key=ua.SURFACE_KEY)
     st.markdown(f"**{state.t('assess.find')}**")
     c1, c2 = st.columns(2)
     min_mu = c1.number_input(state.t("assess.find_min_mu"), min_value=1.0, step=50.0,
-                             value=config.site_min_mu, key="assess_min_mu")
+                             value=config.site_min_mu, key="assess_min_mu",
+                             help=state.t("assess.find_min_mu_help", zone=f"{config.site_min_mu:g}",
+                                          parcel=f"{config.parcel_min_mu:g}"))
     top = c2.number_input(state.t("assess.find_top"), min_value=1, max_value=20, value=5,
                           key="assess_top")
     find = st.toggle(state.t("assess.find_run"), key="assess_find")
 
-parts, errors = [ua.drawn_candidates()], []
+parts, errors, result, sites = [ua.drawn_candidates()], [], None, None
 try:
     if upload is not None:
         parts.append(ua.uploaded_candidates(upload))
     if picked:
         parts.append(assess.parcels_as_candidates(layers["parcels"], picked))
+    parts = [p.to_crs("EPSG:4490") for p in parts if len(p)]
+    if parts:
+        good, problems = assess.prepare_candidates(pd.concat(parts, ignore_index=True), ua.context(),
+                                                   on_error="skip")
+        errors += problems
+        if len(good):
+            t0 = time.perf_counter()
+            result = assess.assess(good, ua.context(), str(ua.dem_file()), config=config)
+            elapsed = time.perf_counter() - t0
+    sites = ua.find_sites(config, float(min_mu), int(top)) if find else None
+    surf = ua.surface(config) if show_surface else None
 except PlannerError as exc:
     errors.append(str(exc))
-parts = [p.to_crs("EPSG:4490") for p in parts if len(p)]
-result = None
-if parts:
-    cands = pd.concat(parts, ignore_index=True)
-    good, problems = assess.prepare_candidates(cands, ua.context(), on_error="skip")
-    errors += problems
-    if len(good):
-        t0 = time.perf_counter()
-        result = assess.assess(good, ua.context(), str(ua.dem_file()), config=config)
-        elapsed = time.perf_counter() - t0
-sites = ua.find_sites(config, float(min_mu), int(top)) if find else None
+    surf = None
 
 with left:
     basemap, api_key = frame.effective_basemap()
     m = assess_map(layers, lang=lang, basemap=basemap, api_key=api_key, result=result, sites=sites,
-                   surf=ua.surface(config) if show_surface else None)
+                   surf=surf)
     maps.show(m, key=ua.MAP_KEY, returned_objects=["all_drawings"], height=600)
 
 for message in errors:
@@ -69,17 +74,11 @@ else:
     st.subheader(state.t("assess.compare"))
     st.caption(state.t("assess.timing", s=elapsed))
     st.dataframe(assess.comparison_table(result, lang, config))
-    for start in range(0, len(result), 3):
-        for col, (_, row) in zip(st.columns(3), result.iloc[start:start + 3].iterrows(), strict=False):
-            with col:
-                ua.score_card(row, config)
+    ua.score_cards(result, config)
 if sites is not None:
     st.subheader(state.t("assess.found", n=len(sites)))
     if sites.empty:
         st.info(state.t("assess.found_none", score=f"{config.site_min_score:g}", mu=f"{min_mu:g}"))
     else:
         st.dataframe(assess.comparison_table(sites, lang, config))
-        for start in range(0, len(sites), 3):
-            for col, (_, row) in zip(st.columns(3), sites.iloc[start:start + 3].iterrows(), strict=False):
-                with col:
-                    ua.score_card(row, config)
+        ua.score_cards(sites, config)

@@ -94,7 +94,17 @@ def context() -> assess.Context:
     return _context(str(path), path.stat().st_mtime)
 
 
+DEM_UPLOAD_KEY = "assess_dem_upload"
+
+
 def dem_file() -> Path:
+    """The DEM the user uploaded on the page (kept as a temporary file), else the store's DEM."""
+    upload = st.session_state.get(DEM_UPLOAD_KEY)
+    if upload is not None:
+        path = Path(tempfile.gettempdir()) / f"jinyun_dem_{upload.file_id}{Path(upload.name).suffix}"
+        if not path.exists():
+            path.write_bytes(upload.getvalue())
+        return path
     return settings.dem_path(data.store_path())
 
 
@@ -153,3 +163,12 @@ def score_card(row: pd.Series, config: assess.AssessConfig) -> None:
         st.caption(state.t("assess.no_constraints"))
     for note in assess.notes_text(row, state.lang()):
         st.warning(note)
+
+
+def score_cards(result: pd.DataFrame, config: assess.AssessConfig, *, per_row: int = 3) -> None:
+    """Score cards of every candidate, ``per_row`` side by side."""
+    for start in range(0, len(result), per_row):
+        chunk = result.iloc[start:start + per_row]
+        for col, (_, row) in zip(st.columns(per_row), chunk.iterrows(), strict=False):
+            with col:
+                score_card(row, config)
