@@ -703,6 +703,9 @@ TABLE: dict[str, tuple[str, str]] = {
     "assess.layer.surface": ("适宜性评价", "Suitability surface"),
     "assess.layer.sites": ("推荐地块", "Found sites"),
     "assess.site_name": ("推荐地块{n}", "Site {n}"),
+    "assess.dem_upload": ("高程数据（可选，GeoTIFF；其他坐标系将自动重投影）", "DEM (optional GeoTIFF; another CRS is reprojected)"),
+    "assess.dem_used": ("当前高程数据：{name}", "DEM in use: {name}"),
+    "assess.find_min_mu_help": ("开发区扩容默认 {zone} 亩；单宗地块可设为 {parcel} 亩。", "Default {zone} mu for the development-zone expansion; {parcel} mu for a single parcel."),
     "assess.timing": ("评估用时 {s:.2f} 秒", "Assessed in {s:.2f} s"),
     # --- export (issue 6) (keys added by that work go right below this line) ---
     "page.export": ("导出与简报", "Export & briefs"),
