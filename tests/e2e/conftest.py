@@ -72,7 +72,7 @@ def app_server_factory(tmp_path_factory):
         log = tmp_path_factory.mktemp("streamlit") / "server.log"
         full_env = {**os.environ, "JINYUN_STORE": str(store), **(env or {})}
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+            [sys.executable, "-m", "ui.serve",
              "--server.port", str(port), "--server.address", "127.0.0.1",
              "--server.headless", "true", "--browser.gatherUsageStats", "false",
              "--server.fileWatcherType", "none"],
