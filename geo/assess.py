@@ -267,7 +267,9 @@ def prepare_candidates(candidates: gpd.GeoDataFrame, ctx: Context, *,
     if problems and on_error == "raise":
         raise CandidateError("; ".join(messages))
     gdf["notes"] = notes
-    return gdf.iloc[keep].reset_index(drop=True), messages
+    out = gdf.iloc[keep].reset_index(drop=True)
+    out.attrs["assess_prepared"] = True
+    return out, messages
 
 
 # --- figures ---------------------------------------------------------------------------------------
@@ -393,8 +395,7 @@ def assess(candidates: gpd.GeoDataFrame, ctx: Context, dem: Dem | str | None, *,
         ``score``, ``rank`` and ``notes`` (a list of :class:`Note`).
     """
     config = config or AssessConfig()
-    if "notes" in candidates.columns and candidates.crs is not None and \
-            candidates.crs.to_string() == METRIC_CRS:
+    if candidates.attrs.get("assess_prepared"):
         gdf = candidates.copy()
     else:
         gdf, _ = prepare_candidates(candidates, ctx)
