@@ -35,11 +35,16 @@ crs = importing.crs_choice(info.candidates, where=left)
 gcj02 = mid.checkbox(state.t("import.gcj02"), key="import.gcj02", help=state.t("import.gcj02_help"))
 preset_name = right.selectbox(state.t("import.preset"), [importing.NONE, *importer.list_presets()],
                               key="import.preset")
-preset = importer.load_preset(preset_name, lang=lang) if preset_name != importing.NONE else None
-mapping = importing.mapping_editor(info.columns, layer, preset)
+try:
+    preset = importer.load_preset(preset_name, lang=lang) if preset_name != importing.NONE else None
+except PlannerError as exc:
+    st.error(str(exc))
+    preset = None
+mapping = importing.mapping_editor(info.columns, layer, preset, scope=f"{path}|{source}|{preset_name}")
 signature = (str(path), layer, source, crs, gcj02, mapping.to_json())
 
-if st.button(state.t("import.check"), key="import.check", type="secondary"):
+st.button(state.t("import.check"), key="import.check", on_click=importing.request, args=("check",))
+if importing.requested("check"):
     try:
         plan = importer.plan_import(path, data.store_path(), layer=layer, source_layer=source, crs=crs,
                                     gcj02=gcj02, mapping=mapping, lang=lang)
@@ -57,8 +62,10 @@ if checked is not None:
                            layer=state.t(f"import.layer.{plan.layer}")))
     elif plan_signature != signature:
         st.warning(state.t("import.stale"))
-    elif st.button(state.t("import.confirm", n=len(plan.report.added) + len(plan.report.updated)),
-                   key="import.confirm", type="primary"):
+    else:
+        st.button(state.t("import.confirm", n=len(plan.report.added) + len(plan.report.updated)),
+                  key="import.confirm", type="primary", on_click=importing.request, args=("confirm",))
+    if importing.requested("confirm") and not plan.report.written and plan_signature == signature:
         try:
             importer.apply_import(plan, lang=lang)
             st.rerun()
@@ -66,7 +73,8 @@ if checked is not None:
             st.error(str(exc))
     with st.expander(state.t("import.save_preset")):
         name = st.text_input(state.t("import.preset_name"), key="import.preset_name")
-        if st.button(state.t("import.save"), key="import.save") and name:
+        st.button(state.t("import.save"), key="import.save", on_click=importing.request, args=("save",))
+        if importing.requested("save") and name:
             try:
                 saved = importer.save_preset(mapping, name)
                 st.success(state.t("import.preset_saved", path=saved.name))

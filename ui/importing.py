@@ -54,6 +54,20 @@ def inspect(path: Path, layer: str | None, lang: str) -> importer.SourceInfo:
     return _inspect(str(path), mtime, layer, lang)
 
 
+def request(action: str) -> None:
+    """Button callback: remember the click in session state.
+
+    A callback runs even when the run is restarted through app.py's navigation
+    (:func:`ui.ensure_navigation`), where a plain button's one-shot value is lost.
+    """
+    st.session_state[f"import.do.{action}"] = True
+
+
+def requested(action: str) -> bool:
+    """True once after the button of ``action`` was clicked."""
+    return bool(st.session_state.pop(f"import.do.{action}", False))
+
+
 def crs_choice(candidates: list[str], *, where=st) -> str | None:
     """None (the file's own CRS) or one of the candidates / known CRSs."""
     options = [NONE, *candidates, *(c for c in importer.CANDIDATE_CRS if c not in candidates)]
@@ -63,8 +77,13 @@ def crs_choice(candidates: list[str], *, where=st) -> str | None:
     return None if choice == NONE else choice
 
 
-def mapping_editor(columns: list[str], layer: str, preset: importer.ColumnMapping | None) -> importer.ColumnMapping:
-    """One selectbox per field of ``layer``, preset from the auto-mapping and the chosen preset."""
+def mapping_editor(columns: list[str], layer: str, preset: importer.ColumnMapping | None, *,
+                   scope: str) -> importer.ColumnMapping:
+    """One selectbox per field of ``layer``, preset from the auto-mapping and the chosen preset.
+
+    ``scope`` (file and preset) is part of the widget keys: another file or preset starts afresh.
+    """
+    scope = hashlib.sha256(scope.encode()).hexdigest()[:10]
     mapping = importer.merge_mapping(importer.auto_mapping(columns, layer), preset, columns)
     with st.expander(state.t("import.mapping"), expanded=False):
         cols = st.columns(3)
@@ -73,7 +92,7 @@ def mapping_editor(columns: list[str], layer: str, preset: importer.ColumnMappin
             options = [NONE, *columns]
             choice = cols[i % 3].selectbox(importer.field_label(name, state.lang()), options,
                                            index=options.index(current) if current in options else 0,
-                                           key=f"import.map.{layer}.{name}")
+                                           key=f"import.map.{scope}.{layer}.{name}")
             if choice == NONE:
                 mapping.columns.pop(name, None)
             else:

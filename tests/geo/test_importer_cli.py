@@ -43,7 +43,7 @@ def test_dry_run_reports_and_writes_nothing(parcels_file, small_store, capsys):
     out = capsys.readouterr().out
     assert status == 0
     assert "3 rows read: 2 to add, 0 to update, 1 rejected" in out
-    assert "new_parcels.gpkg row 3: land_use: value '商业' is not one of" in out
+    assert "new_parcels.gpkg row 3 [N3]: land_use: value '商业' is not one of" in out
     assert "Dry run (--dry-run): nothing written." in out
     assert sha256(small_store) == before
 

@@ -25,7 +25,7 @@ def small_store(tmp_path, monkeypatch) -> Path:
 def _open(lang: str = "zh") -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.session_state["lang"] = lang
-    at.run()
+    at.run()  # the default page first (the small store has too little for the overview's map: not checked here)
     at.switch_page(PAGE).run()
     assert not at.exception
     return at
