@@ -66,7 +66,7 @@ def _load_plugins() -> None:
     # optional module is not an error here.
     import importlib
 
-    for module in ("geo.importer_cli", "geo.assess_cli", "geo.export_cli"):
+    for module in ("geo.importer_cli", "geo.assess_cli", "geo.export_cli", "geo.cadastre_cli"):
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as exc:

@@ -1,0 +1,30 @@
+"""``python -m geo tiles``: build a store's parcel vector tiles ahead of the first page view."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from geo import cadastre, settings, store
+from geo.cli import command
+
+
+def _tiles_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--store", type=Path, default=None, help="GeoPackage (default: JINYUN_STORE)")
+
+
+@command("tiles", "build the parcel vector tiles the overview map uses above "
+         "JINYUN_TILE_THRESHOLD parcels (once per parcel content)", _tiles_args)
+def _tiles(args: argparse.Namespace) -> int:
+    path = args.store or settings.store_path()
+    store.check_store(path)
+    parcels = store.read_layer(path, "parcels")
+    t0 = time.perf_counter()
+    out = cadastre.build_tiles(parcels, settings.TILES_DIR / cadastre.content_key(parcels))
+    n_tiles = sum(1 for _ in out.rglob("*.pbf"))
+    print(f"{len(parcels):,} parcels -> {out} ({n_tiles} tiles) in {time.perf_counter() - t0:.1f} s")
+    if len(parcels) <= settings.parcel_tile_threshold():
+        print(f"note: {len(parcels):,} parcels is not above the threshold "
+              f"{settings.parcel_tile_threshold():,}; the overview embeds them as GeoJSON")
+    return 0
