@@ -73,7 +73,6 @@ def parks_map(layers: Mapping[str, pd.DataFrame], table: pd.DataFrame, *, lang: 
     Legend(i18n.t("legend.title", lang), [
         (i18n.t("legend.park_status", lang), [(c, labels[k]) for k, c in styles.PARK_STATUS_COLORS.items()]),
     ]).add_to(m)
-    folium.LayerControl(collapsed=True).add_to(m)
     return assets.localize(m)
 
 
@@ -118,5 +117,4 @@ def land_map(layers: Mapping[str, pd.DataFrame], sales: pd.DataFrame, *, colour_
     fg.add_to(m)
     Legend(i18n.t("legend.title", lang), [(heading, [(c, str(labels[k])) for k, c in colors.items()])]
            ).add_to(m)
-    folium.LayerControl(collapsed=True).add_to(m)
     return assets.localize(m)

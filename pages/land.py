@@ -102,9 +102,10 @@ def _map(store_key: int, as_of_key: str, colour_by: str, filters: tuple, lang: s
                     basemap=basemap, api_key=api_key)
 
 
-m = _map(id(layers), str(flags_date), colour_by, (tuple(f_town), tuple(f_plat)), lang, basemap,
-         api_key)
-st_folium(m, returned_objects=[], height=520, use_container_width=True, key=f"land-map-{lang}")
+map_args = (id(layers), str(flags_date), colour_by, (tuple(f_town), tuple(f_plat)), lang, basemap,
+            api_key)
+st_folium(_map(*map_args), returned_objects=[], height=520, use_container_width=True,
+          key=f"land-map-{lang}")
 
 st.subheader(state.t("land.terms"))
 rules = land.rules(plan)

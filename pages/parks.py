@@ -56,9 +56,10 @@ map_col, table_col = st.columns([1, 1])
 with map_col:
     st.markdown(f"**{state.t('parks.map')}**")
     basemap, api_key = frame.effective_basemap()
-    m = _map(id(layers), str(as_of), (tuple(f_town), tuple(f_plat), tuple(f_status), tuple(f_theme)),
-             lang, basemap, api_key)
-    st_folium(m, returned_objects=[], height=520, use_container_width=True, key=f"parks-map-{lang}")
+    map_args = (id(layers), str(as_of), (tuple(f_town), tuple(f_plat), tuple(f_status),
+                                         tuple(f_theme)), lang, basemap, api_key)
+    st_folium(_map(*map_args), returned_objects=[], height=520, use_container_width=True,
+              key=f"parks-map-{lang}")
 with table_col:
     st.markdown(f"**{state.t('parks.table')}** · {state.t('parks.count', n=len(shown))}")
     st.dataframe(tracking.display(shown, parks.TABLE_COLUMNS, layers), hide_index=True,

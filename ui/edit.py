@@ -33,6 +33,19 @@ def _text(value) -> str:
     return str(value)
 
 
+def _shown_value(layer: str, field: str, value) -> str:
+    """An audit value as a planner reads it: status labels instead of codes, 是/否 for flags."""
+    text = _text(value)
+    f = schema.LAYERS[layer].get(field) if field in schema.LAYERS[layer].field_names else None
+    if f is None or not text:
+        return text
+    if f.enum and text in schema.ENUMS[f.enum]:
+        return i18n.enum_label(f.enum, text, state.lang())
+    if f.dtype == "bool":
+        return i18n.bool_label(text in ("1", "True", "true"), state.lang())
+    return text
+
+
 def col_label(column: str) -> str:
     """A column's label (``col.<name>`` in the translation table, else the name)."""
     return state.t(f"col.{column}") if f"col.{column}" in i18n.TABLE else column
@@ -92,5 +105,8 @@ def show(layer: str, feature_ids: list[str], *, key: str) -> None:
         st.caption(state.t("edit.no_history"))
     else:
         cols = ["at", "user", "field", "old_value", "new_value"]
-        shown = hist[cols].assign(field=hist["field"].map(col_label))
-        st.dataframe(shown.rename(columns=col_label), hide_index=True, key=f"{key}.edit.history")
+        shown = hist[cols].copy()
+        for col in ("old_value", "new_value"):
+            shown[col] = [_shown_value(layer, f, v) for f, v in zip(hist["field"], hist[col], strict=True)]
+        shown["field"] = hist["field"].map(col_label)
+        st.table(shown.rename(columns=col_label).set_index(col_label("at")))

@@ -83,7 +83,7 @@ def test_edit_sale_lands_in_store_and_audit(page, store_copy):
     audit = store.read_layer(store_copy, "audit").iloc[0]
     assert (audit["layer"], audit["feature_id"], audit["field"], audit["new_value"], audit["user"]) == \
         ("land_sales", sale_id, "price_10k_yuan", "150.5", "李工")
-    history = next(df.value for df in page.dataframe if "原值" in df.value.columns)
+    history = page.table[0].value
     assert history.iloc[0]["新值"] == "150.5"
 
 

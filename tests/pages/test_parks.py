@@ -87,8 +87,8 @@ def test_edit_lands_in_store_and_audit(page, store_copy):
     # the page shows the new status and the history at once
     table = _parks_table(page).set_index("园区编号")
     assert table.loc["P01", "状态"] == "在建"
-    history = next(df.value for df in page.dataframe if "原值" in df.value.columns)
-    assert history.iloc[0]["新值"] == "under_construction"
+    history = page.table[0].value
+    assert (history.iloc[0]["原值"], history.iloc[0]["新值"]) == ("规划", "在建")
 
 
 def test_invalid_edit_refused_store_unchanged(page, store_copy):
