@@ -18,6 +18,11 @@ line (``python -m geo import``):
 
 Row numbers in reports are 1-based feature numbers; for CSV/XLSX they are the
 sheet's row numbers (the header is row 1). Messages are in ``lang``.
+
+Internals: :mod:`geo._import_read` (safe unzipping, encodings, formats),
+:mod:`geo._import_columns` (aliases, units, presets, value conversion),
+:mod:`geo._import_report` (report and refusals). Their public names are
+re-exported here; callers import :mod:`geo.importer` only.
 """
 
 from __future__ import annotations

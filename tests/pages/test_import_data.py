@@ -66,8 +66,15 @@ def test_check_then_confirm_writes_the_valid_rows(app, small_store, tmp_path):
     assert ids == ["N1", "N2", "P1", "P2", "P3", "P4"]
 
 
-def test_missing_crs_offers_the_candidates(small_store, tmp_path):
+def test_refused_file_then_missing_crs_offers_the_candidates(small_store, tmp_path):
     app = _open()
+    bad = tmp_path / "坏.zip"
+    bad.write_bytes(b"PK\x03\x04 broken")
+    before = sha256(small_store)
+    app.text_input(key="import.server_path").input(str(bad)).run()
+    assert not app.exception
+    assert any("坏.zip" in e.value and "zip" in e.value for e in app.error)
+    assert sha256(small_store) == before
     gdf = gpd.GeoDataFrame({"宗地编号": ["Z1"], "土地用途": ["工业"], "供地状态": ["批"], "批准年份": [2020]},
                            geometry=[square(30)], crs="EPSG:4549")
     csv = tmp_path / "no_crs.csv"
@@ -82,13 +89,4 @@ def test_missing_crs_offers_the_candidates(small_store, tmp_path):
     app.button(key="import.check").click().run()
     assert not app.exception and not app.error
     assert {m.label: m.value for m in app.metric}["新增"] == "1"
-
-
-def test_refused_file_shows_the_message_and_changes_nothing(app, small_store, tmp_path):
-    bad = tmp_path / "坏.zip"
-    bad.write_bytes(b"PK\x03\x04 broken")
-    before = sha256(small_store)
-    app.text_input(key="import.server_path").input(str(bad)).run()
-    assert not app.exception
-    assert any("坏.zip" in e.value and "zip" in e.value for e in app.error)
     assert sha256(small_store) == before
