@@ -257,14 +257,15 @@ def aggregate(layers: Mapping[str, pd.DataFrame], scored: pd.DataFrame, level: s
         df[key] = df["parcel_id"].map(layers["parcels"].set_index("parcel_id")["platform_id"])
     df = df.dropna(subset=[key])
     df["w_score"] = df["score"] * df["land_area_mu"]
+    df["is_a"] = 100.0 * (df["cls"] == "A")
+    df["is_d"] = 100.0 * (df["cls"] == "D")
     sums = df.groupby(key).agg(enterprises=("enterprise_id", "size"),
                                land_area_mu=("land_area_mu", "sum"), tax_10k=("tax_10k", "sum"),
                                value_added_10k=("value_added_10k", "sum"),
                                energy_tce=("energy_tce", "sum"), employees=("employees", "sum"),
                                rnd_10k=("rnd_10k", "sum"), revenue_10k=("revenue_10k", "sum"),
                                w_score=("w_score", "sum"),
-                               share_a_pct=("cls", lambda s: 100 * (s == "A").mean()),
-                               share_d_pct=("cls", lambda s: 100 * (s == "D").mean()))
+                               share_a_pct=("is_a", "mean"), share_d_pct=("is_d", "mean"))
     sums["score"] = _ratio(sums["w_score"], sums["land_area_mu"])
     sums["tax_per_mu"] = _ratio(sums["tax_10k"], sums["land_area_mu"])
     sums["value_added_per_mu"] = _ratio(sums["value_added_10k"], sums["land_area_mu"])

@@ -140,53 +140,64 @@ def units(layers: Mapping[str, pd.DataFrame], rules: RankingRules) -> gpd.GeoDat
                             crs=plats.crs)
 
 
-def _member(df: pd.DataFrame, kind: str) -> pd.Series:
-    return df["platform_id"] if kind == "platform" else df["town_code"]
-
-
 def _in_quarter(dates: pd.Series, q: pd.Period) -> pd.Series:
     d = pd.to_datetime(dates)
     return (d >= q.start_time) & (d <= q.end_time)
 
 
-def indicator_values(layers: Mapping[str, pd.DataFrame], unit_table: pd.DataFrame,
-                     quarter: str) -> pd.DataFrame:
-    """Every indicator of :data:`INDICATORS` for each unit in ``quarter`` (index ``unit_id``)."""
-    q = pd.Period(quarter, freq="Q")
+def _prepared(layers: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """What every quarter needs: parcels with their mu, cases with theirs, enterprises' units."""
     parcels = layers["parcels"][["parcel_id", "town_code", "platform_id"]].assign(
         area_mu=area_mu(layers["parcels"]))
     by_parcel = parcels.set_index("parcel_id")
+    cases = layers["cases"]
+    cases = pd.DataFrame({"parcel_id": cases["parcel_id"], "status": cases["status"],
+                          "revitalised_date": cases["revitalised_date"],
+                          "area_mu": area_mu(cases) if len(cases) else pd.Series(dtype=float)})
+    cases = cases.join(by_parcel[["town_code", "platform_id"]], on="parcel_id")
+    ents = layers["enterprises"][["enterprise_id", "parcel_id", "town_code", "land_area_mu"]]
+    ents = ents.assign(platform_id=ents["parcel_id"].map(by_parcel["platform_id"]))
+    return {"by_parcel": by_parcel, "cases": cases, "ents": pd.DataFrame(ents)}
+
+
+def indicator_values(layers: Mapping[str, pd.DataFrame], unit_table: pd.DataFrame,
+                     quarter: str, *, prepared: dict | None = None) -> pd.DataFrame:
+    """Every indicator of :data:`INDICATORS` for each unit in ``quarter`` (index ``unit_id``).
+
+    ``prepared`` (from ``_prepared``) saves the per-store work when looping over quarters.
+    """
+    q = pd.Period(quarter, freq="Q")
+    prep = prepared or _prepared(layers)
+    by_parcel = prep["by_parcel"]
     sales = layers["land_sales"]
     sold = by_parcel.loc[by_parcel.index.intersection(
         sales.loc[_in_quarter(sales["sale_date"], q), "parcel_id"])]
-    cases = layers["cases"]
+    cases = prep["cases"]
     done = cases[(cases["status"] == "revitalised") & _in_quarter(cases["revitalised_date"], q)]
-    done = pd.DataFrame({"parcel_id": done["parcel_id"], "area_mu": area_mu(done) if len(done)
-                         else pd.Series(dtype=float)})
-    done = done.join(by_parcel[["town_code", "platform_id"]], on="parcel_id")
-    parks = layers["parks"]
+    parks = pd.DataFrame(layers["parks"].drop(columns="geometry"))
     started = parks[_in_quarter(parks["start_date"], q)]
     completed = parks[_in_quarter(parks["completion_date"], q)]
     fig = layers["enterprise_figures"]
-    ents = layers["enterprises"][["enterprise_id", "parcel_id", "town_code", "land_area_mu"]]
-    ents = ents.assign(platform_id=ents["parcel_id"].map(by_parcel["platform_id"]))
-    year = ents.merge(fig[fig["year"] == q.year], on="enterprise_id")
-    rows = {}
-    for u in unit_table.itertuples():
-        def of(df, u=u):
-            return df[_member(df, u.kind) == u.unit_id]
-        e = of(year)
-        land = e["land_area_mu"].sum()
-        rows[u.unit_id] = {
-            "land_sold_mu": float(of(sold)["area_mu"].sum()),
-            "revitalised_mu": float(of(done)["area_mu"].sum()),
-            "parks_started": float(len(of(started))),
-            "parks_completed": float(len(of(completed))),
-            "tax_10k": float(e["tax_10k"].sum() / 4),
-            "value_added_10k": float(e["value_added_10k"].sum() / 4),
-            "tax_per_mu": float(e["tax_10k"].sum() / land) if land > 0 else 0.0,
+    year = prep["ents"].merge(fig[fig["year"] == q.year], on="enterprise_id")
+    out = pd.DataFrame(index=pd.Index(unit_table["unit_id"], name="unit_id"), columns=list(INDICATORS),
+                       dtype=float)
+    for kind, col in (("platform", "platform_id"), ("town", "town_code")):
+        ids = unit_table.loc[unit_table["kind"] == kind, "unit_id"]
+        tax = year.groupby(col)["tax_10k"].sum()
+        land = year.groupby(col)["land_area_mu"].sum()
+        per_kind = {
+            "land_sold_mu": sold.groupby(col)["area_mu"].sum(),
+            "revitalised_mu": done.groupby(col)["area_mu"].sum(),
+            "parks_started": started.groupby(col).size().astype(float),
+            "parks_completed": completed.groupby(col).size().astype(float),
+            "tax_10k": tax / 4,
+            "value_added_10k": year.groupby(col)["value_added_10k"].sum() / 4,
+            "tax_per_mu": (tax / land.where(land > 0)),
         }
-    return pd.DataFrame.from_dict(rows, orient="index", columns=list(INDICATORS))
+        for name, series in per_kind.items():
+            out.loc[ids.to_numpy(), name] = series.reindex(ids.to_numpy()).fillna(0.0).to_numpy()
+    out.index.name = None
+    return out.astype(float)
 
 
 def rank_and_flag(values: pd.DataFrame, rules: RankingRules) -> pd.DataFrame:
@@ -225,7 +236,7 @@ def rank_and_flag(values: pd.DataFrame, rules: RankingRules) -> pd.DataFrame:
 
 
 def flags(layers: Mapping[str, pd.DataFrame], plan: Plan, quarter: str, *,
-          rules: RankingRules | None = None) -> gpd.GeoDataFrame:
+          rules: RankingRules | None = None, prepared: dict | None = None) -> gpd.GeoDataFrame:
     """The quarter's ranking and flags of every unit, with its geometry.
 
     Parameters
@@ -238,10 +249,12 @@ def flags(layers: Mapping[str, pd.DataFrame], plan: Plan, quarter: str, *,
         ``"2020Q3"`` style.
     rules
         Overrides the plan's rules (the page passes the planner's edits).
+    prepared
+        Per-store work shared between quarters (used by :func:`history`).
     """
     rules = rules or rules_from_plan(plan)
     table = units(layers, rules)
-    ranked = rank_and_flag(indicator_values(layers, table, quarter), rules)
+    ranked = rank_and_flag(indicator_values(layers, table, quarter, prepared=prepared), rules)
     out = table.merge(ranked, on="unit_id")
     out = out.sort_values(["rank", "unit_id"], ignore_index=True)
     out.insert(0, "quarter", quarter)
@@ -252,7 +265,8 @@ def history(layers: Mapping[str, pd.DataFrame], plan: Plan, *,
             rules: RankingRules | None = None) -> pd.DataFrame:
     """Flags of every unit in every quarter of the plan: rows units, columns quarters."""
     rules = rules or rules_from_plan(plan)
-    frames = [pd.DataFrame(flags(layers, plan, q, rules=rules)[["unit_id", "quarter", "flag"]])
-              for q in quarters(plan)]
+    prep = _prepared(layers)
+    frames = [pd.DataFrame(flags(layers, plan, q, rules=rules, prepared=prep)[
+        ["unit_id", "quarter", "flag"]]) for q in quarters(plan)]
     long = pd.concat(frames, ignore_index=True)
     return long.pivot(index="unit_id", columns="quarter", values="flag")

@@ -217,7 +217,7 @@ def ranking_map(layers: Mapping[str, pd.DataFrame], flagged: gpd.GeoDataFrame, *
 
     ``flagged`` is :func:`geo.ranking.flags`; platforms are polygons, towns their seats.
     """
-    m = _frame(layers, lang, basemap, api_key)
+    m = _frame(layers, lang, basemap, api_key, focus=flagged)
     name_col = "name_en" if lang == "en" else "name_zh"
     fg = folium.FeatureGroup(name=i18n.t("rank.layer.flags", lang))
     shown = flagged.assign(name=flagged[name_col],
