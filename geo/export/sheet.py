@@ -119,7 +119,7 @@ class _Layout:
 def _layout(size_mm: tuple[float, float]) -> _Layout:
     w, h = size_mm
     k = min(w, h) / 210.0
-    m, head, foot = 10 * k, 20 * k, 13 * k
+    m, head, foot = 10 * k, 22 * k, 15 * k
     if w >= h:  # landscape: legend on the right
         legend_w = 60 * k
         map_mm = (m, m + foot, w - 2 * m - legend_w - 4 * k, h - 2 * m - head - foot)
@@ -256,27 +256,30 @@ def draw_legend(ax: Axes, spec: MapSpec, k: float, lang: str) -> list[str]:
 
 
 def _header(fig: Figure, lay: _Layout, title: str, subtitle: str, demo: bool) -> None:
+    # rows from the top: the demo mark (right), the title, the subtitle
     k = lay.k
-    fig.text(0.5, lay.header_y, title, ha="center", va="top", fontsize=15 * k, fontweight="bold")
-    fig.text(0.5, lay.header_y - 8.5 * k / (fig.get_size_inches()[1] * MM_PER_IN), subtitle,
-             ha="center", va="top", fontsize=9 * k, color="#333333")
+    mm = 1 / (fig.get_size_inches()[1] * MM_PER_IN)
     if demo:
-        fig.text(1 - lay.margin_x, lay.header_y, DEMO_MARKER, ha="right", va="top",
-                 fontsize=8 * k, color="#c62828", fontweight="bold")
+        fig.text(1 - lay.margin_x, lay.header_y + 2 * k * mm, DEMO_MARKER, ha="right", va="top",
+                 fontsize=7.5 * k, color="#c62828", fontweight="bold")
+    fig.text(0.5, lay.header_y - 2.5 * k * mm, title, ha="center", va="top", fontsize=15 * k,
+             fontweight="bold")
+    fig.text(0.5, lay.header_y - 11 * k * mm, subtitle, ha="center", va="top", fontsize=9 * k,
+             color="#333333")
 
 
-def _footer(fig: Figure, lay: _Layout, ctx: SheetContext, extra: str = "") -> None:
+def _footer(fig: Figure, lay: _Layout, ctx: SheetContext, scale: str = "") -> None:
+    # three lines on the left (source; credits; scale and export time), the internal-use
+    # line on the right of the last, where the left text is short
     k, lang = lay.k, ctx.lang
     t = lambda key, **f: i18n.t(key, lang, **f)  # noqa: E731
     line_gap = 4.2 * k / (fig.get_size_inches()[1] * MM_PER_IN)
-    left = [t("export.source", source=ctx.source or "-"),
-            t("export.credits", app=t("app.title")) + (f" · {extra}" if extra else "")]
-    for i, text in enumerate(left):
-        fig.text(lay.margin_x, lay.footer_y + line_gap * (1 - i), text, ha="left", va="bottom",
-                 fontsize=6.5 * k, color="#333333")
     exported = ctx.exported_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    fig.text(1 - lay.margin_x, lay.footer_y + line_gap, t("export.exported_at", time=exported),
-             ha="right", va="bottom", fontsize=6.5 * k, color="#333333")
+    left = [t("export.source", source=ctx.source or "-"), t("export.credits", app=t("app.title")),
+            " · ".join(x for x in (scale, t("export.exported_at", time=exported)) if x)]
+    for i, text in enumerate(left):
+        fig.text(lay.margin_x, lay.footer_y + line_gap * (2 - i), text, ha="left", va="bottom",
+                 fontsize=6.5 * k, color="#333333")
     fig.text(1 - lay.margin_x, lay.footer_y, t("export.internal"), ha="right", va="bottom",
              fontsize=8 * k, color="#b71c1c", fontweight="bold")
 
