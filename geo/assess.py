@@ -219,15 +219,16 @@ def _polygonal(geom: shapely.Geometry) -> shapely.Geometry:
     return shapely.union_all(parts) if parts else shapely.Polygon()
 
 
-def prepare_candidates(candidates: gpd.GeoDataFrame, ctx: Context, *,
-                       on_error: str = "raise") -> tuple[gpd.GeoDataFrame, list[str]]:
+def prepare_candidates(candidates: gpd.GeoDataFrame, ctx: Context, *, on_error: str = "raise",
+                       lang: str | None = None) -> tuple[gpd.GeoDataFrame, list[str]]:
     """Check and repair candidates; return them in EPSG:4549 plus the problems of refused ones.
 
     Self-intersecting or otherwise invalid polygons are repaired with
     :func:`shapely.make_valid` (a note says so). A candidate of zero area or
     entirely outside the county is refused: with ``on_error="raise"`` a
     :class:`CandidateError` naming it, with ``"skip"`` it is left out and its
-    message returned.
+    message returned. Messages are in ``lang``, or in English and Chinese
+    when ``lang`` is None.
     """
     if candidates.crs is None:
         msg = "Candidates have no CRS; say which (e.g. EPSG:4490 for lon/lat) before assessing."
@@ -252,7 +253,8 @@ def prepare_candidates(candidates: gpd.GeoDataFrame, ctx: Context, *,
     area = shapely.area(fixed)
     inside = shapely.area(shapely.intersection(fixed, ctx.county))
     problems, keep = [], []
-    labels = [cid if cid == name else f"{cid} ({name})" for cid, name in zip(gdf["candidate_id"], gdf["name"], strict=True)]
+    labels = [cid if cid == name else f"{cid} ({name})"
+              for cid, name in zip(gdf["candidate_id"], gdf["name"], strict=True)]
     for i, (cid, a, a_in) in enumerate(zip(labels, area, inside, strict=True)):
         if not a > 0:
             problems.append(("assess.error.zero_area", cid))
@@ -263,7 +265,8 @@ def prepare_candidates(candidates: gpd.GeoDataFrame, ctx: Context, *,
             if a_in < a * (1 - 1e-9):
                 notes[i].append(Note("assess.note.partly_outside",
                                      (("share", f"{1 - a_in / a:.0%}"),)))
-    messages = [i18n.t(key, "en", id=cid) + " / " + i18n.t(key, "zh", id=cid) for key, cid in problems]
+    messages = [i18n.t(key, lang, id=cid) if lang else i18n.t(key, "en", id=cid) + " / " + i18n.t(key, "zh", id=cid)
+                for key, cid in problems]
     if problems and on_error == "raise":
         raise CandidateError("; ".join(messages))
     gdf["notes"] = notes

@@ -109,7 +109,7 @@ def _assess(args: argparse.Namespace) -> int:
     ctx, dem = _context(args)
     cands = assess.read_candidates(args.file, layer=args.layer, crs=args.crs, gcj02=args.gcj02,
                                    lang=args.lang)
-    good, problems = assess.prepare_candidates(cands, ctx, on_error="skip")
+    good, problems = assess.prepare_candidates(cands, ctx, on_error="skip", lang=args.lang)
     for message in problems:
         print(f"error: {args.file}: {message}", file=sys.stderr)
     if good.empty:

@@ -48,7 +48,7 @@ try:
     parts = [p.to_crs("EPSG:4490") for p in parts if len(p)]
     if parts:
         good, problems = assess.prepare_candidates(pd.concat(parts, ignore_index=True), ua.context(),
-                                                   on_error="skip")
+                                                   on_error="skip", lang=lang)
         errors += problems
         if len(good):
             t0 = time.perf_counter()

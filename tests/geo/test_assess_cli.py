@@ -51,7 +51,7 @@ def test_assess_table_and_refused_candidate(candidates_file, demo_store, capsys)
     code = cli.main(["assess", str(path), "--store", str(demo_store), "--weights", "road=1,flat=0"])
     captured = capsys.readouterr()
     assert code == 3  # one candidate refused, the others printed
-    assert "远处" in captured.err and "outside the county" in captured.err
+    assert "远处" in captured.err and "县界外" in captured.err
     assert "面积（亩）" in captured.out and "评分卡：方块" in captured.out
 
 
