@@ -100,8 +100,10 @@ class Traffic:
     """Bytes received by the page (HTTP bodies as sent, WebSocket payloads) through CDP."""
 
     def __init__(self, cdp):
+        self.cdp = cdp
         self.urls: dict[str, str] = {}
         self.reset()
+        cdp.send("Performance.enable")
         cdp.send("Network.enable")
         cdp.on("Network.responseReceived", self._response)
         cdp.on("Network.loadingFinished", self._finished)
@@ -125,6 +127,17 @@ class Traffic:
     def reset(self) -> None:
         self.http = self.ws = self.requests = 0
         self.by_kind: dict[str, int] = {}
+        self.busy0 = self.busy()
+
+    def busy(self) -> float:
+        """Seconds the page's renderer main thread has been busy (CDP TaskDuration)."""
+        if not hasattr(self, "cdp"):
+            return 0.0
+        metrics = self.cdp.send("Performance.getMetrics")["metrics"]
+        return next(m["value"] for m in metrics if m["name"] == "TaskDuration")
+
+    def busy_since_reset(self) -> float:
+        return self.busy() - self.busy0
 
     def breakdown(self) -> str:
         parts = sorted(self.by_kind.items(), key=lambda kv: -kv[1])
@@ -189,16 +202,19 @@ def first_view(page, url: str, traffic: Traffic, timeout_s: float = 180) -> dict
     t_frame = time.perf_counter() - t0  # the server's script run has sent the map
     frame.wait_for_function(DRAWN_JS, arg=300, timeout=timeout_s * 1000, polling=50)
     seconds = time.perf_counter() - t0
+    busy = traffic.busy_since_reset()
     time.sleep(1.0)  # let late requests land in the byte count
     return {"s": seconds, "t_frame": t_frame, "http": traffic.http, "ws": traffic.ws,
-            "requests": traffic.requests, "frame": frame, "kinds": traffic.breakdown()}
+            "requests": traffic.requests, "frame": frame, "kinds": traffic.breakdown(), "busy": busy}
 
 
 def zoom_view(frame, traffic: Traffic, lat: float, lon: float, zoom: int) -> dict:
     traffic.reset()
     result = frame.evaluate(ZOOM_JS, [lat, lon, zoom])
+    busy = traffic.busy_since_reset()
     time.sleep(0.5)
-    return {**result, "http": traffic.http, "ws": traffic.ws, "requests": traffic.requests}
+    return {**result, "http": traffic.http, "ws": traffic.ws, "requests": traffic.requests,
+            "busy": busy}
 
 
 def mb(n: int) -> str:
@@ -246,11 +262,12 @@ def run(n: int, *, town: str, zoom: int, cold_tiles: bool, runs: int) -> None:
             fv = first_view(page, url, traffic)
             fv["cpu"] = cpu_seconds(proc.pid) - cpu0
             print(f"{label}: {fv['s']:.2f} s (map sent at {fv['t_frame']:.2f} s; server CPU "
-                  f"{fv['cpu']:.2f} s), shipped "
+                  f"{fv['cpu']:.2f} s, browser main thread busy {fv['busy']:.2f} s), shipped "
                   f"{mb(fv['http'] + fv['ws'])}: WebSocket {mb(fv['ws'])}, HTTP {mb(fv['http'])} "
                   f"in {fv['requests']} responses ({fv['kinds']})")
             zv = zoom_view(fv["frame"], traffic, seat.y, seat.x, zoom)
-            print(f"zoom to {town} z{zv['zoom']}: {zv['ms'] / 1000:.2f} s, {zv['features']:,} parcels "
+            print(f"zoom to {town} z{zv['zoom']}: {zv['ms'] / 1000:.2f} s (browser main thread busy "
+                  f"{zv['busy']:.2f} s), {zv['features']:,} parcels "
                   f"in {zv['tiles']} tiles, shipped {mb(zv['http'] + zv['ws'])} "
                   f"({zv['requests']} responses)")
             if i == 0:
