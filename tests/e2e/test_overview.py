@@ -64,8 +64,8 @@ def test_clicking_a_park_shows_its_popup(page, app_url, demo_store):
              const p = m.latLngToContainerPoint([lat, lng]); return [p.x, p.y]; }""",
         [pt.y, pt.x])
     page.wait_for_timeout(500)
-    box = page.locator("iframe[title='streamlit_folium.st_folium']").first.bounding_box()
-    page.mouse.click(box["x"] + xy[0], box["y"] + xy[1])
+    # a click at that point of the map container (Playwright scrolls the map into view first)
+    frame.locator(".leaflet-container").click(position={"x": xy[0], "y": xy[1]})
     popup = frame.locator(".leaflet-popup-content")
     popup.wait_for(timeout=10000)
     text = popup.inner_text()
