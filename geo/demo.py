@@ -23,7 +23,7 @@ import shapely
 from rasterio import features
 from rasterio.transform import from_origin
 from scipy import ndimage
-from shapely.geometry import LineString, MultiLineString, Point, Polygon
+from shapely.geometry import LineString, Point, Polygon
 
 from geo import ids, schema, store
 from geo.plan import load_plan

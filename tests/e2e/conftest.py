@@ -55,10 +55,10 @@ def _wait_http(url: str, proc: subprocess.Popen, timeout_s: float = 60) -> None:
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"streamlit exited with {proc.returncode}")
-        with contextlib.suppress(OSError):
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as resp:
-                if resp.status == 200:
-                    return
+        with contextlib.suppress(OSError), \
+                urllib.request.urlopen(url + "/_stcore/health", timeout=2) as resp:
+            if resp.status == 200:
+                return
         time.sleep(0.3)
     raise TimeoutError(f"{url} did not answer within {timeout_s} s")
 
