@@ -245,7 +245,7 @@ def _read_table(path: Path, name: str, layer: str | None, report: ImportReport, 
             if sheet not in book.sheet_names:
                 raise refuse("err.no_such_layer", lang, file=name, layer=sheet,
                               layers=", ".join(book.sheet_names))
-            df = book.parse(sheet, dtype=object)
+            df = pd.read_excel(book, sheet_name=sheet, dtype=object)
             report.source_layer = sheet
         except (ValueError, OSError, zipfile.BadZipFile) as exc:
             raise refuse("err.unreadable", lang, file=name, detail=str(exc)) from exc
