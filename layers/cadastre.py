@@ -51,7 +51,8 @@ def density_layers(parcels: gpd.GeoDataFrame, lang: str) -> tuple[list[folium.Ge
             continue
         style = {**styles.DENSITY_STYLE, "fillColor": color}
         out.append(folium.GeoJson(
-            lean_geojson(part, fields, simplify_m=0), name=label,
+            lean_geojson(part, fields, simplify_m=0),
+            name=f"{i18n.t('cadastre.layer.density', lang)}: {label}",
             style_function=lambda _, s=style: s,
             tooltip=folium.GeoJsonTooltip(fields=fields, aliases=aliases, sticky=True)))
     return out, legend
