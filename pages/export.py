@@ -94,14 +94,22 @@ st.caption(t("export.interactive_help"))
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def _html(store_key: str, lang: str, title: str) -> bytes:
-    m = overview_map(layers, lang=lang)
+def _html(store_key: str, page: str, lang: str, title: str) -> bytes:
+    if page == "ranking":  # the ranking page's flag map, for the plan's last quarter
+        from geo import ranking
+        from layers.performance import ranking_map
+
+        m = ranking_map(layers, ranking.flags(layers, plan, ranking.quarters(plan)[-1]), lang=lang)
+    else:
+        m = overview_map(layers, lang=lang)
     return standalone_html(m, title=title).encode("utf-8")
 
 
-html_title = t("overview.heading")
-st.download_button(t("export.download_html"), lambda: _html(store_key, lang, html_title),
-                   file_name="jinyun_overview.html", mime="text/html", on_click="ignore",
+html_page = page_key if page_key == "ranking" else "overview"
+html_title = _page_label(html_page)
+st.download_button(f"{t('export.download_html')} · {html_title}",
+                   lambda: _html(store_key, html_page, lang, html_title),
+                   file_name=f"jinyun_{html_page}.html", mime="text/html", on_click="ignore",
                    key="export_download_html")
 
 # -- meeting brief ----------------------------------------------------------------------------

@@ -39,3 +39,14 @@ def test_an_asset_with_no_local_copy_is_refused():
     m.default_js = [*m.default_js, ("x", "https://cdn.example.invalid/x.js")]
     with pytest.raises(assets.MissingAssetError, match="cdn.example.invalid"):
         standalone_html(m)
+
+
+def test_ranking_flag_map_is_self_contained(demo_store):
+    from geo import plan, ranking
+    from layers.performance import ranking_map
+
+    layers = store.read_all(demo_store)
+    p = plan.load_plan()
+    html = standalone_html(ranking_map(layers, ranking.flags(layers, p, "2021Q2")))
+    assert external_urls(html) == []
+    assert "rank-flag" in html and "L.map(" in html
