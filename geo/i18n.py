@@ -449,6 +449,9 @@ TABLE: dict[str, tuple[str, str]] = {
     "col.renovated_floor_m2_cum": ("累计改造旧厂房（平方米）", "Old floor renovated, cumulative (m²)"),
     "col.standard_factory_m2_cum": ("累计建成标准厂房（平方米）", "Standard factory built, cumulative (m²)"),
     # --- import (issue 4) (keys added by that work go right below this line) ---
+    "import.unmapped": ("以下必填字段还没有对应的列：{fields}。请选择列，或填写一个适用于所有行的值。",
+                        "Required fields without a column yet: {fields}. Choose a column, or give one value for every row."),
+    "import.default_value": ("或：所有行取同一值", "or: one value for every row"),
     "import.file_info": ("{rows} 行；坐标系：{crs}；按坐标范围推荐：{candidates}", "{rows} rows; CRS: {crs}; fitting the coordinate ranges: {candidates}"),
     "import.no_crs": ("文件未声明", "not stated in the file"),
     "import.heading": ("导入数据", "Import data"),

@@ -84,7 +84,7 @@ __all__ = [
     "VECTOR_SUFFIXES", "CRSUnknownError", "ColumnMapping", "ImportPlan", "ImportRefusedError", "ImportReport",
     "Problem", "SourceInfo", "apply_import", "auto_mapping", "crs_candidates", "field_label", "inspect",
     "layer_fields", "list_presets", "list_sources", "load_preset", "merge_mapping", "merged_layer", "plan_import",
-    "read_features", "save_preset",
+    "read_features", "save_preset", "schema_fields",
 ]
 
 logger = logging.getLogger(__name__)
@@ -507,6 +507,11 @@ def _measure(out: pd.DataFrame, key: str, ident: pd.Series, store_path: Path, re
             if RECORDED_AREA in out.columns:
                 _check_recorded_area(out[RECORDED_AREA], area, report, lang)
     return out.drop(columns=[RECORDED_AREA, _METRIC], errors="ignore")
+
+
+def schema_fields(layer: str) -> tuple[schema.Field, ...]:
+    """The schema fields of ``layer`` (what the mapping fills)."""
+    return schema.LAYERS[layer].fields
 
 
 IMPORTABLE_LAYERS = tuple(n for n in schema.LAYERS if n not in ("meta", "audit", "targets", "county"))

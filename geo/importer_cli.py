@@ -29,6 +29,8 @@ def _args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--crs", default=None, help="CRS of the coordinates when the file has none, e.g. EPSG:4528")
     p.add_argument("--gcj02", action="store_true", help="coordinates are GCJ-02 (AMap/Gaode, Tencent)")
     p.add_argument("--mapping", default=None, help="column-mapping preset: a name in data/mappings/ or a JSON path")
+    p.add_argument("--default", action="append", default=[], metavar="FIELD=VALUE",
+                   help="value for every row where the file has none (repeatable), e.g. --default year=2023")
     p.add_argument("--dry-run", action="store_true", help="check and report only; write nothing")
     p.add_argument("--strict", action="store_true", help="refuse to write when any row is rejected")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -49,6 +51,15 @@ def _print(report: importer.ImportReport, *, as_json: bool, lang: str, error: st
 def _import(args: argparse.Namespace) -> int:
     lang = args.lang
     mapping = importer.load_preset(args.mapping, lang=lang) if args.mapping else None
+    if args.default:
+        mapping = mapping or importer.ColumnMapping(layer=args.layer)
+        for item in args.default:
+            name, sep, value = item.partition("=")
+            if not sep or name.strip() not in importer.layer_fields(args.layer):
+                print(f"error: --default {item!r}: expected FIELD=VALUE with FIELD one of "
+                      f"{importer.layer_fields(args.layer)}", file=sys.stderr)
+                return EXIT_REFUSED
+            mapping.defaults[name.strip()] = value.strip()
     try:
         plan = importer.plan_import(args.file, args.store or store_path(), layer=args.layer,
                                     source_layer=args.source_layer, crs=args.crs, gcj02=args.gcj02,

@@ -85,18 +85,30 @@ def mapping_editor(columns: list[str], layer: str, preset: importer.ColumnMappin
     """
     scope = hashlib.sha256(scope.encode()).hexdigest()[:10]
     mapping = importer.merge_mapping(importer.auto_mapping(columns, layer), preset, columns)
-    with st.expander(state.t("import.mapping"), expanded=False):
+    required = {f.name for f in importer.schema_fields(layer) if f.required}
+    unmapped = sorted(required - set(mapping.columns) - set(mapping.defaults))
+    with st.expander(state.t("import.mapping"), expanded=bool(unmapped)):
+        if unmapped:
+            st.caption(state.t("import.unmapped", fields=", ".join(
+                importer.field_label(n, state.lang()) for n in unmapped)))
         cols = st.columns(3)
         for i, name in enumerate(importer.layer_fields(layer)):
+            where = cols[i % 3]
             current = mapping.columns.get(name)
             options = [NONE, *columns]
-            choice = cols[i % 3].selectbox(importer.field_label(name, state.lang()), options,
-                                           index=options.index(current) if current in options else 0,
-                                           key=f"import.map.{scope}.{layer}.{name}")
-            if choice == NONE:
-                mapping.columns.pop(name, None)
-            else:
+            label = importer.field_label(name, state.lang()) + (" *" if name in required else "")
+            choice = where.selectbox(label, options, index=options.index(current) if current in options else 0,
+                                     key=f"import.map.{scope}.{layer}.{name}")
+            if choice != NONE:
                 mapping.columns[name] = choice
+                continue
+            mapping.columns.pop(name, None)
+            value = where.text_input(state.t("import.default_value"), value=str(mapping.defaults.get(name, "")),
+                                     key=f"import.default.{scope}.{layer}.{name}").strip()
+            if value:
+                mapping.defaults[name] = value
+            else:
+                mapping.defaults.pop(name, None)
     return mapping
 
 

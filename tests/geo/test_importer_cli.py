@@ -92,3 +92,17 @@ def test_missing_crs_lists_candidates_then_crs_flag_imports(tmp_path, small_stor
                        "--crs", "EPSG:4528", "--json"])
     data = json.loads(capsys.readouterr().out)
     assert status == 0 and data["added"] == ["Z1"] and data["crs_used"] == "EPSG:4528"
+
+
+def test_default_values_fill_a_missing_column(tmp_path, small_store, capsys):
+    gdf = gpd.GeoDataFrame({"宗地编号": ["D1", "D2"], "土地用途": ["工业用地"] * 2, "批准年份": [2021] * 2},
+                           geometry=[square(50), square(51)], crs="EPSG:4549")
+    path = tmp_path / "no_status.geojson"
+    gdf.to_crs("EPSG:4490").to_file(path)
+    args = ["import", str(path), "--layer", "parcels", "--store", str(small_store), "--lang", "en"]
+    assert cli.main(args) == 2
+    assert "lacks required fields of layer parcels: lifecycle" in capsys.readouterr().err
+    assert cli.main([*args, "--default", "nonsense"]) == 2
+    assert cli.main([*args, "--default", "lifecycle=已供未用"]) == 0
+    parcels = store.read_layer(small_store, "parcels").set_index("parcel_id")
+    assert parcels.loc[["D1", "D2"], "lifecycle"].tolist() == ["supplied", "supplied"]

@@ -90,3 +90,19 @@ def test_refused_file_then_missing_crs_offers_the_candidates(small_store, tmp_pa
     assert not app.exception and not app.error
     assert {m.label: m.value for m in app.metric}["新增"] == "1"
     assert sha256(small_store) == before
+
+
+def test_one_value_for_every_row_fills_a_missing_column(app, small_store, tmp_path):
+    gdf = gpd.GeoDataFrame({"宗地编号": ["V1"], "土地用途": ["工业用地"], "批准年份": [2022]},
+                           geometry=[square(60)], crs="EPSG:4549")
+    path = tmp_path / "no_status.geojson"
+    gdf.to_crs("EPSG:4490").to_file(path)
+    app.text_input(key="import.server_path").input(str(path)).run()
+    assert any("供地状态(lifecycle)" in c.value for c in app.caption)  # the unmapped required field is named
+    box = next(w for w in app.text_input if str(w.key).endswith(".parcels.lifecycle"))
+    box.input("已达标").run()
+    app.button(key="import.check").click().run()
+    assert not app.exception and not app.error
+    assert {m.label: m.value for m in app.metric}["新增"] == "1"
+    app.button(key="import.confirm").click().run()
+    assert store.read_layer(small_store, "parcels").set_index("parcel_id").loc["V1", "lifecycle"] == "meeting"
