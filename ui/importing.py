@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from geo import importer
+from geo import importer, schema
 from ui import state
 
 PATH_KEY = "import.path"          # the file being imported (an upload saved to disk, or a server path)
@@ -85,7 +85,9 @@ def mapping_editor(columns: list[str], layer: str, preset: importer.ColumnMappin
     """
     scope = hashlib.sha256(scope.encode()).hexdigest()[:10]
     mapping = importer.merge_mapping(importer.auto_mapping(columns, layer), preset, columns)
-    required = {f.name for f in importer.schema_fields(layer) if f.required}
+    # the town code of a spatial layer is taken from the nearest town seat when the file has none
+    derived = {"town_code"} if schema.LAYERS[layer].geometry else set()
+    required = {f.name for f in importer.schema_fields(layer) if f.required} - derived
     unmapped = sorted(required - set(mapping.columns) - set(mapping.defaults))
     with st.expander(state.t("import.mapping"), expanded=bool(unmapped)):
         if unmapped:
@@ -103,6 +105,8 @@ def mapping_editor(columns: list[str], layer: str, preset: importer.ColumnMappin
                 mapping.columns[name] = choice
                 continue
             mapping.columns.pop(name, None)
+            if name not in required:
+                continue
             value = where.text_input(state.t("import.default_value"), value=str(mapping.defaults.get(name, "")),
                                      key=f"import.default.{scope}.{layer}.{name}").strip()
             if value:
