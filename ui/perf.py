@@ -47,6 +47,9 @@ def labelled(df: pd.DataFrame, columns: list[str], layers: Mapping[str, pd.DataF
             out[col] = out[col].dt.strftime("%Y-%m-%d").fillna("")
         elif pd.api.types.is_float_dtype(out[col]):
             out[col] = out[col].round(3 if col in ("rnd_share", "energy_per_10k") else 2)
+    for col in out.columns:  # missing text reads better blank than "None"
+        if out[col].dtype == object:
+            out[col] = out[col].where(out[col].notna(), "")
     return out.rename(columns=lambda c: alias(c, lang))
 
 
