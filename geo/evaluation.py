@@ -159,8 +159,10 @@ def indicators(layers: Mapping[str, pd.DataFrame], year: int) -> pd.DataFrame:
     return df.sort_values("enterprise_id").reset_index(drop=True)
 
 
-def scores(layers: Mapping[str, pd.DataFrame], method: Method, year: int) -> pd.DataFrame:
+def scores(layers: Mapping[str, pd.DataFrame], method: Method | Plan, year: int) -> pd.DataFrame:
     """Weighted score and class of every evaluated enterprise in ``year``.
+
+    ``method`` is a :class:`Method` or a plan (whose ``[evaluation]`` section is read).
 
     A missing indicator (a zero or missing denominator) scores 0 on its item.
     With ``benchmark = "mean"`` each benchmark is the mean of the year's
@@ -173,6 +175,8 @@ def scores(layers: Mapping[str, pd.DataFrame], method: Method, year: int) -> pd.
         ``item_emission`` included), ``score``, ``rank`` (1 = best; equal scores
         share a rank) and ``cls`` (A-D).
     """
+    if isinstance(method, Plan):
+        method = method_from_plan(method)
     df = indicators(layers, year)
     if method.above_scale_only:
         df = df[df["above_scale"].astype(bool)].reset_index(drop=True)

@@ -93,6 +93,11 @@ def test_method_from_plan_reads_and_checks(tmp_path):
         tax_per_mu = 40
     """))
     assert m.weights["tax_per_mu"] == 40 and m.weights["emission"] == 10
+    # scores() also takes the plan itself
+    layers = fx.layers()
+    by_plan = ev.scores(layers, fx.plan(tmp_path, "[evaluation]\nbenchmark = \"fixed\"\n"), 2021)
+    assert by_plan["score"].tolist() == pytest.approx(ev.scores(
+        layers, ev.Method(benchmark="fixed"), 2021)["score"].tolist())
     assert m.benchmarks["tax_per_mu"] == pytest.approx(24.097)   # Huangyan 2022 default
     with pytest.raises(PlanFileError, match="sum to 100"):
         ev.method_from_plan(fx.plan(tmp_path, "[evaluation.class_shares]\nA = 50\n"))
