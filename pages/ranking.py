@@ -41,8 +41,9 @@ with st.expander(state.t("rank.indicators")):
         num_rows="dynamic", hide_index=True, key="rank.editor")
     st.caption(state.t("rank.ties"))
 rows = edited.dropna()
+picked = tuple(ranking.Indicator(r.id, float(r.weight), float(r.target)) for r in rows.itertuples())
 rules = ranking.RankingRules(
-    indicators=tuple(ranking.Indicator(r.id, float(r.weight), float(r.target)) for r in rows.itertuples()),
+    indicators=picked or rules.indicators,  # an emptied table falls back to the plan's
     platforms=rules.platforms, towns=rules.towns, red_requires_all_met=rules.red_requires_all_met,
     top_n=rules.top_n, bottom_n=rules.bottom_n)
 ids = [i.id for i in rules.indicators]
