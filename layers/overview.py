@@ -34,6 +34,8 @@ def _popup(fields: list[str], lang: str) -> folium.GeoJsonPopup:
 
 def county_layer(county: gpd.GeoDataFrame, lang: str) -> folium.FeatureGroup:
     fg = folium.FeatureGroup(name=i18n.t("layer.county", lang))
+    if county.empty:
+        return fg
     folium.GeoJson(lean_geojson(county, ["name"], simplify_m=5), name="county",
                    style_function=lambda _: styles.COUNTY_STYLE, interactive=False).add_to(fg)
     return fg
@@ -43,14 +45,16 @@ def platform_layer(platforms: gpd.GeoDataFrame, zones: gpd.GeoDataFrame,
                    lang: str) -> folium.FeatureGroup:
     fg = folium.FeatureGroup(name=i18n.t("layer.platforms", lang))
     name_col = "name_en" if lang == "en" else "name_zh"
-    plat = platforms.assign(name=platforms[name_col], area_mu=area_mu(platforms).round(0))
-    folium.GeoJson(lean_geojson(plat, ["name", "area_mu"], simplify_m=2),
-                   style_function=lambda _: styles.PLATFORM_STYLE,
-                   tooltip=_tooltip(["name", "area_mu"], lang)).add_to(fg)
-    zn = zones.assign(name=zones[name_col])
-    folium.GeoJson(lean_geojson(zn, ["name"], simplify_m=2),
-                   style_function=lambda _: styles.ZONE_STYLE,
-                   tooltip=_tooltip(["name"], lang)).add_to(fg)
+    if not platforms.empty:
+        plat = platforms.assign(name=platforms[name_col], area_mu=area_mu(platforms).round(0))
+        folium.GeoJson(lean_geojson(plat, ["name", "area_mu"], simplify_m=2),
+                       style_function=lambda _: styles.PLATFORM_STYLE,
+                       tooltip=_tooltip(["name", "area_mu"], lang)).add_to(fg)
+    if not zones.empty:
+        zn = zones.assign(name=zones[name_col])
+        folium.GeoJson(lean_geojson(zn, ["name"], simplify_m=2),
+                       style_function=lambda _: styles.ZONE_STYLE,
+                       tooltip=_tooltip(["name"], lang)).add_to(fg)
     return fg
 
 
@@ -104,6 +108,8 @@ def parcel_layer(parcels: gpd.GeoDataFrame, towns: pd.DataFrame, lang: str) -> f
 def enterprise_layer(enterprises: gpd.GeoDataFrame, lang: str, *,
                      show: bool = True) -> folium.FeatureGroup:
     fg = folium.FeatureGroup(name=i18n.t("layer.enterprises", lang), show=show)
+    if enterprises.empty:
+        return fg
     folium.GeoJson(
         lean_geojson(enterprises, ["name", "industry", "uscc"]),
         marker=folium.CircleMarker(radius=3, weight=1, color=styles.ENTERPRISE_COLOR,
@@ -139,6 +145,8 @@ def road_layer(roads: gpd.GeoDataFrame, lang: str) -> folium.FeatureGroup:
 
 def town_layer(towns: gpd.GeoDataFrame, lang: str) -> folium.FeatureGroup:
     fg = folium.FeatureGroup(name=i18n.t("layer.towns", lang))
+    if towns.empty:
+        return fg
     name_col = "name_en" if lang == "en" else "name_zh"
     t = towns.assign(name=towns[name_col], kind=[i18n.enum_label("town_kind", k, lang)
                                                   for k in towns["kind"]])

@@ -58,3 +58,13 @@ def test_legend_matches_the_map_colours():
     for code, color in styles.LIFECYCLE_COLORS.items():
         assert i18n.enum_label("lifecycle", code) in labels
         assert color in legend.html
+
+
+def test_a_store_with_empty_layers_still_gives_a_map():
+    # a county's own store may start with no enterprises, parks or towns yet
+    from tests.fixtures import tiny_layers
+
+    m = overview.overview_map(tiny_layers(), lang="zh")
+    html = m.get_root().render()
+    # the parks that exist are drawn (GeoJSON escapes non-ASCII text)
+    assert "甲园" in html or "\\u7532\\u56ed" in html
