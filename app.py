@@ -4,28 +4,29 @@ import streamlit as st
 
 from ui import frame, state
 
-st.set_page_config(page_title="缙云县工业园区与用地规划 / Jinyun planner", page_icon="🏭",
+st.set_page_config(page_title="缙云县工业园区与用地规划 / Jinyun planner", page_icon=":material/factory:",
                    layout="wide")
 frame.sidebar()
+# Material Symbols ship with Streamlit; emoji would need a colour-emoji font on the machine.
 page = st.navigation([
-    st.Page("pages/overview.py", title=state.t("page.overview"), icon="🗺️", default=True,
+    st.Page("pages/overview.py", title=state.t("page.overview"), icon=":material/map:", default=True,
             url_path="overview"),
     # --- pages of later work: one st.Page line each, below its own marker ---
     # tracking 3a
-    st.Page("pages/parks.py", title=state.t("page.parks"), icon="🏭", url_path="parks"),
-    st.Page("pages/land.py", title=state.t("page.land"), icon="📐", url_path="land"),
+    st.Page("pages/parks.py", title=state.t("page.parks"), icon=":material/factory:", url_path="parks"),
+    st.Page("pages/land.py", title=state.t("page.land"), icon=":material/square_foot:", url_path="land"),
     # tracking 3b
-    st.Page("pages/inefficient.py", title=state.t("page.inefficient"), icon="♻️",
+    st.Page("pages/inefficient.py", title=state.t("page.inefficient"), icon=":material/recycling:",
             url_path="inefficient"),
-    st.Page("pages/evaluation.py", title=state.t("page.evaluation"), icon="📊",
+    st.Page("pages/evaluation.py", title=state.t("page.evaluation"), icon=":material/leaderboard:",
             url_path="evaluation"),
-    st.Page("pages/ranking.py", title=state.t("page.ranking"), icon="🚩", url_path="ranking"),
+    st.Page("pages/ranking.py", title=state.t("page.ranking"), icon=":material/flag:", url_path="ranking"),
     # import 4
-    st.Page("pages/import_data.py", title=state.t("page.import"), icon="📥", url_path="import_data"),
+    st.Page("pages/import_data.py", title=state.t("page.import"), icon=":material/upload_file:", url_path="import_data"),
     # assessment 5
-    st.Page("pages/assess.py", title=state.t("page.assess"), icon="📍", url_path="assess"),
+    st.Page("pages/assess.py", title=state.t("page.assess"), icon=":material/pin_drop:", url_path="assess"),
     # export 6
-    st.Page("pages/export.py", title=state.t("page.export"), icon="🖨️", url_path="export"),
+    st.Page("pages/export.py", title=state.t("page.export"), icon=":material/print:", url_path="export"),
 ])
 if frame.check_store():
     frame.demo_banner()
