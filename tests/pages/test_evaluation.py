@@ -49,3 +49,16 @@ def test_classes_filters_and_map_controls(app, demo_store):
     assert any(f"（{len(energy)} 家）" in h.value for h in app.subheader)
     growth = _table(app, "亩均税收增长（%）")
     assert len(growth) >= 2
+
+
+def test_as_of_an_earlier_year_and_compare(app, demo_store):
+    app.selectbox(key="evaluation.asof").set_value("2019").run()
+    assert not app.exception
+    layers = store.read_all(demo_store)
+    counts = evaluation.class_counts(evaluation.scores(layers, plan.load_plan(), 2019))
+    shown = {m.label: m for m in app.metric}
+    assert shown["A类企业"].value == str(counts.loc["A", "count"])
+    assert app.subheader[0].value == "A/B/C/D 分类（2019年）"
+    app.checkbox(key="evaluation.compare_on").check().run()
+    assert not app.exception
+    assert all(m.delta for m in app.metric if m.label.endswith("类企业"))
