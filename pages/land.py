@@ -93,19 +93,11 @@ if f_plat:
     parcels = parcels[parcels["platform_id"].fillna(land.OUTSIDE).isin(f_plat)]
 basemap, api_key = frame.effective_basemap()
 
-
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _map(store_key: int, as_of_key: str, colour_by: str, filters: tuple, lang: str, basemap: str,
-         api_key: str | None):
-    # keyed on the loaded store (a new object after any write), the date, colouring and filters
-    return land_map(layers, shown, colour_by=colour_by, parcels=parcels, lang=lang,
-                    basemap=basemap, api_key=api_key)
-
-
-map_args = (id(layers), str(flags_date), colour_by, (tuple(f_town), tuple(f_plat)), lang, basemap,
-            api_key)
-st_folium(_map(*map_args), returned_objects=[], height=520, use_container_width=True,
-          key=f"land-map-{lang}")
+# built on every run: a cached folium.Map rendered again by streamlit-folium in another
+# session came out blank (streamlit-folium rewrites the map's ids in place)
+m = land_map(layers, shown, colour_by=colour_by, parcels=parcels, lang=lang, basemap=basemap,
+             api_key=api_key)
+st_folium(m, returned_objects=[], height=520, use_container_width=True, key=f"land-map-{lang}")
 
 st.subheader(state.t("land.terms"))
 rules = land.rules(plan)

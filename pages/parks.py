@@ -42,13 +42,6 @@ shown = parks.filter_table(table, towns=f_town, platforms=f_plat, statuses=f_sta
 
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _map(store_key: int, as_of_key: str, filters: tuple, lang: str, basemap: str,
-         api_key: str | None):
-    # keyed on the loaded store (a new object after any write), the date and the filters
-    return parks_map(layers, shown, lang=lang, basemap=basemap, api_key=api_key)
-
-
 rules = parks.rules(plan)
 st.caption(state.t("parks.tax_standard", value=f"{rules.tax_per_mu_standard_10k:g}",
                    source=rules.tax_per_mu_standard_source))
@@ -56,10 +49,10 @@ map_col, table_col = st.columns([1, 1])
 with map_col:
     st.markdown(f"**{state.t('parks.map')}**")
     basemap, api_key = frame.effective_basemap()
-    map_args = (id(layers), str(as_of), (tuple(f_town), tuple(f_plat), tuple(f_status),
-                                         tuple(f_theme)), lang, basemap, api_key)
-    st_folium(_map(*map_args), returned_objects=[], height=520, use_container_width=True,
-              key=f"parks-map-{lang}")
+    # built on every run (17 parks, ~0.4 s): a cached folium.Map rendered again by
+    # streamlit-folium in another session came out blank (its ids are rewritten in place)
+    m = parks_map(layers, shown, lang=lang, basemap=basemap, api_key=api_key)
+    st_folium(m, returned_objects=[], height=520, use_container_width=True, key=f"parks-map-{lang}")
 with table_col:
     st.markdown(f"**{state.t('parks.table')}** · {state.t('parks.count', n=len(shown))}")
     st.dataframe(tracking.display(shown, parks.TABLE_COLUMNS, layers), hide_index=True,

@@ -96,8 +96,8 @@ def show(layer: str, feature_ids: list[str], *, key: str) -> None:
             else:
                 r = rows.iloc[0]
                 st.session_state[msg_key] = state.t("edit.saved", field=col_label(field),
-                                                    old=_text(r["old_value"]) or "∅",
-                                                    new=_text(r["new_value"]) or "∅")
+                                                    old=_shown_value(layer, field, r["old_value"]) or "∅",
+                                                    new=_shown_value(layer, field, r["new_value"]) or "∅")
                 st.rerun()
     st.markdown(f"**{state.t('edit.history')}**")
     hist = edits.history(layers["audit"], layer, fid)
