@@ -15,6 +15,7 @@ Run::
 
     .venv/bin/python bench/cadastre_browser_bench.py --n 10000
     .venv/bin/python bench/cadastre_browser_bench.py --n 100000
+    .venv/bin/python bench/cadastre_browser_bench.py --store data/jinyun_demo.gpkg   # baseline
 
 Tiles are built once per parcel content before the server starts (timed and reported
 as the one-off build); ``--cold-tiles`` leaves that to the first page load instead.
@@ -46,19 +47,26 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 FRAME = "iframe[title='streamlit_folium.st_folium']"
 
-# True once the map's overlay canvas has painted at least ``min`` coloured pixels.
-DRAWN_JS = """
-(min) => {
+# Cheap, polled: the map exists, its canvas renderer holds layers and has no redraw pending.
+READY_JS = """
+() => {
   if (!window.L) return false;
   const map = Object.values(window).find(v => v instanceof L.Map);
-  if (!map) return false;
+  const r = map && map._renderer;
+  return !!(r && r._ctx && Object.keys(r._layers).length > 0 && !r._redrawRequest);
+}
+"""
+
+# Once, after READY_JS: how many sampled pixels of the overlay canvas are painted.
+PAINTED_JS = """
+() => {
   let painted = 0;
   document.querySelectorAll('.leaflet-overlay-pane canvas').forEach(c => {
     if (!c.width || !c.height) return;
     const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
     for (let i = 3; i < d.length; i += 64) { if (d[i] > 0) painted += 1; }
   });
-  return painted >= min;
+  return painted;
 }
 """
 
@@ -102,9 +110,9 @@ class Traffic:
     def __init__(self, cdp):
         self.cdp = cdp
         self.urls: dict[str, str] = {}
-        self.reset()
         cdp.send("Performance.enable")
         cdp.send("Network.enable")
+        self.reset()
         cdp.on("Network.responseReceived", self._response)
         cdp.on("Network.loadingFinished", self._finished)
         cdp.on("Network.webSocketFrameReceived", self._frame)
@@ -131,8 +139,6 @@ class Traffic:
 
     def busy(self) -> float:
         """Seconds the page's renderer main thread has been busy (CDP TaskDuration)."""
-        if not hasattr(self, "cdp"):
-            return 0.0
         metrics = self.cdp.send("Performance.getMetrics")["metrics"]
         return next(m["value"] for m in metrics if m["name"] == "TaskDuration")
 
@@ -200,9 +206,13 @@ def first_view(page, url: str, traffic: Traffic, timeout_s: float = 180) -> dict
     page.wait_for_selector(FRAME, timeout=timeout_s * 1000)
     frame = page.locator(FRAME).first.element_handle().content_frame()
     t_frame = time.perf_counter() - t0  # the server's script run has sent the map
-    frame.wait_for_function(DRAWN_JS, arg=300, timeout=timeout_s * 1000, polling=50)
+    frame.wait_for_function(READY_JS, timeout=timeout_s * 1000, polling=50)
     seconds = time.perf_counter() - t0
     busy = traffic.busy_since_reset()
+    painted = frame.evaluate(PAINTED_JS)
+    if painted < 300:
+        msg = f"map reported drawn but only {painted} sampled pixels are painted"
+        raise RuntimeError(msg)
     time.sleep(1.0)  # let late requests land in the byte count
     return {"s": seconds, "t_frame": t_frame, "http": traffic.http, "ws": traffic.ws,
             "requests": traffic.requests, "frame": frame, "kinds": traffic.breakdown(), "busy": busy}
@@ -221,10 +231,11 @@ def mb(n: int) -> str:
     return f"{n / 1e6:.2f} MB"
 
 
-def run(n: int, *, town: str, zoom: int, cold_tiles: bool, runs: int) -> None:
+def run(n: int, *, town: str, zoom: int, cold_tiles: bool, runs: int,
+        store_path: Path | None = None) -> None:
     from playwright.sync_api import sync_playwright
 
-    path = OUT_DIR / f"cadastre_{n}.gpkg"
+    path = store_path or OUT_DIR / f"cadastre_{n}.gpkg"
     if not path.exists():
         t = time.perf_counter()
         build_store(n, path)
@@ -272,7 +283,7 @@ def run(n: int, *, town: str, zoom: int, cold_tiles: bool, runs: int) -> None:
                   f"({zv['requests']} responses)")
             if i == 0:
                 OUT_DIR.mkdir(parents=True, exist_ok=True)
-                shot = OUT_DIR / f"cadastre_{n}_zoom.png"
+                shot = OUT_DIR / f"{path.stem}_zoom.png"
                 page.screenshot(path=str(shot))
                 print(f"screenshot {shot}")
             page.close()
@@ -286,13 +297,16 @@ def run(n: int, *, town: str, zoom: int, cold_tiles: bool, runs: int) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=100_000, help="parcels in the store (100000)")
+    parser.add_argument("--store", type=Path, default=None,
+                        help="bench this store instead (e.g. data/jinyun_demo.gpkg as a baseline)")
     parser.add_argument("--town", default="壶镇镇", help="town seat to zoom into (壶镇镇)")
     parser.add_argument("--zoom", type=int, default=cadastre.TILE_MIN_ZOOM)
     parser.add_argument("--runs", type=int, default=2, help="browser sessions (2)")
     parser.add_argument("--cold-tiles", action="store_true",
                         help="do not pre-build the tiles: the first page load builds them")
     args = parser.parse_args(argv)
-    run(args.n, town=args.town, zoom=args.zoom, cold_tiles=args.cold_tiles, runs=args.runs)
+    run(args.n, town=args.town, zoom=args.zoom, cold_tiles=args.cold_tiles, runs=args.runs,
+        store_path=args.store)
     return 0
 
 
