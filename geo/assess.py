@@ -617,7 +617,8 @@ def breakdown_table(row: Mapping[str, Any], config: AssessConfig,
         i18n.t("assess.col.criterion", lang): table["criterion"],
         i18n.t("assess.col.value", lang): [fmt(v, "{:.2f}") for v in table["value"]],
         i18n.t("assess.col.weight", lang): [fmt(v, "{:.0%}") for v in table["weight"][:-1]] + [""],
-        i18n.t("assess.col.points", lang): [fmt(v, "{:+.1f}") if i == len(table) - 2 else fmt(v, "{:.1f}")
+        i18n.t("assess.col.points", lang): [fmt(v, "{:+.1f}") if i == len(table) - 2 and round(v, 1)
+                                             else fmt(abs(v) if round(v, 1) == 0 else v, "{:.1f}")
                                              for i, v in enumerate(table["points"])],
     })
 
