@@ -70,6 +70,20 @@ def parks_map(layers: Mapping[str, pd.DataFrame], table: pd.DataFrame, *, lang: 
                           style={"weight": 2, "fillOpacity": 0.75}, popup=True):
         gj.add_to(fg)
     fg.add_to(m)
+    # a dot on each park, so that parks of about 100 mu stay visible at the county's zoom
+    dots = folium.FeatureGroup(name=i18n.t("layer.parks", lang) + " ·", control=False)
+    points = gdf.assign(geometry=gdf.geometry.representative_point())
+    for code, color in styles.PARK_STATUS_COLORS.items():
+        part = points[points["status"] == code]
+        if part.empty:
+            continue
+        fields = ["park_id", "name_zh", "status"]
+        folium.GeoJson(
+            lean_geojson(part.assign(status=labels[code]), fields),
+            marker=folium.CircleMarker(radius=6, weight=1.5, color="#333333", fill_color=color,
+                                       fill_opacity=0.95),
+            tooltip=folium.GeoJsonTooltip(fields=fields, aliases=_aliases(fields, lang))).add_to(dots)
+    dots.add_to(m)
     Legend(i18n.t("legend.title", lang), [
         (i18n.t("legend.park_status", lang), [(c, labels[k]) for k, c in styles.PARK_STATUS_COLORS.items()]),
     ]).add_to(m)

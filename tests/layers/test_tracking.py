@@ -30,10 +30,19 @@ def _geojsons(m: folium.Map) -> list[folium.GeoJson]:
 
 
 def _by_name(m: folium.Map) -> dict[str, int]:
-    return {gj.layer_name: len(gj.data["features"]) for gj in _geojsons(m)
-            if gj.data["features"] and "park_id" in gj.data["features"][0]["properties"]
-            or gj.data["features"] and "sale_id" in gj.data["features"][0]["properties"]
-            or gj.data["features"] and "gap" in gj.data["features"][0]["properties"]}
+    """Polygon features per named GeoJson layer (park/sale/gap layers, not outlines or dots)."""
+    out = {}
+    for gj in _geojsons(m):
+        feats = gj.data["features"]
+        if feats and feats[0]["geometry"]["type"] != "Point" and \
+                {"park_id", "sale_id", "gap"} & set(feats[0]["properties"]):
+            out[gj.layer_name] = len(feats)
+    return out
+
+
+def _dots(m: folium.Map) -> dict[str, str]:
+    return {f["properties"]["park_id"]: f["properties"]["status"] for gj in _geojsons(m)
+            for f in gj.data["features"] if f["geometry"]["type"] == "Point"}
 
 
 def test_parks_map_one_layer_per_status():
@@ -43,6 +52,7 @@ def test_parks_map_one_layer_per_status():
     props = next(gj for gj in _geojsons(m) if gj.layer_name == "运营").data["features"][0]["properties"]
     assert props["park_id"] == "P1" and props["status"] == "运营"
     assert props["tax_per_mu_10k"] == 12.0 and props["mapped_area_mu"] == 15.0
+    assert _dots(m) == {"P1": "运营", "P2": "建成", "P3": "规划", "P4": "在建"}
     legend = next(el for el in assets._walk(m) if isinstance(el, Legend))
     assert legend.labels() == ["规划", "在建", "建成", "运营"]
     assert all(u.startswith(assets.URL_PREFIX) for u in assets.asset_urls(m))
