@@ -1,11 +1,14 @@
 """Streamlit entry: the frame and the navigation over pages/ (``streamlit run app.py``)."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from ui import frame, state
 
-st.set_page_config(page_title="缙云县工业园区与用地规划 / Jinyun planner", page_icon=":material/factory:",
-                   layout="wide")
+# A local favicon: a Material icon or an emoji here makes the browser fetch one from a CDN.
+st.set_page_config(page_title="缙云县工业园区与用地规划 / Jinyun planner",
+                   page_icon=str(Path(__file__).parent / "static" / "favicon.png"), layout="wide")
 frame.sidebar()
 # Material Symbols ship with Streamlit; emoji would need a colour-emoji font on the machine.
 page = st.navigation([
