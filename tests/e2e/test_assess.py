@@ -54,3 +54,27 @@ def test_drawing_a_polygon_returns_its_score_card(page, app_url, demo_store):
     # set_page_config, is the frame's, not this page's; the overview e2e test covers the frame.)
     errors = [e for e in page.errors if "fonts.gstatic.com/s/i/short-term/release/materialsymbols" not in e]
     assert errors == [], errors
+
+
+def test_suitability_surface_and_found_sites_on_the_map(page, app_url):
+    page.goto(app_url + "/assess")
+    wait_for_app(page)
+    map_frame(page)
+    page.get_by_text("显示县域适宜性评价图").click()
+    wait_for_app(page)
+    page.get_by_text("开始寻找").click()
+    page.get_by_text("推荐地块1").first.wait_for(timeout=60000)
+    wait_for_app(page)
+    assert_no_exception(page)
+    frame = map_frame(page)
+    # the surface is one image overlay (a PNG data URL) with its legend
+    frame.wait_for_function("() => [...document.querySelectorAll('img.leaflet-image-layer')]"
+                            ".some(i => i.src.startsWith('data:image/png'))", timeout=30000)
+    legend = frame.locator(".planner-legend").inner_text()
+    assert "适宜性评分" in legend and "刚性排除" in legend
+    n_sites = frame.evaluate(
+        "() => { const m = Object.values(window).filter(v => v instanceof L.Map)[0]; const s = new Set();"
+        " m.eachLayer(l => { const p = l.feature && l.feature.properties;"
+        " if (p && String(p.name).startsWith('推荐地块')) s.add(p.name); }); return s.size; }")
+    assert n_sites == 5
+    screenshot(page, "assess_surface")
