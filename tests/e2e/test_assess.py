@@ -50,10 +50,7 @@ def test_drawing_a_polygon_returns_its_score_card(page, app_url, demo_store):
     page.wait_for_timeout(300)
     screenshot(page, "assess_scorecard")
     # every asset of this page came from the app itself: nothing left the machine or failed.
-    # (The frame's Material-Symbols page icon, fetched from fonts.gstatic.com by app.py's
-    # set_page_config, is the frame's, not this page's; the overview e2e test covers the frame.)
-    errors = [e for e in page.errors if "fonts.gstatic.com/s/i/short-term/release/materialsymbols" not in e]
-    assert errors == [], errors
+    assert page.errors == [], page.errors
 
 
 def test_suitability_surface_and_found_sites_on_the_map(page, app_url):
