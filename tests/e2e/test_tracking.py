@@ -52,15 +52,9 @@ def tracking_url(app_server_factory, tracking_store):
 _REDRAW = ("Map container is already initialized", "has already been declared", "is not defined")
 
 
-# The page icon (app.py, ``:material/...``) makes Streamlit point the favicon at
-# fonts.gstatic.com; offline that request fails. It is the frame's, reported to the lead.
-_FAVICON = "https://fonts.gstatic.com/s/i/short-term/release/materialsymbols"
-
-
 def _app_errors(page) -> list[str]:
     return [e for e in page.errors if not (e.startswith("pageerror:") and e.endswith(_REDRAW)
-                                           or any(r in e for r in _REDRAW[:2])
-                                           or _FAVICON in e)]
+                                           or any(r in e for r in _REDRAW[:2]))]
 
 
 def _map_shot(page, name: str) -> None:
