@@ -39,7 +39,7 @@ def cadastre_url(app_server_factory, cadastre_store):
 
 
 def test_large_cadastre_aggregates_then_tiles_and_popup(page, cadastre_url, cadastre_store):
-    page.goto(cadastre_url + "/overview")
+    page.goto(cadastre_url + "/")  # the overview is the default page, at the root URL
     wait_for_app(page, timeout_ms=120000)
     assert_no_exception(page)
     frame = map_frame(page)
@@ -71,10 +71,8 @@ def test_large_cadastre_aggregates_then_tiles_and_popup(page, cadastre_url, cada
         return cells; }""")
     assert after == 0  # aggregates give way to the parcels themselves
 
-    iframe = page.locator("iframe[title='streamlit_folium.st_folium']").first
-    iframe.scroll_into_view_if_needed()
-    box = iframe.bounding_box()
-    page.mouse.click(box["x"] + xy[0], box["y"] + xy[1])
+    # a click at that point of the map container (Playwright scrolls it into view first)
+    frame.locator(".leaflet-container").click(position={"x": xy[0], "y": xy[1]})
     popup = frame.locator(".leaflet-popup-content")
     popup.wait_for(timeout=10000)
     text = popup.inner_text()
