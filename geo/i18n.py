@@ -21,6 +21,7 @@ TABLE: dict[str, tuple[str, str]] = {
     "app.basemap": ("底图", "Basemap"),
     "app.store": ("数据库", "Store"),
     "app.store_error": ("无法打开数据库", "Cannot open the store"),
+    "app.choose": ("请选择", "Choose options"),
     "basemap.none": ("无底图（离线）", "None (offline)"),
     "basemap.osm": ("OpenStreetMap", "OpenStreetMap"),
     "basemap.tianditu": ("天地图", "Tianditu"),

@@ -9,7 +9,7 @@ from geo import assess
 from geo.errors import PlannerError
 from layers.assess import assess_map
 from ui import assess as ua
-from ui import data, frame, maps, state
+from ui import data, frame, maps, state, widgets
 
 lang = state.lang()
 layers = data.layers()
@@ -26,7 +26,7 @@ with right:
     upload = st.file_uploader(state.t("assess.upload"), key="assess_upload")
     st.file_uploader(state.t("assess.dem_upload"), type=["tif", "tiff"], key=ua.DEM_UPLOAD_KEY)
     st.caption(state.t("assess.dem_used", name=ua.dem_file().name))
-    picked = st.multiselect(state.t("assess.pick"), sorted(layers["parcels"]["parcel_id"]),
+    picked = widgets.multiselect(state.t("assess.pick"), sorted(layers["parcels"]["parcel_id"]),
                             key="assess_parcels")
     show_surface = st.checkbox(state.t("assess.show_surface"), key=ua.SURFACE_KEY)
     st.markdown(f"**{state.t('assess.find')}**")

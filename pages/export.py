@@ -9,7 +9,7 @@ from geo.errors import PlannerError
 from geo.export import brief, maps, sheet
 from layers.overview import overview_map
 from layers.standalone import standalone_html
-from ui import data, state
+from ui import data, state, widgets
 
 lang = state.lang()
 layers = data.layers()
@@ -38,7 +38,7 @@ orientation = c3.radio(t("export.orientation"), sheet.ORIENTATIONS, horizontal=T
 dpi = c4.radio(t("export.dpi"), sheet.DPIS, horizontal=True, key="export_dpi")
 fmt = c5.radio(t("export.format"), sheet.FORMATS, horizontal=True, format_func=str.upper,
                key="export_format")
-visible = (st.multiselect(t("export.layers"), maps.OVERVIEW_LAYERS,
+visible = (widgets.multiselect(t("export.layers"), maps.OVERVIEW_LAYERS,
                           default=list(maps.OVERVIEW_DEFAULT),
                           format_func=lambda name: t(f"layer.{name}"), key="export_layers")
            if page_key == "overview" else [])

@@ -7,7 +7,7 @@ from streamlit_folium import st_folium
 from geo import asof as geo_asof
 from geo import inefficient
 from layers.performance import inefficient_map
-from ui import asof, data, frame, perf, state
+from ui import asof, data, frame, perf, state, widgets
 
 lang = state.lang()
 layers = data.layers()
@@ -55,7 +55,7 @@ with st.expander(state.t("ineff.rules"), expanded=False):
               "idle": rules.idle_after_years, "use_changed": ""}
     for r in inefficient.RULES:
         st.markdown(f"- {state.t(f'ineff.rule.{r}', value=values[r], year=tax_year)}")
-active = st.multiselect(state.t("ineff.rules_active"), list(inefficient.RULES),
+active = widgets.multiselect(state.t("ineff.rules_active"), list(inefficient.RULES),
                         default=list(rules.rules), key="ineff.rules",
                         format_func=lambda r: state.t(f"ineff.rule.{r}", value=values[r], year=tax_year))
 rules = inefficient.Rules(**{**rules.__dict__, "rules": tuple(active)})
@@ -63,9 +63,9 @@ found = inefficient.identify(view, rules, year=tax_year, as_of=date)
 
 st.subheader(state.t("ineff.identified"))
 f1, f2 = st.columns(2)
-towns = f1.multiselect(state.t("ineff.filter_town"), sorted(found["town_code"].unique()),
+towns = widgets.multiselect_in(f1)(state.t("ineff.filter_town"), sorted(found["town_code"].unique()),
                        key="ineff.towns", format_func=perf.names(layers, "towns", "town_code").get)
-plats = f2.multiselect(state.t("ineff.filter_platform"),
+plats = widgets.multiselect_in(f2)(state.t("ineff.filter_platform"),
                        sorted(found["platform_id"].dropna().unique()), key="ineff.platforms",
                        format_func=perf.names(layers, "platforms", "platform_id").get)
 shown = found[perf.pick(found["town_code"], towns) & perf.pick(found["platform_id"], plats)]
@@ -92,7 +92,7 @@ elif required <= 0:
     st.info(state.t("ineff.nothing_due"))
 proposed = proposal.table.loc[proposal.table["chosen"], "parcel_id"].tolist()
 sel_key = f"ineff.sel.{date:%Y%m%d}.{required}.{','.join(active)}.{','.join(towns)}.{','.join(plats)}"
-selected = st.multiselect(state.t("ineff.selected"), cands["parcel_id"].tolist(), default=proposed,
+selected = widgets.multiselect(state.t("ineff.selected"), cands["parcel_id"].tolist(), default=proposed,
                           key=sel_key)
 totals = inefficient.selection_totals(cands, selected, required)
 c1, c2, c3, c4 = st.columns(4)
@@ -115,9 +115,9 @@ with st.expander(state.t("ineff.candidates"), expanded=True):
 st.subheader(state.t("ineff.cases"))
 cases = inefficient.case_table(view, as_of=date)
 g1, g2 = st.columns(2)
-routes = g1.multiselect(state.t("ineff.filter_route"), sorted(cases["route"].unique()), key="ineff.routes",
+routes = widgets.multiselect_in(g1)(state.t("ineff.filter_route"), sorted(cases["route"].unique()), key="ineff.routes",
                         format_func=lambda c: state.t(f"enum.case_route.{c}"))
-statuses = g2.multiselect(state.t("ineff.filter_status"), sorted(cases["status"].unique()),
+statuses = widgets.multiselect_in(g2)(state.t("ineff.filter_status"), sorted(cases["status"].unique()),
                           key="ineff.statuses", format_func=lambda c: state.t(f"enum.case_status.{c}"))
 case_view = cases[perf.pick(cases["route"], routes) & perf.pick(cases["status"], statuses)]
 perf.show_table(case_view.assign(case_status=case_view["status"]),

@@ -9,7 +9,7 @@ from geo import asof as asof_geo
 from geo import land
 from geo.units import area_mu
 from layers.tracking import land_map
-from ui import asof, data, edit, frame, state, tracking
+from ui import asof, data, edit, frame, state, tracking, widgets
 
 lang = state.lang()
 layers = data.layers()
@@ -72,9 +72,9 @@ view = asof_geo.layers_as_of(layers, as_of)
 st.subheader(state.t("land.map"))
 towns, platforms = tracking.town_names(layers), tracking.platform_names(layers)
 f1, f2, f3 = st.columns(3)
-f_town = f1.multiselect(state.t("col.town_code"), sorted(terms["town_code"].dropna().unique()),
+f_town = widgets.multiselect_in(f1)(state.t("col.town_code"), sorted(terms["town_code"].dropna().unique()),
                         key="land.f_town", format_func=lambda c: towns.get(c, c))
-f_plat = f2.multiselect(state.t("col.platform_id"), sorted(terms["platform_id"].unique()),
+f_plat = widgets.multiselect_in(f2)(state.t("col.platform_id"), sorted(terms["platform_id"].unique()),
                         key="land.f_platform", format_func=lambda c: platforms.get(c, c))
 colour_by = f3.radio(state.t("land.colour_by"), ["year", "flag", "gap"], horizontal=True,
                      key="land.colour_by", format_func=lambda c: state.t(f"land.colour_{c}"))
@@ -107,7 +107,7 @@ k1, k2, k3 = st.columns(3)
 k1.metric(state.t("land.idle_count"), int((shown["flag"] == "idle").sum()), border=True)
 k2.metric(state.t("land.reclaim_count"), int((shown["flag"] == "reclaim").sum()), border=True)
 k3.metric(state.t("land.idle_fee"), f"{shown['idle_fee_10k'].sum():,.1f}", border=True)
-f_flag = st.multiselect(state.t("land.flag_filter"), list(land.FLAGS), key="land.f_flag",
+f_flag = widgets.multiselect(state.t("land.flag_filter"), list(land.FLAGS), key="land.f_flag",
                         format_func=lambda f: state.t(f"flag.{f}"))
 listed = shown[shown["flag"].isin(f_flag)] if f_flag else shown
 columns = ["sale_id", "parcel_id", "town_code", "platform_id", "year", "area_mu", "buyer",

@@ -6,7 +6,7 @@ from streamlit_folium import st_folium
 from geo import asof as asof_geo
 from geo import parks, schema
 from layers.tracking import parks_map
-from ui import asof, data, edit, frame, state, tracking
+from ui import asof, data, edit, frame, state, tracking, widgets
 
 lang = state.lang()
 layers = data.layers()
@@ -30,13 +30,13 @@ table = parks.table(layers, plan, as_of=as_of)
 st.subheader(state.t("parks.filters"))
 towns, platforms = tracking.town_names(layers), tracking.platform_names(layers)
 c1, c2, c3, c4 = st.columns(4)
-f_town = c1.multiselect(state.t("col.town_code"), sorted(table["town_code"].unique()),
+f_town = widgets.multiselect_in(c1)(state.t("col.town_code"), sorted(table["town_code"].unique()),
                         key="parks.f_town", format_func=lambda c: towns.get(c, c))
-f_plat = c2.multiselect(state.t("col.platform_id"), sorted(table["platform_id"].unique()),
+f_plat = widgets.multiselect_in(c2)(state.t("col.platform_id"), sorted(table["platform_id"].unique()),
                         key="parks.f_platform", format_func=lambda c: platforms.get(c, c))
-f_status = c3.multiselect(state.t("col.status"), list(schema.ENUMS["park_status"]), key="parks.f_status",
+f_status = widgets.multiselect_in(c3)(state.t("col.status"), list(schema.ENUMS["park_status"]), key="parks.f_status",
                           format_func=lambda c: state.t(f"enum.park_status.{c}"))
-f_theme = c4.multiselect(state.t("col.industry_theme"), sorted(table["industry_theme"].unique()),
+f_theme = widgets.multiselect_in(c4)(state.t("col.industry_theme"), sorted(table["industry_theme"].unique()),
                          key="parks.f_theme")
 shown = parks.filter_table(table, towns=f_town, platforms=f_plat, statuses=f_status, themes=f_theme)
 

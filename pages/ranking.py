@@ -8,7 +8,7 @@ from streamlit_folium import st_folium
 
 from geo import ranking
 from layers.performance import ranking_map
-from ui import data, frame, perf, state
+from ui import data, frame, perf, state, widgets
 
 RULE_ZH = ("建立红黄蓝旗评价制度，每季度点评会上，在完成重点考核指标的基础上，对排名前三单位发红旗并通报表扬；"
            "对未完成指标且排名后三的单位发黄旗，做表态发言，并由县政府领导约谈责任领导；其他单位发蓝旗。")
@@ -54,7 +54,7 @@ for col, flag in zip(st.columns(3), ranking.FLAGS, strict=True):
                int((flagged["flag"] == flag).sum()), border=True)
 
 st.subheader(state.t("rank.table", quarter=quarter))
-kinds = st.multiselect(state.t("rank.filter_kind"), ["platform", "town"], key="rank.kinds",
+kinds = widgets.multiselect(state.t("rank.filter_kind"), ["platform", "town"], key="rank.kinds",
                        format_func=lambda k: state.t(f"rank.kind.{k}"))
 shown = flagged[perf.pick(flagged["kind"], kinds)]
 name_col = "name_en" if lang == "en" else "name_zh"

@@ -14,7 +14,7 @@ import streamlit as st
 
 from geo import assess, settings, suitability, terrain
 from geo.settings import WEB_CRS
-from ui import data, state
+from ui import data, state, widgets
 
 MAP_KEY = "assess_map"
 DRAWN_KEY = "assess_drawn"        # list of GeoJSON geometries the user drew, in order
@@ -72,7 +72,7 @@ def config_widgets(base: assess.AssessConfig) -> assess.AssessConfig:
         weights = {c: col.slider(state.t(f"assess.crit.{c}"), 0, 100,
                                  int(round(100 * base.weight_shares()[c])), key=WEIGHT_KEY.format(c))
                    for c, col in zip(assess.CRITERIA, cols, strict=True)}
-        hard = st.multiselect(state.t("assess.hard"), list(assess.CONSTRAINT_KEYS),
+        hard = widgets.multiselect(state.t("assess.hard"), list(assess.CONSTRAINT_KEYS),
                               default=list(base.hard_constraints), key=HARD_KEY,
                               format_func=lambda k: state.t(f"assess.cons.{k}"))
     if sum(weights.values()) == 0:
