@@ -9,7 +9,7 @@ STORE := data/jinyun_demo.gpkg
 PORT ?= 8501
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup data run test unit e2e lint sysdeps vendor bench clean
+.PHONY: setup data run test unit e2e lint sysdeps vendor clean
 
 setup: $(STAMP)
 
@@ -49,9 +49,6 @@ lint: setup
 
 vendor:
 	tools/vendor_assets.sh
-
-bench: setup data
-	$(BIN)/python bench/run_all.py
 
 clean:
 	rm -rf $(VENV) $(STORE) data/jinyun_demo_dem.tif
