@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from geo import evaluation, plan, store
+from tests.pages.conftest import open_page
 
-APP = "../../app.py"
 PAGE = "pages/evaluation.py"
 
 
 @pytest.fixture
 def app(demo_store, monkeypatch):
-    monkeypatch.setenv("JINYUN_STORE", str(demo_store))
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.switch_page(PAGE).run()
-    assert not at.exception, at.exception
-    return at
+    return open_page(PAGE, demo_store, monkeypatch)
 
 
 def _table(at, column):

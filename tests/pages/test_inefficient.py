@@ -5,21 +5,16 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from geo import asof, inefficient, plan, store
+from tests.pages.conftest import open_page
 
-APP = "../../app.py"
 PAGE = "pages/inefficient.py"
 
 
 @pytest.fixture
 def app(demo_store, monkeypatch):
-    monkeypatch.setenv("JINYUN_STORE", str(demo_store))
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.switch_page(PAGE).run()
-    assert not at.exception, at.exception
-    return at
+    return open_page(PAGE, demo_store, monkeypatch)
 
 
 def _table(at, column):

@@ -3,42 +3,24 @@ lands with its audit row, an invalid one is refused and the store file is unchan
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
-
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from geo import store
+from tests.pages.conftest import open_page, open_page_alone, sha256
 
-ROOT = Path(__file__).resolve().parents[2]
-APP = str(ROOT / "app.py")
 PAGE = "pages/land.py"
-
-
-def _sha(path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @pytest.fixture
 def app(store_copy, monkeypatch):
-    """The page through app.py (frame, navigation, demo banner) on a copy of the demo store."""
-    monkeypatch.setenv("JINYUN_STORE", str(store_copy))
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.switch_page(PAGE).run()  # straight to the page: the overview's big map is not needed
-    assert not at.exception, at.exception
+    at = open_page(PAGE, store_copy, monkeypatch, timeout_s=90)
     assert any("演示数据" in w.value for w in at.warning)  # the frame's demo banner
     return at
 
 
 @pytest.fixture
 def page(store_copy, monkeypatch):
-    """The page script alone: through app.py + switch_page, AppTest loses a button's click
-    on the rerun that ui.ensure_navigation makes, so edits are driven on the page directly."""
-    monkeypatch.setenv("JINYUN_STORE", str(store_copy))
-    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=90).run()
-    assert not at.exception, at.exception
-    return at
+    return open_page_alone(PAGE, store_copy, monkeypatch)
 
 
 def _terms(at):
@@ -88,11 +70,11 @@ def test_edit_sale_lands_in_store_and_audit(page, store_copy):
 
 
 def test_invalid_parcel_edit_refused_store_unchanged(page, store_copy):
-    sha = _sha(store_copy)
+    sha = sha256(store_copy)
     page.radio(key="land.edit_layer").set_value("parcels").run()
     parcel = page.selectbox(key="land.parcels.edit.feature").value
     page.selectbox(key="land.parcels.edit.field").set_value("plot_ratio").run()
     page.text_input(key=f"land.parcels.edit.value.{parcel}.plot_ratio").input("-0.5").run()
     page.button(key="land.parcels.edit.save").click().run()
     assert page.error and "negative" in page.error[0].value
-    assert _sha(store_copy) == sha
+    assert sha256(store_copy) == sha

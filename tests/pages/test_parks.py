@@ -3,42 +3,24 @@ an invalid edit is refused and leaves the store file unchanged."""
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
-
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from geo import store
+from tests.pages.conftest import open_page, open_page_alone, sha256
 
-ROOT = Path(__file__).resolve().parents[2]
-APP = str(ROOT / "app.py")
 PAGE = "pages/parks.py"
-
-
-def _sha(path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @pytest.fixture
 def app(store_copy, monkeypatch):
-    """The page through app.py (frame, navigation, demo banner) on a copy of the demo store."""
-    monkeypatch.setenv("JINYUN_STORE", str(store_copy))
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.switch_page(PAGE).run()  # straight to the page: the overview's big map is not needed
-    assert not at.exception, at.exception
+    at = open_page(PAGE, store_copy, monkeypatch, timeout_s=90)
     assert any("演示数据" in w.value for w in at.warning)  # the frame's demo banner
     return at
 
 
 @pytest.fixture
 def page(store_copy, monkeypatch):
-    """The page script alone: through app.py + switch_page, AppTest loses a button's click
-    on the rerun that ui.ensure_navigation makes, so edits are driven on the page directly."""
-    monkeypatch.setenv("JINYUN_STORE", str(store_copy))
-    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=90).run()
-    assert not at.exception, at.exception
-    return at
+    return open_page_alone(PAGE, store_copy, monkeypatch)
 
 
 def _parks_table(at):
@@ -92,7 +74,7 @@ def test_edit_lands_in_store_and_audit(page, store_copy):
 
 
 def test_invalid_edit_refused_store_unchanged(page, store_copy):
-    sha = _sha(store_copy)
+    sha = sha256(store_copy)
     page.selectbox(key="parks.edit.feature").set_value("P02").run()
     page.selectbox(key="parks.edit.field").set_value("completion_date").run()
     page.text_input(key="parks.edit.value.P02.completion_date").input("2099-01-01").run()
@@ -100,5 +82,5 @@ def test_invalid_edit_refused_store_unchanged(page, store_copy):
     page.button(key="parks.edit.save").click().run()
     assert page.error and "in the future" in page.error[0].value
     assert "修改被拒绝" in page.error[0].value
-    assert _sha(store_copy) == sha
+    assert sha256(store_copy) == sha
     assert store.read_layer(store_copy, "audit").empty
