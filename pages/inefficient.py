@@ -7,7 +7,7 @@ from streamlit_folium import st_folium
 from geo import asof as geo_asof
 from geo import inefficient
 from layers.performance import inefficient_map
-from ui import asof, data, frame, perf, state, widgets
+from ui import asof, data, edit, frame, perf, state, widgets
 
 lang = state.lang()
 layers = data.layers()
@@ -124,6 +124,8 @@ perf.show_table(case_view.assign(case_status=case_view["status"]),
                 ["case_id", "parcel_id", "town_code", "platform_id", "reason", "route", "case_status",
                  "identified_year", "revitalised_date", "area_mu", "renovated_floor_m2",
                  "standard_factory_m2"], layers, key="ineff.cases", height=260)
+with st.expander(state.t("edit.heading"), expanded=False):
+    edit.show("cases", case_view["case_id"].tolist(), key="ineff.cases")
 
 st.subheader(state.t("ineff.map"))
 basemap, api_key = frame.effective_basemap()
