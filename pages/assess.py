@@ -74,7 +74,7 @@ else:
     st.subheader(state.t("assess.compare"))
     st.caption(state.t("assess.timing", s=elapsed))
     st.dataframe(assess.comparison_table(result, lang, config))
-    ua.score_cards(result, config)
+    ua.score_cards(result, config, with_report=True)
 if sites is not None:
     st.subheader(state.t("assess.found", n=len(sites)))
     if sites.empty:

@@ -144,8 +144,19 @@ def find_sites(config: assess.AssessConfig, min_mu: float, top: int) -> gpd.GeoD
                   state.lang(), config)
 
 
-def score_card(row: pd.Series, config: assess.AssessConfig) -> None:
-    """One candidate's score, breakdown, constraints hit and notes."""
+def _report_pdf(result: gpd.GeoDataFrame, candidate_id: str, config: assess.AssessConfig) -> bytes:
+    from geo.export import assessment, sheet
+
+    layers = data.layers()
+    ctx = sheet.SheetContext(lang=state.lang(), demo=data.meta().get("demo") == "1",
+                             as_of=sheet.latest_date(layers), source=str(data.store_path().name))
+    rep = assess.report(result, candidate_id, config, state.lang())
+    return assessment.render_report(rep, layers, ctx)
+
+
+def score_card(row: pd.Series, config: assess.AssessConfig,
+               result: gpd.GeoDataFrame | None = None) -> None:
+    """One candidate's score, breakdown, constraints hit and notes, and its one-page report."""
     st.markdown(f"**{state.t('assess.scorecard', name=row['name'])}**")
     score = "—" if pd.isna(row["score"]) else f"{row['score']:.1f}"
     c1, c2, c3 = st.columns(3)
@@ -163,12 +174,20 @@ def score_card(row: pd.Series, config: assess.AssessConfig) -> None:
         st.caption(state.t("assess.no_constraints"))
     for note in assess.notes_text(row, state.lang()):
         st.warning(note)
+    if result is not None:
+        # drawn only when the button is clicked (deferred data)
+        st.download_button(state.t("export.assess_report"),
+                           lambda: _report_pdf(result, row["candidate_id"], config),
+                           file_name=f"assessment_{row['candidate_id']}.pdf", mime="application/pdf",
+                           on_click="ignore", key=f"assess.report.{row['candidate_id']}")
 
 
-def score_cards(result: pd.DataFrame, config: assess.AssessConfig, *, per_row: int = 3) -> None:
-    """Score cards of every candidate, ``per_row`` side by side."""
+def score_cards(result: pd.DataFrame, config: assess.AssessConfig, *, per_row: int = 3,
+                with_report: bool = False) -> None:
+    """Score cards of every candidate, ``per_row`` side by side (with a report download when
+    ``with_report``: the result must then come from :func:`geo.assess.assess`)."""
     for start in range(0, len(result), per_row):
         chunk = result.iloc[start:start + per_row]
         for col, (_, row) in zip(st.columns(per_row), chunk.iterrows(), strict=False):
             with col:
-                score_card(row, config)
+                score_card(row, config, result if with_report else None)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pypdf import PdfReader
+
 from geo import store
 from tests.e2e.conftest import assert_no_exception, map_frame, screenshot, wait_for_app
 
@@ -11,7 +13,7 @@ PIXEL_JS = """([lat, lng]) => { const m = Object.values(window).filter(v => v in
     const p = m.latLngToContainerPoint([lat, lng]); return [p.x, p.y]; }"""
 
 
-def test_drawing_a_polygon_returns_its_score_card(page, app_url, demo_store):
+def test_drawing_a_polygon_returns_its_score_card(page, app_url, demo_store, tmp_path):
     page.goto(app_url + "/assess")
     wait_for_app(page)
     frame = map_frame(page)
@@ -49,6 +51,14 @@ def test_drawing_a_polygon_returns_its_score_card(page, app_url, demo_store):
     page.get_by_text("评分卡：绘制1").first.scroll_into_view_if_needed()
     page.wait_for_timeout(300)
     screenshot(page, "assess_scorecard")
+    # the candidate's one-page report, printed by the export machinery
+    with page.expect_download(timeout=60000) as dl:
+        page.get_by_role("button", name="评估报告（PDF，一页）").first.click()
+    pdf = tmp_path / dl.value.suggested_filename
+    dl.value.save_as(pdf)
+    reader = PdfReader(pdf)
+    assert len(reader.pages) == 1
+    assert "候选地块评估" in reader.pages[0].extract_text().replace(" ", "")
     # every asset of this page came from the app itself: nothing left the machine or failed.
     assert page.errors == [], page.errors
 
