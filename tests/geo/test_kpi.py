@@ -33,6 +33,9 @@ def test_revitalised_mu_counts_only_revitalised_cases_up_to_a_year(layers):
 def test_overview_kpis_against_the_plan(layers):
     cards = {k.id: k for k in kpi.overview_kpis(layers, plan.load_plan())}
     assert cards["parks_built"].value == 2 and cards["parks_built"].target == 17
+    # land and floor of the three parks started (P2-P4), not of the planned one
+    assert cards["park_land_mu"].value == pytest.approx(20.0 + 30.0 + 40.0)
+    assert cards["park_floor_m2"].value == pytest.approx(51000.0)
     assert not cards["parks_built"].met
     assert cards["land_sold_mu_2019"].value == pytest.approx(30.0)
     assert cards["land_sold_mu_2019"].label_args == {"year": 2019}

@@ -33,7 +33,8 @@ def test_overview_shows_the_kpis_computed_from_the_demo(app, demo_store):
     shown = {m.label: m.value for m in at.metric}
     for k in expected:
         label = {"kpi.parks_started": "小微园开工", "kpi.parks_built": "小微园建成",
-                 "kpi.park_land_mu": "小微园规划用地（亩）", "kpi.park_floor_m2": "小微园建筑面积（平方米）",
+                 "kpi.park_land_mu": "已开工小微园规划用地（亩）",
+                 "kpi.park_floor_m2": "已开工小微园建筑面积（平方米）",
                  "kpi.revitalised_mu": "累计盘活低效用地（亩）"}.get(
             k.label, f"{k.label_args.get('year')}年工业用地出让（亩）")
         assert shown[label] == f"{k.value:,.0f}"
