@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import zipfile
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -13,18 +12,7 @@ import pytest
 import shapely
 
 from geo import gcj02, importer, store, units
-from tests.geo.import_support import USCC_A, USCC_B, X0, Y0, build_store, sha256, square
-
-_BASE: dict[str, bytes] = {}
-
-
-@pytest.fixture
-def small_store(tmp_path_factory, tmp_path) -> Path:
-    if "bytes" not in _BASE:
-        _BASE["bytes"] = build_store(tmp_path_factory.mktemp("base") / "base.gpkg").read_bytes()
-    path = tmp_path / "store.gpkg"
-    path.write_bytes(_BASE["bytes"])
-    return path
+from tests.geo.import_support import USCC_A, USCC_B, X0, Y0, sha256, square
 
 
 def _cn_parcels(ids, first=10, crs="EPSG:4549", **extra) -> gpd.GeoDataFrame:

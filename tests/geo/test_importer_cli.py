@@ -11,21 +11,9 @@ import geopandas as gpd
 import pytest
 
 from geo import cli, store
-from tests.geo.import_support import build_store, sha256, square
+from tests.geo.import_support import sha256, square
 
 ROOT = Path(__file__).resolve().parents[2]
-_BASE: dict[str, bytes] = {}
-
-
-@pytest.fixture
-def small_store(tmp_path_factory, tmp_path) -> Path:
-    if "bytes" not in _BASE:
-        _BASE["bytes"] = build_store(tmp_path_factory.mktemp("base") / "base.gpkg").read_bytes()
-    path = tmp_path / "store.gpkg"
-    path.write_bytes(_BASE["bytes"])
-    return path
-
-
 @pytest.fixture
 def parcels_file(tmp_path) -> Path:
     gdf = gpd.GeoDataFrame({"宗地编号": ["N1", "N2", "N3"], "土地用途": ["工业用地", "工业用地", "商业"],
