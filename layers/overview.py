@@ -150,10 +150,12 @@ def town_layer(towns: gpd.GeoDataFrame, lang: str) -> folium.FeatureGroup:
     name_col = "name_en" if lang == "en" else "name_zh"
     t = towns.assign(name=towns[name_col], kind=[i18n.enum_label("town_kind", k, lang)
                                                   for k in towns["kind"]])
-    folium.GeoJson(lean_geojson(t, ["name", "kind"]),
-                   marker=folium.CircleMarker(radius=4, weight=2, color=styles.TOWN_COLOR,
-                                              fill_color="#ffffff", fill_opacity=1),
-                   tooltip=_tooltip(["name", "kind"], lang)).add_to(fg)
+    gj = folium.GeoJson(lean_geojson(t, ["name", "kind"]),
+                        marker=folium.CircleMarker(radius=4, weight=2, color=styles.TOWN_COLOR,
+                                                   fill_color="#ffffff", fill_opacity=1),
+                        tooltip=_tooltip(["name", "kind"], lang))
+    gj.print_label = "name"  # printed beside the seat on an exported sheet (layers.printable)
+    gj.add_to(fg)
     return fg
 
 

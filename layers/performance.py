@@ -207,8 +207,11 @@ def flag_icon(flag: str, rank: int) -> folium.DivIcon:
     html = (f"<div style='display:flex;align-items:flex-start;font:bold 12px sans-serif'>{svg}"
             f"<span style='background:#fff;border:1px solid #333;border-radius:3px;"
             f"padding:0 3px;margin-top:2px'>{rank}</span></div>")
-    return folium.DivIcon(html=html, icon_size=(48, 30), icon_anchor=(4, 29),
+    icon = folium.DivIcon(html=html, icon_size=(48, 30), icon_anchor=(4, 29),
                           class_name="rank-flag")
+    # read by layers.printable, which cannot draw the inline SVG on paper
+    icon.print_color, icon.print_text = styles.RANK_FLAG_COLORS[flag], str(rank)
+    return icon
 
 
 def ranking_map(layers: Mapping[str, pd.DataFrame], flagged: gpd.GeoDataFrame, *,

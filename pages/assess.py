@@ -9,7 +9,7 @@ from geo import assess
 from geo.errors import PlannerError
 from layers.assess import assess_map
 from ui import assess as ua
-from ui import data, frame, maps, state, widgets
+from ui import data, frame, maps, snapshot, state, widgets
 
 lang = state.lang()
 layers = data.layers()
@@ -64,7 +64,8 @@ with left:
     basemap, api_key = frame.effective_basemap()
     m = assess_map(layers, lang=lang, basemap=basemap, api_key=api_key, result=result, sites=sites,
                    surf=surf)
-    maps.show(m, key=ua.MAP_KEY, returned_objects=["all_drawings"], height=600)
+    maps.show(m, key=ua.MAP_KEY, returned_objects=["all_drawings"], height=600,
+              export=snapshot.Snapshot("assess", state.t("assess.heading"), state.t("assess.map_what")))
 
 for message in errors:
     st.error(message)

@@ -2,12 +2,12 @@
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo import asof as geo_asof
 from geo import evaluation
 from layers.performance import choropleth_map
-from ui import asof, data, frame, perf, state, widgets
+from layers.printable import as_of_date
+from ui import asof, data, frame, maps, perf, snapshot, state, widgets
 
 lang = state.lang()
 layers = data.layers()
@@ -79,7 +79,11 @@ bounds = perf.cached_breaks(agg[value], scheme, k)
 basemap, api_key = frame.effective_basemap()
 m = choropleth_map(layers, agg, value, bounds, lang=lang, points=points, basemap=basemap,
                    api_key=api_key)
-st_folium(m, returned_objects=[], height=560, use_container_width=True, key=f"ev-map-{lang}")
+snap = snapshot.Snapshot(
+    "per_mu", state.t("ev.heading"),
+    f"{state.t(f'ev.level.{level}')} · {perf.alias_of(value)} · "
+    f"{state.t(f'ev.scheme.{scheme}')} ({k}) · {year}", as_of_date(as_of))
+maps.show(m, key=f"ev-map-{lang}", height=560, export=snap)
 perf.show_table(agg, [evaluation_key for evaluation_key in (
     "parcel_id", "park_id", "town_code", "platform_id") if evaluation_key in agg.columns]
                 + ["enterprises", "land_area_mu", *evaluation.MAP_VALUES, "share_a_pct", "share_d_pct"],

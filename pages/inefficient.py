@@ -2,12 +2,12 @@
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo import asof as geo_asof
 from geo import inefficient
 from layers.performance import inefficient_map
-from ui import asof, data, edit, frame, perf, state, widgets
+from layers.printable import as_of_date
+from ui import asof, data, edit, frame, maps, perf, snapshot, state, widgets
 
 lang = state.lang()
 layers = data.layers()
@@ -130,4 +130,7 @@ with st.expander(state.t("edit.heading"), expanded=False):
 st.subheader(state.t("ineff.map"))
 basemap, api_key = frame.effective_basemap()
 m = inefficient_map(layers, shown, selected, case_view, lang=lang, basemap=basemap, api_key=api_key)
-st_folium(m, returned_objects=[], height=560, use_container_width=True, key=f"ineff-map-{lang}")
+snap = snapshot.Snapshot("inefficient", state.t("ineff.heading"), state.t("ineff.map"), as_of_date(as_of), [
+    (state.t("ineff.filter_route"), [state.t(f"enum.case_route.{c}") for c in routes]),
+    (state.t("ineff.filter_status"), [state.t(f"enum.case_status.{c}") for c in statuses])])
+maps.show(m, key=f"ineff-map-{lang}", height=560, export=snap)

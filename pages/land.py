@@ -3,13 +3,13 @@ idle land, lifecycle gaps, edits."""
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo import asof as asof_geo
 from geo import land
 from geo.units import area_mu
+from layers.printable import as_of_date
 from layers.tracking import land_map
-from ui import asof, data, edit, frame, state, tracking, widgets
+from ui import asof, data, edit, frame, maps, snapshot, state, tracking, widgets
 
 lang = state.lang()
 layers = data.layers()
@@ -97,7 +97,12 @@ basemap, api_key = frame.effective_basemap()
 # session came out blank (streamlit-folium rewrites the map's ids in place)
 m = land_map(layers, shown, colour_by=colour_by, parcels=parcels, lang=lang, basemap=basemap,
              api_key=api_key)
-st_folium(m, returned_objects=[], height=520, use_container_width=True, key=f"land-map-{lang}")
+snap = snapshot.Snapshot("land", state.t("land.heading"),
+                         f"{state.t('land.map')} · {state.t(f'land.colour_{colour_by}')}",
+                         as_of_date(as_of), [
+    (state.t("col.town_code"), [towns.get(c, c) for c in f_town]),
+    (state.t("col.platform_id"), [platforms.get(c, c) for c in f_plat])])
+maps.show(m, key=f"land-map-{lang}", height=520, export=snap)
 
 st.subheader(state.t("land.terms"))
 rules = land.rules(plan)

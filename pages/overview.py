@@ -5,7 +5,7 @@ import streamlit as st
 from geo import kpi
 from geo.cadastre import TILE_MIN_ZOOM
 from layers.overview import overview_map, uses_parcel_tiles
-from ui import cadastre, data, frame, maps, state
+from ui import cadastre, data, frame, maps, snapshot, state
 
 lang = state.lang()
 layers = data.layers()
@@ -41,7 +41,9 @@ def _map(store_key: int, lang: str, basemap: str, api_key: str | None, parcel_ti
 
 
 m = _map(id(layers), lang, basemap, api_key, parcel_tiles)
-maps.show(m, key=f"overview-{lang}")
+maps.show(m, key=f"overview-{lang}",
+          export=snapshot.Snapshot("overview", state.t("overview.heading"),
+                                   state.t("export.what_overview")))
 
 with st.expander(state.t("overview.context")):
     st.table([{"": c["name_en" if lang == "en" else "name_zh"], "2021": c["value"]}

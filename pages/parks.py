@@ -1,12 +1,12 @@
 """Micro-enterprise parks: progress against the plan, map, table, timeline, edits."""
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo import asof as asof_geo
 from geo import parks, schema
+from layers.printable import as_of_date
 from layers.tracking import parks_map
-from ui import asof, data, edit, frame, state, tracking, widgets
+from ui import asof, data, edit, frame, maps, snapshot, state, tracking, widgets
 
 lang = state.lang()
 layers = data.layers()
@@ -52,7 +52,13 @@ with map_col:
     # built on every run (17 parks, ~0.4 s): a cached folium.Map rendered again by
     # streamlit-folium in another session came out blank (its ids are rewritten in place)
     m = parks_map(layers, shown, lang=lang, basemap=basemap, api_key=api_key)
-    st_folium(m, returned_objects=[], height=520, use_container_width=True, key=f"parks-map-{lang}")
+    snap = snapshot.Snapshot("parks", state.t("parks.heading"), state.t("parks.map"),
+                             as_of_date(as_of), [
+        (state.t("col.town_code"), [towns.get(c, c) for c in f_town]),
+        (state.t("col.platform_id"), [platforms.get(c, c) for c in f_plat]),
+        (state.t("col.status"), [state.t(f"enum.park_status.{c}") for c in f_status]),
+        (state.t("col.industry_theme"), f_theme)])
+    maps.show(m, key=f"parks-map-{lang}", height=520, export=snap)
 with table_col:
     st.markdown(f"**{state.t('parks.table')}** · {state.t('parks.count', n=len(shown))}")
     st.dataframe(tracking.display(shown, parks.TABLE_COLUMNS, layers), hide_index=True,

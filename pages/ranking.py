@@ -4,11 +4,10 @@ import datetime as dt
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo import ranking
 from layers.performance import ranking_map
-from ui import data, frame, perf, state, widgets
+from ui import data, frame, maps, perf, snapshot, state, widgets
 
 RULE_ZH = ("建立红黄蓝旗评价制度，每季度点评会上，在完成重点考核指标的基础上，对排名前三单位发红旗并通报表扬；"
            "对未完成指标且排名后三的单位发黄旗，做表态发言，并由县政府领导约谈责任领导；其他单位发蓝旗。")
@@ -76,7 +75,9 @@ if other is not None:
 st.subheader(state.t("rank.map"))
 basemap, api_key = frame.effective_basemap()
 m = ranking_map(layers, shown, lang=lang, basemap=basemap, api_key=api_key)
-st_folium(m, returned_objects=[], height=520, use_container_width=True, key=f"rank-map-{lang}")
+snap = snapshot.Snapshot("ranking", state.t("rank.heading"), f"{state.t('rank.map')} · {quarter}", None, [
+    (state.t("rank.filter_kind"), [state.t(f"rank.kind.{k}") for k in kinds])])
+maps.show(m, key=f"rank-map-{lang}", height=520, export=snap)
 
 st.subheader(state.t("rank.history"))
 hist = perf.history(rules)

@@ -53,6 +53,17 @@ class DrawLayer:
     label: str | None = None
 
 
+@dataclass
+class RasterLayer:
+    """An RGBA image (rows from north) covering ``extent_m`` (minx, miny, maxx, maxy, metres)."""
+
+    key: str
+    image: np.ndarray
+    extent_m: tuple[float, float, float, float]
+    zorder: float = 0.5
+    label: str | None = None
+
+
 def _split(coords: np.ndarray, index: np.ndarray, n: int) -> list[np.ndarray]:
     counts = np.bincount(index, minlength=n)
     return np.split(coords, np.cumsum(counts)[:-1])
@@ -84,8 +95,12 @@ def line_parts(geoms: Sequence) -> list[np.ndarray]:
     return _split(coords, index, len(parts)) if len(parts) else []
 
 
-def draw_layer(ax: Axes, layer: DrawLayer, *, rasterize: bool = False) -> list:
+def draw_layer(ax: Axes, layer: DrawLayer | RasterLayer, *, rasterize: bool = False) -> list:
     """Add ``layer`` to ``ax``; returns the artists added."""
+    if isinstance(layer, RasterLayer):
+        x0, y0, x1, y1 = layer.extent_m
+        return [ax.imshow(layer.image, extent=(x0, x1, y0, y1), origin="upper", aspect="auto",
+                          interpolation="nearest", zorder=layer.zorder)]
     s = layer.symbol
     dense = rasterize and len(layer.geoms) > RASTERIZE_ABOVE
     common = {"zorder": layer.zorder, "rasterized": dense, "label": layer.label}

@@ -21,7 +21,7 @@ import shapely
 from pyproj import Transformer
 
 from geo import i18n
-from geo.export.draw import LINE, POINT, POLYGON, DrawLayer, Symbol
+from geo.export.draw import LINE, POINT, POLYGON, DrawLayer, RasterLayer, Symbol
 from geo.export.errors import ExportError
 from geo.settings import METRIC_CRS, WEB_CRS
 from layers import styles
@@ -45,7 +45,7 @@ class MapSpec:
     page: str
     title: str
     what: str
-    layers: list[DrawLayer]
+    layers: list[DrawLayer | RasterLayer]
     legend: list[tuple[str, list[LegendEntry]]]
     extent_m: tuple[float, float, float, float]
     labels: list[tuple[float, float, str]] = field(default_factory=list)
@@ -268,4 +268,18 @@ def _register_performance_maps() -> None:
         register("ranking", _lazy("ranking_spec"))
 
 
+def _printed(name: str) -> SpecBuilder:
+    """A page map printed from its folium map (:mod:`layers.printable`), imported on first use."""
+    def build(layers: Mapping[str, pd.DataFrame], *, lang: str = "zh", plan=None,
+              bbox_deg: Sequence[float] | None = None) -> MapSpec:
+        from layers import printable
+
+        return getattr(printable, name)(layers, lang=lang, plan=plan, bbox_deg=bbox_deg)
+
+    build.__name__ = name
+    return build
+
+
 _register_performance_maps()
+register("parks", _printed("parks_spec"))
+register("land", _printed("land_spec"))

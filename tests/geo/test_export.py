@@ -310,3 +310,13 @@ def test_cli_refuses_a_folder_as_output(demo_store, tmp_path, capsys):
 def test_latest_date_ignores_the_future():
     sales = pd.DataFrame({"sale_date": pd.to_datetime(["2020-05-01", "2031-01-01"])})
     assert sheet.latest_date({"land_sales": sales}, today=date(2026, 1, 1)) == date(2020, 5, 1)
+
+
+@pytest.mark.parametrize(("page", "title"), [("parks", "小微企业园"), ("land", "工业用地出让")])
+def test_cli_exports_the_tracking_pages_maps(demo_store, tmp_path, page, title):
+    out = tmp_path / f"{page}.pdf"
+    rc = cli.main(["export", "--page", page, "--format", "pdf", "--out", str(out),
+                   "--store", str(demo_store)])
+    assert rc == 0
+    text = PdfReader(out).pages[0].extract_text().replace(" ", "")
+    assert title in text and "内部资料" in text

@@ -1,0 +1,111 @@
+"""Export the map a page shows, from under that map: sheet (PNG/PDF) and offline HTML.
+
+The sheet is printed from the very folium map on screen (:mod:`layers.printable`),
+so layers, colours and filters are the page's own; the extent is the map's
+opening view, or the planner's current view when "use the current view" is on
+(then streamlit-folium reports the map's bounds, which reruns the page on pan
+and zoom, hence off by default).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+import folium
+import streamlit as st
+
+from geo import basemaps
+from geo.errors import PlannerError
+from geo.export import sheet
+from layers.printable import spec_from_map
+from layers.standalone import standalone_html
+from ui import data, state
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What a page says about its map: a short key for file names, title, subtitle,
+    the as-of date and the filters in force (label, chosen values; empty = all)."""
+
+    page: str
+    title: str
+    what: str = ""
+    as_of: date | None = None
+    filters: Sequence[tuple[str, Sequence[str]]] = field(default_factory=tuple)
+
+    def subtitle(self) -> str:
+        chosen = [f"{label}：{'、'.join(str(v) for v in values)}"
+                  for label, values in self.filters if len(values)]
+        parts = [self.what] if self.what else []
+        if self.filters:
+            parts.append(state.t("snapshot.filters",
+                                 filters="；".join(chosen) or state.t("snapshot.no_filter")))
+        return " · ".join(parts)
+
+
+def follow_key(key: str) -> str:
+    return f"{key}.follow"
+
+
+def follows_view(key: str) -> bool:
+    """Whether the map under ``key`` should report its bounds (set by the toggle below it)."""
+    return bool(st.session_state.get(follow_key(key), False))
+
+
+def build_sheet(m: folium.Map, snap: Snapshot, opts: sheet.SheetOptions,
+                bbox: tuple[float, float, float, float] | None) -> tuple[bytes, sheet.SheetInfo]:
+    lang = state.lang()
+    layers, meta = data.layers(), data.meta()
+    spec = spec_from_map(m, page=snap.page, title=snap.title, what=snap.subtitle(), lang=lang,
+                         bbox_deg=bbox)
+    ctx = sheet.SheetContext(
+        lang=lang, demo=meta.get("demo") == "1",
+        as_of=snap.as_of or sheet.latest_date(layers),
+        source=sheet.source_text(meta, layers, data.store_path().name, lang),
+        basemap=basemaps.BASEMAPS.get(state.basemap()))
+    return sheet.render_sheet(spec, opts, ctx)
+
+
+def panel(m: folium.Map, *, key: str, snap: Snapshot,
+          bbox: tuple[float, float, float, float] | None) -> None:
+    """The export controls under the map drawn with ``key``."""
+    t = state.t
+    with st.expander(t("snapshot.heading")):
+        st.caption(t("snapshot.help"))
+        c1, c2, c3, c4 = st.columns(4)
+        paper = c1.radio(t("export.paper"), list(sheet.PAPERS_MM), horizontal=True,
+                         key=f"{key}.paper")
+        orientation = c2.radio(t("export.orientation"), sheet.ORIENTATIONS, horizontal=True,
+                               format_func=lambda o: t(f"export.orientation.{o}"),
+                               key=f"{key}.orientation")
+        dpi = c3.radio(t("export.dpi"), sheet.DPIS, horizontal=True, key=f"{key}.dpi")
+        fmt = c4.radio(t("export.format"), sheet.FORMATS, horizontal=True, format_func=str.upper,
+                       key=f"{key}.format")
+        st.toggle(t("snapshot.follow"), key=follow_key(key))
+        st.caption(t("snapshot.extent_view") if bbox else t("snapshot.extent_open"))
+        opts = sheet.SheetOptions(paper, orientation, dpi, fmt)
+        signature = (snap.subtitle(), bbox, opts, state.lang())
+        built_key = f"{key}.sheet"
+        b1, b2, b3 = st.columns(3)
+        if b1.button(t("export.build"), key=f"{key}.build", type="primary"):
+            try:
+                body, info = build_sheet(m, snap, opts, bbox)
+                st.session_state[built_key] = (signature, body, info.scale_denominator,
+                                               info.scalebar_m)
+            except PlannerError as exc:
+                st.error(str(exc))
+        built = st.session_state.get(built_key)
+        if built is not None and built[0] == signature:  # a sheet of other filters is stale
+            _, body, scale, bar_m = built
+            b2.download_button(t(f"export.download_{fmt}"), body,
+                               file_name=f"jinyun_{snap.page}_{paper}_{dpi}dpi.{fmt}",
+                               mime="image/png" if fmt == "png" else "application/pdf",
+                               on_click="ignore", key=f"{key}.download")
+            st.caption(t("export.sheet_info", scale=f"{scale:,.0f}",
+                         bar=sheet.format_length(bar_m, state.lang())))
+        b3.download_button(t("export.download_html"),
+                           lambda: standalone_html(m, title=snap.title).encode("utf-8"),
+                           file_name=f"jinyun_{snap.page}.html", mime="text/html",
+                           on_click="ignore", key=f"{key}.html")
