@@ -1,6 +1,8 @@
 """A county-wide cadastre in the browser: grid aggregates and vector tiles.
 
-Embedded GeoJSON stays fast up to about 20,000 parcels (PERFORMANCE.md §2).
+Embedded GeoJSON stays usable up to about 20,000 parcels (PERFORMANCE.md §2), but
+in this app 10,000 parcels already drew slower as GeoJSON than as tiles
+(``bench/cadastre_browser_bench.py``), hence the default threshold of 8,000.
 Above :func:`geo.settings.parcel_tile_threshold` the overview map shows
 
 * below zoom :data:`TILE_MIN_ZOOM`: parcels aggregated on a square grid

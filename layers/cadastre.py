@@ -51,7 +51,7 @@ def density_layers(parcels: gpd.GeoDataFrame, lang: str) -> tuple[list[folium.Ge
             continue
         style = {**styles.DENSITY_STYLE, "fillColor": color}
         out.append(folium.GeoJson(
-            lean_geojson(part, fields, simplify_m=0),
+            lean_geojson(part, fields, simplify_m=0, precision=5),  # ~1 m on 500 m cells
             name=f"{i18n.t('cadastre.layer.density', lang)}: {label}",
             style_function=lambda _, s=style: s,
             tooltip=folium.GeoJsonTooltip(fields=fields, aliases=aliases, sticky=True)))

@@ -41,7 +41,7 @@ def _map(store_key: int, lang: str, basemap: str, api_key: str | None, parcel_ti
 
 
 m = _map(id(layers), lang, basemap, api_key, parcel_tiles)
-maps.show(m, key=f"overview-{lang}",
+maps.show(m, key=f"overview-{lang}", static=True,
           export=snapshot.Snapshot("overview", state.t("overview.heading"),
                                    state.t("export.what_overview")))
 

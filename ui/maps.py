@@ -3,20 +3,66 @@
 from __future__ import annotations
 
 import copy
+import hashlib
+import os
+import weakref
+from pathlib import Path
 
 import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
+from geo import settings
 from layers import assets
 from layers.printable import bounds_to_bbox
 from ui import snapshot as snapshots
 
+MAPS_DIR = settings.PROJECT_DIR / "static" / "maps"
+KEEP_PUBLISHED = 32
+_published: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def publish(html: str, folder: Path = MAPS_DIR, *, url_base: str = f"{assets.URL_PREFIX}maps/",
+            keep: int = KEEP_PUBLISHED) -> tuple[str, Path]:
+    """Write a map page under ``static/maps`` named by its content; returns its URL and path.
+
+    A content-named file never changes, so the browser's cache serves it again on
+    the next visit; the oldest files beyond ``keep`` are removed.
+    """
+    data = html.encode("utf-8")
+    path = folder / (hashlib.sha256(data).hexdigest()[:20] + ".html")
+    if path.exists():
+        path.touch()  # recently used: kept by the pruning below
+    else:
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+        old = sorted(folder.glob("*.html"), key=lambda p: p.stat().st_mtime, reverse=True)[keep:]
+        for stale in old:
+            stale.unlink(missing_ok=True)
+    return f"{url_base}{path.name}", path
+
+
+def published_url(m: folium.Map) -> str:
+    """URL of ``m`` as a static page, rendered once per map object (a cached map is
+    rendered on its first view only, and again if its file was pruned)."""
+    known = _published.get(m)
+    if known is None or not known[1].exists():
+        html = assets.localize(copy.deepcopy(m)).get_root().render()
+        known = _published[m] = publish(html)
+    return known[0]
+
 
 def show(m: folium.Map, *, key: str, returned_objects: list[str] | None = None,
-         height: int = 640, export: snapshots.Snapshot | None = None, **kwargs):
+         height: int = 640, export: snapshots.Snapshot | None = None, static: bool = False,
+         **kwargs):
     """Render ``m`` with streamlit-folium, asking only for ``returned_objects`` (default none,
     so pan and zoom never rerun the page), and with ``export`` the panel that prints it.
+
+    ``static`` (for a map cached across runs that asks nothing back) serves the
+    map as a static page in an iframe instead: no per-run rendering on the
+    server, no megabyte through the WebSocket, and the browser caches it.
 
     st_folium rewrites the map it is given while rendering it, so the map is
     copied first (a map cached across reruns or sessions would otherwise come
@@ -27,16 +73,20 @@ def show(m: folium.Map, *, key: str, returned_objects: list[str] | None = None,
     follow = export is not None and snapshots.follows_view(key)
     if follow and "bounds" not in wanted:
         wanted.append("bounds")
-    shown = assets.localize(copy.deepcopy(m))
-    # streamlit-folium fixes what its map reports when the map first draws, so following
-    # the view is another component (a fresh map); its value is mirrored under ``key``,
-    # where the page reads it (the drawings of the assessment map, say).
-    component_key = f"{key}.view" if follow else key
-    if follow:
-        kwargs["on_change"] = lambda: st.session_state.__setitem__(
-            key, st.session_state.get(component_key))
-    result = st_folium(shown, key=component_key, returned_objects=wanted, height=height,
-                       use_container_width=True, **kwargs)
+    if static and not wanted:
+        st.iframe(published_url(m), height=height)
+        result = None
+    else:
+        shown = assets.localize(copy.deepcopy(m))
+        # streamlit-folium fixes what its map reports when the map first draws, so
+        # following the view is another component (a fresh map); its value is mirrored
+        # under ``key``, where the page reads it (the assessment map's drawings, say).
+        component_key = f"{key}.view" if follow else key
+        if follow:
+            kwargs["on_change"] = lambda: st.session_state.__setitem__(
+                key, st.session_state.get(component_key))
+        result = st_folium(shown, key=component_key, returned_objects=wanted, height=height,
+                           use_container_width=True, **kwargs)
     if export is not None:
         bbox = bounds_to_bbox((result or {}).get("bounds")) if follow else None
         snapshots.panel(m, key=key, snap=export, bbox=bbox)

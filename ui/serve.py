@@ -3,7 +3,9 @@
 Same as ``streamlit run app.py``, except that Streamlit's old "pages directory"
 mode is off from the start (see ``ui.ensure_navigation``): with plain
 ``streamlit run`` the very first request of a fresh server runs in that mode
-and the browser briefly reports "Page not found".
+and the browser briefly reports "Page not found". Once the server answers, one
+headless run of the overview fills the caches (:mod:`ui.warmup`; ``JINYUN_WARMUP=0``
+turns it off).
 """
 
 import sys
@@ -12,12 +14,16 @@ from pathlib import Path
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
+from ui import warmup
+
 APP = Path(__file__).resolve().parent.parent / "app.py"
 
 
 def main() -> int:
     PagesManager.uses_pages_directory = False
-    sys.argv = ["streamlit", "run", str(APP), *sys.argv[1:]]
+    args = sys.argv[1:]
+    warmup.start(warmup.port_from_argv(args))
+    sys.argv = ["streamlit", "run", str(APP), *args]
     return cli.main()
 
 

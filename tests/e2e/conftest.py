@@ -63,6 +63,9 @@ def _wait_http(url: str, proc: subprocess.Popen, timeout_s: float = 60) -> None:
     raise TimeoutError(f"{url} did not answer within {timeout_s} s")
 
 
+SERVER_LOGS: dict[str, Path] = {}  # url -> the server's log
+
+
 @pytest.fixture(scope="session")
 def app_server_factory(tmp_path_factory):
     procs: list[subprocess.Popen] = []
@@ -80,6 +83,7 @@ def app_server_factory(tmp_path_factory):
             start_new_session=True)
         procs.append(proc)
         url = f"http://127.0.0.1:{port}"
+        SERVER_LOGS[url] = log
         _wait_http(url, proc)
         return url
 
@@ -161,10 +165,14 @@ def assert_no_exception(pg) -> None:
     assert exc.count() == 0, exc.first.inner_text()
 
 
+# streamlit-folium's component, or a cached map served as a static page (ui.maps.show(static=True))
+MAP_IFRAME = "iframe[title='streamlit_folium.st_folium'], iframe[src*='/app/static/maps/']"
+
+
 def map_frame(pg, index: int = 0, timeout_ms: int = 60000):
     """The streamlit-folium iframe's Frame, once Leaflet has drawn in it."""
-    pg.wait_for_selector("iframe[title='streamlit_folium.st_folium']", timeout=timeout_ms)
-    handle = pg.locator("iframe[title='streamlit_folium.st_folium']").nth(index).element_handle()
+    pg.wait_for_selector(MAP_IFRAME, timeout=timeout_ms)
+    handle = pg.locator(MAP_IFRAME).nth(index).element_handle()
     frame = handle.content_frame()
     frame.wait_for_function("() => window.L && document.querySelector('.leaflet-container')",
                             timeout=timeout_ms)

@@ -81,3 +81,24 @@ def test_large_cadastre_aggregates_then_tiles_and_popup(page, cadastre_url, cada
     assert f"{area_mu(parcels.loc[[big.name]]).iloc[0]:.2f}" in text
     assert page.errors == [], page.errors  # no missing tile, no console error
     screenshot(page, "cadastre")
+
+
+def test_server_warms_its_caches_before_the_first_visit(app_server_factory, tmp_path_factory):
+    import time
+
+    from geo import settings
+    from tests.e2e.conftest import SERVER_LOGS
+    from ui import warmup
+
+    # a store of its own, so its tiles cannot have been built by another test
+    path = gen_cadastre.build_store(2_500, tmp_path_factory.mktemp("warm") / "warm.gpkg", seed=11)
+    key = cadastre.content_key(store.read_layer(path, "parcels"))
+    tiles = settings.TILES_DIR / key / "metadata.json"
+    assert not tiles.exists()
+    url = app_server_factory(path, env={"JINYUN_TILE_THRESHOLD": "2000"})
+    log = SERVER_LOGS[url]
+    deadline = time.monotonic() + 180
+    while warmup.DONE_LINE not in log.read_text(errors="replace"):
+        assert time.monotonic() < deadline, log.read_text(errors="replace")[-2000:]
+        time.sleep(0.5)
+    assert tiles.exists()  # built by the warm-up run, before any browser asked

@@ -104,7 +104,7 @@ def test_content_key_follows_what_the_tiles_show(three):
 
 def test_threshold_setting(monkeypatch, three):
     monkeypatch.delenv("JINYUN_TILE_THRESHOLD", raising=False)
-    assert settings.parcel_tile_threshold() == 20_000
+    assert settings.parcel_tile_threshold() == 8_000
     monkeypatch.setenv("JINYUN_TILE_THRESHOLD", "2")
     assert overview.uses_parcel_tiles(three)
     assert not overview.uses_parcel_tiles(three, threshold=3)
