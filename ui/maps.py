@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import os
+import threading
 import weakref
 from pathlib import Path
 
@@ -35,7 +36,8 @@ def publish(html: str, folder: Path = MAPS_DIR, *, url_base: str = f"{assets.URL
         path.touch()  # recently used: kept by the pruning below
     else:
         folder.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        # one temporary name per thread: two sessions may publish the same map at once
+        tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
         tmp.write_bytes(data)
         os.replace(tmp, path)
         old = sorted(folder.glob("*.html"), key=lambda p: p.stat().st_mtime, reverse=True)[keep:]
