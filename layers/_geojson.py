@@ -15,6 +15,7 @@ import pandas as pd
 import shapely
 
 from geo.settings import METRIC_CRS, WEB_CRS
+from layers.escape import html_props
 
 
 def _jsonable(value):
@@ -31,7 +32,11 @@ def _jsonable(value):
 
 def lean_geojson(gdf: gpd.GeoDataFrame, properties: list[str], *, simplify_m: float = 1.0,
                  precision: int = 6) -> dict:
-    """A GeoJSON dict with only ``properties``, simplified and rounded."""
+    """A GeoJSON dict with only ``properties``, simplified and rounded.
+
+    String properties are escaped for HTML (:mod:`layers.escape`): Leaflet shows
+    them through ``innerHTML``.
+    """
     geoms = gdf.geometry
     if simplify_m and geoms.geom_type.isin(["Polygon", "MultiPolygon", "LineString",
                                             "MultiLineString"]).any():
@@ -44,6 +49,6 @@ def lean_geojson(gdf: gpd.GeoDataFrame, properties: list[str], *, simplify_m: fl
         if geom is None or geom.is_empty:
             continue
         features.append({"type": "Feature",
-                         "properties": {k: _jsonable(v) for k, v in props.items()},
+                         "properties": html_props({k: _jsonable(v) for k, v in props.items()}),
                          "geometry": shapely.geometry.mapping(geom)})
     return {"type": "FeatureCollection", "features": features}

@@ -17,6 +17,7 @@ from geo import i18n
 from geo.evaluation import bin_index
 from layers import assets, styles
 from layers._geojson import lean_geojson
+from layers.escape import html_text
 from layers.basemap import base_map
 from layers.legend import Legend
 from layers.overview import county_layer, platform_layer
@@ -237,7 +238,8 @@ def ranking_map(layers: Mapping[str, pd.DataFrame], flagged: gpd.GeoDataFrame, *
     for row in points.itertuples():
         pt = row.geometry.representative_point()
         tip = f"{row.name} · {i18n.t(f'rank.flag.{row.flag}', lang)} · {alias('rank', lang)} {row.rank}"
-        folium.Marker([pt.y, pt.x], icon=flag_icon(row.flag, int(row.rank)), tooltip=tip).add_to(fg)
+        folium.Marker([pt.y, pt.x], icon=flag_icon(row.flag, int(row.rank)),
+                      tooltip=html_text(tip)).add_to(fg)
     fg.add_to(m)
     legend = Legend(i18n.t("legend.title", lang), [
         (i18n.t("rank.layer.flags", lang),

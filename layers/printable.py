@@ -14,6 +14,7 @@ printed, their grid of counts is.
 from __future__ import annotations
 
 import base64
+import html
 import io
 from collections.abc import Iterator, Sequence
 from datetime import date
@@ -126,7 +127,9 @@ class _Builder:
             groups.setdefault(key, []).append(geom)
             if label_field and kind == POINT:
                 pt = self.metric([geom])[0]
-                self.labels.append((pt.x, pt.y, str(feature["properties"].get(label_field, ""))))
+                # the property was escaped for the browser (layers.escape); paper shows the text
+                label = html.unescape(str(feature["properties"].get(label_field, "")))
+                self.labels.append((pt.x, pt.y, label))
         # polygons under lines under points, in the map's order within each
         base = {POLYGON: 0.0, LINE: 10.0, POINT: 20.0}
         for i, ((kind, _), geoms) in enumerate(groups.items()):

@@ -10,6 +10,7 @@ become ``data:`` URLs. An asset with no local copy raises
 from __future__ import annotations
 
 import base64
+import copy
 import mimetypes
 import re
 from pathlib import Path
@@ -17,6 +18,7 @@ from pathlib import Path
 import folium
 
 from layers import assets
+from layers.escape import html_text
 
 _SCRIPT = re.compile(r'<script\s+src="([^"]+)"\s*>\s*</script>')
 _LINK = re.compile(r'<link\s+rel="stylesheet"\s+href="([^"]+)"\s*/?>')
@@ -61,9 +63,24 @@ def _inline_js(path: Path) -> str:
     return path.read_text(encoding="utf-8").replace("</script", "<\\/script")
 
 
+def without_tiles(m: folium.Map) -> folium.Map:
+    """A copy of ``m`` with no tile layers.
+
+    An exported file must never carry a basemap key (天地图's ``tk=``), and an
+    offline file cannot reach a tile server anyway: it is drawn with no basemap,
+    as the app is by default.
+    """
+    bare = copy.deepcopy(m)
+    for name, child in list(bare._children.items()):
+        if isinstance(child, folium.TileLayer):
+            del bare._children[name]
+    return bare
+
+
 def standalone_html(m: folium.Map, *, title: str = "") -> str:
-    """The map's full HTML page with every asset inline (works from a ``file://`` URL)."""
-    html = m.get_root().render()
+    """The map's full HTML page with every asset inline (works from a ``file://`` URL),
+    without its basemap (:func:`without_tiles`)."""
+    html = without_tiles(m).get_root().render()
 
     def script(match: re.Match) -> str:
         return f"<script>{_inline_js(_asset_path(match.group(1)))}</script>"
@@ -74,8 +91,7 @@ def standalone_html(m: folium.Map, *, title: str = "") -> str:
     html = _SCRIPT.sub(script, html)
     html = _LINK.sub(link, html)
     if title:
-        html = html.replace("<head>", f"<head>\n<title>{folium.utilities.escape_backticks(title)}"
-                                      "</title>", 1)
+        html = html.replace("<head>", f"<head>\n<title>{html_text(title)}</title>", 1)
     return html
 
 
