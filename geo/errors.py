@@ -23,3 +23,7 @@ class PlanFileError(PlannerError):
 
 class ValidationError(PlannerError):
     """A value is refused (an unknown status, a negative area, a date in the future)."""
+
+
+class AccessError(PlannerError):
+    """A request reaches for something the user may not open or change."""

@@ -8,6 +8,9 @@
     Path of the plan (targets) TOML file. Default ``data/plans/jinyun.toml``.
 ``TIANDITU_KEY``
     天地图 browser key (``tk``); without it the Tianditu basemap is not offered.
+``JINYUN_IMPORT_DIR``
+    A folder on the server whose files the import page offers besides uploads
+    (:mod:`geo.import_folder`); nothing outside it can be opened. Unset: uploads only.
 ``JINYUN_TILE_THRESHOLD``
     Parcel count above which the overview map draws parcels as vector tiles with
     grid aggregates at low zoom (:mod:`geo.cadastre`) instead of embedded GeoJSON.
@@ -66,6 +69,15 @@ def tianditu_key() -> str | None:
     return os.environ.get("TIANDITU_KEY") or None
 
 
+def import_dir() -> Path | None:
+    """The server folder offered for imports, or None."""
+    value = os.environ.get("JINYUN_IMPORT_DIR")
+    return Path(value) if value else None
+
+
 def parcel_tile_threshold() -> int:
-    """Parcels above this count go to vector tiles (``JINYUN_TILE_THRESHOLD``, 8000)."""
+    """Parcels above this count go to vector tiles (``JINYUN_IMPORT_DIR``
+    A folder on the server whose files the import page offers besides uploads
+    (:mod:`geo.import_folder`); nothing outside it can be opened. Unset: uploads only.
+``JINYUN_TILE_THRESHOLD``, 8000)."""
     return int(os.environ.get("JINYUN_TILE_THRESHOLD", DEFAULT_TILE_THRESHOLD))

@@ -10,21 +10,27 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from geo import importer, schema
+from geo import import_folder, importer, schema
+from geo.errors import PlannerError
 from ui import state
 
-PATH_KEY = "import.path"          # the file being imported (an upload saved to disk, or a server path)
-SERVER_PATH_KEY = "import.server_path"
+PATH_KEY = "import.path"          # the file being imported (an upload saved to disk, or a file
+SERVER_FILE_KEY = "import.server_file"  # of the configured import folder)
 PLAN_KEY = "import.plan"          # (signature, ImportPlan) of the last check
 _UPLOAD_DIR = Path(tempfile.gettempdir()) / "jinyun-uploads"
 NONE = "—"
 
 
 def chosen_file() -> Path | None:
-    """The file to import: an upload (saved under a temp folder) or a path typed for a file on the server."""
+    """The file to import: an upload (saved under a temp folder) or a file of the configured
+    import folder (:mod:`geo.import_folder`); no path typed by the user is ever opened."""
     upload = st.file_uploader(state.t("import.upload"), key="import.upload",
                               type=[s.lstrip(".") for s in importer.SUPPORTED_SUFFIXES])
-    server = st.text_input(state.t("import.server_path"), key=SERVER_PATH_KEY).strip()
+    folder = import_folder.configured()
+    server = None
+    if folder is not None:
+        names = import_folder.list_files(folder)
+        server = st.selectbox(state.t("import.server_file"), [NONE, *names], key=SERVER_FILE_KEY)
     if upload is not None:
         data = upload.getvalue()
         digest = hashlib.sha256(data).hexdigest()[:16]
@@ -37,8 +43,12 @@ def chosen_file() -> Path | None:
                 fh.write(data)
             os.replace(tmp, target)
         st.session_state[PATH_KEY] = str(target)
-    elif server:
-        st.session_state[PATH_KEY] = server
+    elif server and server != NONE:
+        try:
+            st.session_state[PATH_KEY] = str(import_folder.resolve(folder, server, state.lang()))
+        except PlannerError as exc:
+            st.error(str(exc))
+            return None
     path = st.session_state.get(PATH_KEY)
     return Path(path) if path else None
 

@@ -1,4 +1,5 @@
-"""AppTest of the import page: a file path (the non-upload path) -> check -> report -> confirm -> written."""
+"""AppTest of the import page: a file of the import folder (the non-upload path) -> check ->
+report -> confirm -> written."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ PAGE = "pages/import_data.py"
 def small_store(tmp_path, monkeypatch) -> Path:
     path = build_store(tmp_path / "store.gpkg")
     monkeypatch.setenv("JINYUN_STORE", str(path))
+    monkeypatch.setenv("JINYUN_IMPORT_DIR", str(tmp_path))  # the files the tests write
     return path
 
 
@@ -36,6 +38,12 @@ def app(small_store):
     return _open()
 
 
+def _choose(app: AppTest, path: Path) -> None:
+    """Pick ``path`` (written into the import folder by the test) from the folder's list."""
+    app.run()  # the list is read on each run: this one sees the new file
+    app.selectbox(key="import.server_file").set_value(path.name).run()
+
+
 def _parcels_file(tmp_path: Path) -> Path:
     gdf = gpd.GeoDataFrame({"宗地编号": ["N1", "N2", "N3"], "土地用途": ["工业用地", "仓储用地", "商业"],
                             "供地状态": ["已批未供"] * 3, "批准年份": [2021] * 3},
@@ -46,9 +54,9 @@ def _parcels_file(tmp_path: Path) -> Path:
 
 
 def test_check_then_confirm_writes_the_valid_rows(app, small_store, tmp_path):
-    assert any("请上传文件或输入路径" in i.value for i in app.info)
+    assert any("请上传文件" in i.value for i in app.info)
     path = _parcels_file(tmp_path)
-    app.text_input(key="import.server_path").input(str(path)).run()
+    _choose(app, path)
     assert not app.exception
     assert app.selectbox(key="import.layer").value == "parcels"
     before = sha256(small_store)
@@ -71,7 +79,7 @@ def test_refused_file_then_missing_crs_offers_the_candidates(small_store, tmp_pa
     bad = tmp_path / "坏.zip"
     bad.write_bytes(b"PK\x03\x04 broken")
     before = sha256(small_store)
-    app.text_input(key="import.server_path").input(str(bad)).run()
+    _choose(app, bad)
     assert not app.exception
     assert any("坏.zip" in e.value and "zip" in e.value for e in app.error)
     assert sha256(small_store) == before
@@ -79,7 +87,7 @@ def test_refused_file_then_missing_crs_offers_the_candidates(small_store, tmp_pa
                            geometry=[square(30)], crs="EPSG:4549")
     csv = tmp_path / "no_crs.csv"
     gdf.assign(WKT=gdf.geometry.to_wkt()).drop(columns="geometry").to_csv(csv, index=False)
-    app.text_input(key="import.server_path").input(str(csv)).run()
+    _choose(app, csv)
     app.button(key="import.check").click().run()
     assert not app.exception
     assert any("没有坐标系" in e.value and "EPSG:4549" in e.value for e in app.error)
@@ -97,7 +105,7 @@ def test_one_value_for_every_row_fills_a_missing_column(app, small_store, tmp_pa
                            geometry=[square(60)], crs="EPSG:4549")
     path = tmp_path / "no_status.geojson"
     gdf.to_crs("EPSG:4490").to_file(path)
-    app.text_input(key="import.server_path").input(str(path)).run()
+    _choose(app, path)
     assert any("供地状态(lifecycle)" in c.value for c in app.caption)  # the unmapped required field is named
     box = next(w for w in app.text_input if str(w.key).endswith(".parcels.lifecycle"))
     box.input("已达标").run()
@@ -106,3 +114,10 @@ def test_one_value_for_every_row_fills_a_missing_column(app, small_store, tmp_pa
     assert {m.label: m.value for m in app.metric}["新增"] == "1"
     app.button(key="import.confirm").click().run()
     assert store.read_layer(small_store, "parcels").set_index("parcel_id").loc["V1", "lifecycle"] == "meeting"
+
+
+def test_no_server_file_can_be_typed(small_store, monkeypatch):
+    monkeypatch.delenv("JINYUN_IMPORT_DIR")
+    app = _open()
+    assert not app.text_input  # no path field: only uploads, and the import folder when configured
+    assert not [s for s in app.selectbox if s.key == "import.server_file"]
