@@ -25,7 +25,7 @@ $(STORE): $(STAMP)
 	$(BIN)/python -m geo demo --out $(STORE)
 
 run: setup data
-	$(BIN)/python -m ui.serve --server.port $(PORT)
+	$(BIN)/python -m ui.serve --server.port $(PORT) $(ARGS)
 
 # System packages the tests need: Debian's Chromium for the end-to-end tests,
 # a CJK font for exports, poppler-utils to read exported PDFs back.

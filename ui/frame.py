@@ -15,7 +15,8 @@ def sidebar() -> None:
                      format_func=lambda c: {"zh": "中文", "en": "English"}[c])
     st.sidebar.selectbox(state.t("app.basemap"), list(basemaps.BASEMAPS), key=state.BASEMAP_KEY,
                          format_func=lambda k: state.t(f"basemap.{k}"))
-    st.sidebar.caption(f"{state.t('app.store')}: `{data.store_path()}`")
+    # the file's name only: the server's folders are not for every planner to see
+    st.sidebar.caption(f"{state.t('app.store')}: `{data.store_path().name}`")
 
 
 def check_store() -> bool:

@@ -6,11 +6,17 @@ mode is off from the start (see ``ui.ensure_navigation``): with plain
 and the browser briefly reports "Page not found". Once the server answers, one
 headless run of the overview fills the caches (:mod:`ui.warmup`; ``JINYUN_WARMUP=0``
 turns it off).
+
+Started headless with no ``server.address``, Streamlit asks checkip.amazonaws.com
+for the machine's external IP (to print an "External URL"). The app asks no host
+but its own, so that lookup is switched off here: the URL banner shows the local
+and network addresses only.
 """
 
 import sys
 from pathlib import Path
 
+from streamlit import net_util
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
@@ -21,6 +27,7 @@ APP = Path(__file__).resolve().parent.parent / "app.py"
 
 def main() -> int:
     PagesManager.uses_pages_directory = False
+    net_util.get_external_ip = lambda: None
     args = sys.argv[1:]
     warmup.start(warmup.port_from_argv(args))
     sys.argv = ["streamlit", "run", str(APP), *args]
