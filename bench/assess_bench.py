@@ -1,6 +1,6 @@
 """Assessment speed on the demo data: one drawn candidate, the county surface, find sites.
 
-Goals (issue 5): one drawn candidate answers within 1 s; the county-wide
+Goals: one drawn candidate answers within 1 s; the county-wide
 surface at 30 m plus "find sites" within 10 s. Each figure is the median of
 ``--repeat`` runs; "cold" includes reading the store layers into the context.
 

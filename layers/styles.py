@@ -56,7 +56,7 @@ def sale_year_colors(years) -> dict[int, str]:
     ordered = sorted({int(y) for y in years})
     return {y: SALE_YEAR_PALETTE[i % len(SALE_YEAR_PALETTE)] for i, y in enumerate(ordered)}
 
-# Parcel density on the aggregate grid (few to many parcels per cell), issue 7.
+# Parcel density on the aggregate grid (few to many parcels per cell).
 DENSITY_COLORS = ("#edf8fb", "#b3cde3", "#8c96c6", "#8856a7", "#810f7c")
 DENSITY_STYLE = {"weight": 0.3, "color": "#555555", "fillOpacity": 0.75}
 PARCEL_TILE_STYLE = {"weight": 0.5, "fillOpacity": 0.7}
@@ -88,7 +88,7 @@ def choropleth_colors(k: int, *, reverse: bool = False) -> list[str]:
         picks = [CHOROPLETH_PALETTE[round(i * (n - 1) / (k - 1))] for i in range(k)]
     return picks[::-1] if reverse else picks
 
-# --- assessment (issue 5): suitability ramp (score 0 -> 100), exclusions, candidates, found sites ---
+# --- assessment: suitability ramp (score 0 -> 100), exclusions, candidates, found sites ---
 SUITABILITY_STOPS = ((0, "#d7191c"), (25, "#fdae61"), (50, "#ffffbf"), (75, "#a6d96a"), (100, "#1a9641"))
 SUITABILITY_EXCLUDED = "#6e6e6e"
 SUITABILITY_OPACITY = 0.65
