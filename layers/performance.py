@@ -17,8 +17,8 @@ from geo import i18n
 from geo.evaluation import bin_index
 from layers import assets, styles
 from layers._geojson import lean_geojson
-from layers.escape import html_text
 from layers.basemap import base_map
+from layers.escape import html_text
 from layers.legend import Legend
 from layers.overview import county_layer, platform_layer
 
