@@ -63,7 +63,7 @@ def _load(args: argparse.Namespace):
     from geo import store
 
     path = args.store or store_path()
-    return path, store.read_all(path), store.read_meta(path)
+    return store.Store(path, plan_path=getattr(args, "plan", None))
 
 
 @command("export", "export a map sheet (PNG or PDF) of a page's map", _export_args)
@@ -76,11 +76,9 @@ def _export(args: argparse.Namespace) -> int:
         raise ExportError(msg)
     check_writable(args.out)
     t0 = time.perf_counter()
-    path, layers, meta = _load(args)
-    spec = maps.spec_for(args.page, layers, lang=args.lang)
-    ctx = sheet.SheetContext(lang=args.lang, demo=meta.get("demo") == "1",
-                             as_of=sheet.latest_date(layers),
-                             source=sheet.source_text(meta, layers, path.name, args.lang))
+    layers = _load(args)
+    spec = maps.spec_for(args.page, layers, lang=args.lang, plan=layers.plan)
+    ctx = sheet.context_for(layers, args.lang)
     data, info = sheet.render_sheet(spec, opts, ctx)
     _write(args.out, data)
     print(f"{args.out}: {args.page} {opts.paper} {opts.orientation} {opts.dpi} dpi {opts.fmt}, "
@@ -97,18 +95,14 @@ def _brief_args(p: argparse.ArgumentParser) -> None:
 
 @command("brief", "build the quarterly meeting brief (multi-page PDF or PPTX)", _brief_args)
 def _brief(args: argparse.Namespace) -> int:
-    from geo import plan
-    from geo.export import brief, sheet
+    from geo.export import brief
 
     if args.fmt not in ("pdf", "pptx"):
         msg = f"Brief: format {args.fmt!r} is not offered; choose pdf or pptx."
         raise ExportError(msg)
     check_writable(args.out)
     t0 = time.perf_counter()
-    path, layers, meta = _load(args)
-    ctx = brief.BriefContext(layers, plan.load_plan(), args.quarter, lang=args.lang,
-                             demo=meta.get("demo") == "1",
-                             source=sheet.source_text(meta, layers, path.name, args.lang))
+    ctx = brief.BriefContext.for_store(_load(args), args.quarter, lang=args.lang)
     result = brief.build_brief(ctx, deck=args.fmt == "pptx")
     _write(args.out, result.pptx if args.fmt == "pptx" else result.pdf)
     left = f"; left out: {', '.join(result.missing)}" if result.missing else ""

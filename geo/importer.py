@@ -288,13 +288,18 @@ def _repair(gdf: gpd.GeoDataFrame, report: ImportReport, lang: str) -> gpd.GeoDa
 
 @dataclass
 class ImportPlan:
-    """Validated rows ready to write, the report, and the store state they were checked against."""
+    """Validated rows ready to write, the report, and the store (at the version they were
+    checked against)."""
 
-    store: Path
+    source: store.Store
     layer: str
     frame: pd.DataFrame
     report: ImportReport
-    stamp: tuple[int, int]
+
+    @property
+    def store(self) -> Path:
+        """Where the store is."""
+        return self.source.location
 
 
 def _ident(df: pd.DataFrame, keys: list[str]) -> pd.Series:
@@ -303,11 +308,6 @@ def _ident(df: pd.DataFrame, keys: list[str]) -> pd.Series:
     for k in keys[1:]:
         out = out + "," + df[k].astype(str).astype(object)
     return out
-
-
-def _stamp(path: Path) -> tuple[int, int]:
-    st = path.stat()
-    return st.st_size, st.st_mtime_ns
 
 
 def _reject(report: ImportReport, rows, messages, ids=None) -> None:
@@ -440,15 +440,16 @@ def _fit_geometry_type(gdf: gpd.GeoDataFrame, layer: str, report: ImportReport, 
     return out[~mixed]
 
 
-def _boundary(store_path: Path) -> shapely.Geometry:
-    county = store.read_layer(store_path, "county")
+def _boundary(county: gpd.GeoDataFrame) -> shapely.Geometry:
+    """The county in EPSG:4549: the store's boundary, else the bundled one."""
     if len(county):
         return shapely.union_all(county.to_crs(settings.METRIC_CRS).geometry.to_numpy())
     return shapely.union_all(gpd.read_file(settings.BOUNDARY_FILE).to_crs(settings.METRIC_CRS).geometry.to_numpy())
 
 
-def _list_outside(gdf: gpd.GeoDataFrame, key: str, store_path: Path, report: ImportReport, lang: str) -> None:
-    zone_m = _boundary(store_path).buffer(OUTSIDE_TOLERANCE_M)  # the tolerance in metres (EPSG:4549) ...
+def _list_outside(gdf: gpd.GeoDataFrame, key: str, county_m: shapely.Geometry, report: ImportReport,
+                  lang: str) -> None:
+    zone_m = county_m.buffer(OUTSIDE_TOLERANCE_M)  # the tolerance in metres (EPSG:4549) ...
     zone = gpd.GeoSeries([zone_m], crs=settings.METRIC_CRS).to_crs(gdf.crs).iloc[0]  # ... tested in the data's CRS
     shapely.prepare(zone)
     outside = ~shapely.intersects(zone, gdf.geometry.to_numpy())
@@ -463,8 +464,9 @@ def _list_outside(gdf: gpd.GeoDataFrame, key: str, store_path: Path, report: Imp
         report.notes.append(tr("geom.all_outside", lang))
 
 
-def _derive_town(gdf: gpd.GeoDataFrame, store_path: Path, report: ImportReport, lang: str) -> gpd.GeoDataFrame:
-    towns = store.read_layer(store_path, "towns")[["town_code", "geometry"]].to_crs(settings.METRIC_CRS)
+def _derive_town(gdf: gpd.GeoDataFrame, towns: gpd.GeoDataFrame, report: ImportReport,
+                 lang: str) -> gpd.GeoDataFrame:
+    towns = towns[["town_code", "geometry"]].to_crs(settings.METRIC_CRS)
     if _METRIC in gdf.columns:
         centres = gpd.GeoSeries(shapely.centroid(gdf[_METRIC].to_numpy()), index=gdf.index, crs=settings.METRIC_CRS)
     else:
@@ -493,11 +495,11 @@ def _reject_duplicates(out: pd.DataFrame, keys: list[str], report: ImportReport,
     return out[~dup]
 
 
-def _measure(out: pd.DataFrame, key: str, ident: pd.Series, store_path: Path, report: ImportReport,
-             lang: str) -> pd.DataFrame:
+def _measure(out: pd.DataFrame, key: str, ident: pd.Series, county_m: shapely.Geometry,
+             report: ImportReport, lang: str) -> pd.DataFrame:
     """List features outside the county, the area in mu of each polygon, recorded-area mismatches."""
     if isinstance(out, gpd.GeoDataFrame):
-        _list_outside(out, key, store_path, report, lang)
+        _list_outside(out, key, county_m, report, lang)
         if out.geom_type.isin(["Polygon", "MultiPolygon"]).all():
             if _METRIC in out.columns:
                 area = pd.Series(shapely.area(out[_METRIC].to_numpy()) / units.M2_PER_MU, index=out.index)
@@ -518,11 +520,14 @@ IMPORTABLE_LAYERS = tuple(n for n in schema.LAYERS if n not in ("meta", "audit",
 """Layers a file can be imported into."""
 
 
-def plan_import(path: str | os.PathLike, store_path: str | os.PathLike, *, layer: str,  # noqa: PLR0913 (the CLI flags)
+def plan_import(path: str | os.PathLike, into: store.Store | str | os.PathLike, *, layer: str,  # noqa: PLR0913 (the CLI flags)
                 source_layer: str | None = None, crs=None, gcj02: bool = False,
                 mapping: ColumnMapping | Mapping | None = None, lang: str = i18n.DEFAULT_LANG,
                 max_bytes: int = MAX_UPLOAD_BYTES, max_unzipped: int = MAX_UNZIPPED_BYTES) -> ImportPlan:
-    """Read ``path``, map and validate it against ``layer`` of the store; write nothing.
+    """Read ``path``, map and validate it against ``layer`` of the store ``into``; write nothing.
+
+    The store is read once, at one version (a :class:`geo.store.Store`, or its
+    location); every check after that works on frames.
 
     Returns
     -------
@@ -537,18 +542,16 @@ def plan_import(path: str | os.PathLike, store_path: str | os.PathLike, *, layer
         The whole file is refused (unreadable, unsafe, no CRS, not geodata, a
         required column missing, no valid row).
     """
-    store_path = Path(store_path)
     if layer not in IMPORTABLE_LAYERS:
         raise refuse("err.layer", lang, layer=layer, layers=", ".join(IMPORTABLE_LAYERS))
-    store.check_store(store_path)
+    source = into if isinstance(into, store.Store) else store.Store(into)
     target = schema.LAYERS[layer]
-    stamp = _stamp(store_path)
     df, report = load(Path(path), layer=source_layer, lang=lang, max_bytes=max_bytes, max_unzipped=max_unzipped)
     report.layer = layer
     cm = merge_mapping(auto_mapping(df.columns, layer), mapping, df.columns)
-    existing = store.read_layer(store_path, layer)
+    existing = source[layer]
     if layer == "enterprise_figures":
-        df = _resolve_enterprises(df, cm, store.read_layer(store_path, "enterprises"), report, lang)
+        df = _resolve_enterprises(df, cm, source.enterprises, report, lang)
     if target.geometry:
         if isinstance(df, gpd.GeoDataFrame):
             df = _drop_empty(df, report, lang)
@@ -558,7 +561,7 @@ def plan_import(path: str | os.PathLike, store_path: str | os.PathLike, *, layer
             df = _join_geometry(df, layer, cm, existing, report, lang)
         df = _fit_geometry_type(df, layer, report, lang)
         if "town_code" in target.field_names and "town_code" not in cm.columns and "town_code" not in cm.defaults:
-            df = _derive_town(df, store_path, report, lang)
+            df = _derive_town(df, source.towns, report, lang)
             cm.columns["town_code"] = "__town_code"
     elif isinstance(df, gpd.GeoDataFrame):
         df = pd.DataFrame(df.drop(columns=df.geometry.name))
@@ -575,13 +578,13 @@ def plan_import(path: str | os.PathLike, store_path: str | os.PathLike, *, layer
     if out.empty:
         raise refuse("err.nothing_valid", lang, file=report.file, n=len(report.rejected))
     ident = _ident(out, keys)
-    out = _measure(out, keys[0], ident, store_path, report, lang)
+    out = _measure(out, keys[0], ident, _boundary(source.county), report, lang)
     old = set(_ident(existing, keys)) if len(existing) else set()
     is_update = ident.isin(old)
     report.updated = ident[is_update].tolist()
     report.added = ident[~is_update].tolist()
     report.rejected.sort(key=lambda p: (p.row is None, p.row))
-    return ImportPlan(store=store_path, layer=layer, frame=out, report=report, stamp=stamp)
+    return ImportPlan(source=source, layer=layer, frame=out, report=report)
 
 
 def _check_recorded_area(recorded: pd.Series, area_mu: pd.Series, report: ImportReport, lang: str) -> None:
@@ -611,11 +614,11 @@ def merged_layer(plan: ImportPlan, existing: pd.DataFrame) -> pd.DataFrame:
 
 
 def apply_import(plan: ImportPlan, *, lang: str = i18n.DEFAULT_LANG) -> ImportReport:
-    """Write the planned rows: one atomic :func:`geo.store.replace_layers`; the store is untouched on failure."""
-    if _stamp(plan.store) != plan.stamp:
-        raise refuse("err.store_changed", lang, store=plan.store.name)
-    existing = store.read_layer(plan.store, plan.layer)
-    store.replace_layers(plan.store, {plan.layer: merged_layer(plan, existing)})
+    """Write the planned rows: one atomic :func:`geo.store.replace_layers`; the store is untouched
+    on failure, and the write is refused when the store changed since the check."""
+    if plan.source.changed():
+        raise refuse("err.store_changed", lang, store=plan.source.name)
+    plan.source.replace_layers({plan.layer: merged_layer(plan, plan.source[plan.layer])})
     plan.report.written = True
     logger.info("imported %s into %s/%s: %d added, %d updated", plan.report.file, plan.store, plan.layer,
                 len(plan.report.added), len(plan.report.updated))

@@ -113,3 +113,12 @@ def load_plan(path: str | Path | None = None) -> Plan:
     return Plan(path=path, title_zh=head["title_zh"], title_en=head["title_en"],
                 start_year=int(head["start_year"]), end_year=int(head["end_year"]),
                 targets={t.id: t for t in targets}, context=tuple(raw.get("context", [])), raw=raw)
+
+
+def plan_of(layers, plan: Plan | None = None) -> Plan:
+    """The plan to measure ``layers`` against: the one given, else the store's own
+    (a :class:`geo.store.Store` carries its plan), else the configured plan file."""
+    if plan is not None:
+        return plan
+    own = getattr(layers, "plan", None)
+    return own if isinstance(own, Plan) else load_plan()

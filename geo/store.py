@@ -17,6 +17,7 @@ import os
 import shutil
 import sqlite3
 import tempfile
+import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -247,3 +248,135 @@ def transaction(path: str | os.PathLike) -> Iterator[sqlite3.Connection]:
         raise
     finally:
         con.close()
+
+
+def file_version(path: str | os.PathLike) -> str:
+    """A token that changes with every write of the file at ``path`` ("" when it is missing).
+
+    Whole-layer writes swap in a new file (another inode); an edit changes the
+    file in place (modification time in nanoseconds, size). Cheap enough to ask
+    on every page run.
+    """
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return ""
+    return f"{st.st_ino:x}-{st.st_mtime_ns:x}-{st.st_size:x}"
+
+
+class Store(Mapping[str, pd.DataFrame]):
+    """One store, as of one version: what the tools and pages are handed.
+
+    It is a read-only mapping of layer name to frame (so a tool that takes
+    "every layer" takes a Store), read lazily, each layer once; a layer first
+    asked for after the file has changed is refused rather than read at the new
+    version (:meth:`load` reads them all at once). It also carries
+    the store's location, its :attr:`version` (the one cache key of anything
+    derived from it), its meta, whether it is the demo (:attr:`is_demo`) and
+    the plan its figures are measured against. Writes go through
+    :meth:`transaction` and :meth:`replace_layers`; both leave this value as it
+    was, and :meth:`reopen` gives the store at its new version.
+    """
+
+    def __init__(self, location: str | os.PathLike, *, plan_path: str | os.PathLike | None = None):
+        self.location = Path(location)
+        self.version = file_version(self.location)
+        self.meta: dict[str, str] = check_store(self.location)
+        self._plan_path = Path(plan_path) if plan_path else None
+        self._plan = None
+        self._frames: dict[str, pd.DataFrame] = {}
+        self._lock = threading.Lock()
+
+    # --- identity -------------------------------------------------------------------------
+    @property
+    def name(self) -> str:
+        """The store's file name (what a sheet's source line and a planner see)."""
+        return self.location.name
+
+    @property
+    def key(self) -> str:
+        """Location and version: the cache key of everything computed from this store."""
+        return f"{self.location}@{self.version}"
+
+    @property
+    def is_demo(self) -> bool:
+        """True when the store is the synthetic demo data set."""
+        return self.meta.get("demo") == "1"
+
+    @property
+    def plan(self):
+        """The plan (:class:`geo.plan.Plan`) the store's figures are measured against."""
+        if self._plan is None:
+            from geo.plan import load_plan
+
+            self._plan = load_plan(self._plan_path)
+        return self._plan
+
+    def changed(self) -> bool:
+        """True when the file was written since this value was opened."""
+        return file_version(self.location) != self.version
+
+    def reopen(self) -> Store:
+        return Store(self.location, plan_path=self._plan_path)
+
+    # --- reads ----------------------------------------------------------------------------
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        frame = self._frames.get(name)
+        if frame is None:
+            if name not in schema.LAYERS:
+                raise KeyError(name)
+            with self._lock:  # one store value is shared by every session of the app
+                frame = self._frames.get(name)
+                if frame is None:
+                    frame = read_layer(self.location, name)
+                    if self.changed():  # never mix two versions in one value
+                        msg = (f"Store {self.location}: changed while it was being read "
+                               f"(layer {name!r}); open it again.")
+                        raise StoreError(msg)
+                    self._frames[name] = frame
+        return frame
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(schema.LAYERS)
+
+    def __len__(self) -> int:
+        return len(schema.LAYERS)
+
+    def load(self) -> Store:
+        """Read every layer now (a server warms its shared store once)."""
+        for name in self:
+            self[name]
+        return self
+
+    def layers(self) -> dict[str, pd.DataFrame]:
+        """Every layer as a plain dict (a copy of the mapping, not of the frames)."""
+        return {name: self[name] for name in self}
+
+    # --- typed accessors ------------------------------------------------------------------
+    county = property(lambda self: self["county"])
+    towns = property(lambda self: self["towns"])
+    platforms = property(lambda self: self["platforms"])
+    zones = property(lambda self: self["zones"])
+    parks = property(lambda self: self["parks"])
+    parcels = property(lambda self: self["parcels"])
+    land_sales = property(lambda self: self["land_sales"])
+    enterprises = property(lambda self: self["enterprises"])
+    enterprise_figures = property(lambda self: self["enterprise_figures"])
+    cases = property(lambda self: self["cases"])
+    constraints = property(lambda self: self["constraints"])
+    roads = property(lambda self: self["roads"])
+    targets = property(lambda self: self["targets"])
+    audit = property(lambda self: self["audit"])
+
+    # --- writes ---------------------------------------------------------------------------
+    def transaction(self):
+        """An SQLite transaction for attribute edits (:func:`transaction`)."""
+        return transaction(self.location)
+
+    def replace_layers(self, layers: Mapping[str, pd.DataFrame]) -> Store:
+        """Replace whole layers, all or nothing; returns the store at its new version."""
+        replace_layers(self.location, layers)
+        return self.reopen()
+
+    def __repr__(self) -> str:
+        return f"Store({str(self.location)!r}, version={self.version!r})"

@@ -261,10 +261,10 @@ def parks_spec(layers, *, lang: str = "zh", plan=None,
                bbox_deg: Sequence[float] | None = None) -> MapSpec:
     """The micro-parks page's map, all parks, as printed."""
     from geo import parks
-    from geo.plan import load_plan
+    from geo.plan import plan_of
     from layers.tracking import parks_map
 
-    m = parks_map(layers, parks.table(layers, plan or load_plan()), lang=lang)
+    m = parks_map(layers, parks.table(layers, plan_of(layers, plan)), lang=lang)
     return spec_from_map(m, page="parks", title=i18n.t("parks.heading", lang),
                          what=i18n.t("parks.map", lang), lang=lang, bbox_deg=bbox_deg)
 
@@ -273,10 +273,11 @@ def land_spec(layers, *, lang: str = "zh", plan=None,
               bbox_deg: Sequence[float] | None = None) -> MapSpec:
     """The land-supply page's map (land sold, coloured by year of sale), as printed."""
     from geo import land
-    from geo.plan import load_plan
+    from geo.plan import plan_of
     from layers.tracking import land_map
 
-    m = land_map(layers, land.terms_check(layers, plan or load_plan()), colour_by="year", lang=lang)
+    m = land_map(layers, land.terms_check(layers, plan_of(layers, plan)), colour_by="year",
+                 lang=lang)
     what = f"{i18n.t('land.map', lang)} · {i18n.t('land.colour_year', lang)}"
     return spec_from_map(m, page="land", title=i18n.t("land.heading", lang), what=what, lang=lang,
                          bbox_deg=bbox_deg)

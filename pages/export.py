@@ -1,6 +1,5 @@
 """Export: map snapshots (PNG/PDF), the interactive map as offline HTML, the meeting brief."""
 
-import os
 
 import streamlit as st
 
@@ -12,12 +11,10 @@ from layers.standalone import standalone_html
 from ui import data, state, widgets
 
 lang = state.lang()
-layers = data.layers()
-meta = data.meta()
-plan = data.current_plan()
-store_file = data.store_path()
-demo = meta.get("demo") == "1"
-source = sheet.source_text(meta, layers, store_file.name, lang)
+layers = data.current()
+plan = layers.plan
+demo = layers.is_demo
+source = sheet.source_text(layers, lang)
 t = state.t
 
 st.title(t("export.heading"))
@@ -71,7 +68,7 @@ def _sheet(store_key: str, page: str, lang: str, visible: tuple, extent: str,
     return body, info.scale_denominator, info.scalebar_m
 
 
-store_key = f"{store_file}:{os.stat(store_file).st_mtime}"
+store_key = layers.key
 if st.button(t("export.build"), key="export_build", type="primary"):
     try:
         st.session_state["export_sheet"] = (fmt, _sheet(

@@ -46,7 +46,7 @@ signature = (str(path), layer, source, crs, gcj02, mapping.to_json())
 st.button(state.t("import.check"), key="import.check", on_click=importing.request, args=("check",))
 if importing.requested("check"):
     try:
-        plan = importer.plan_import(path, data.store_path(), layer=layer, source_layer=source, crs=crs,
+        plan = importer.plan_import(path, data.current(), layer=layer, source_layer=source, crs=crs,
                                     gcj02=gcj02, mapping=mapping, lang=lang)
         st.session_state[importing.PLAN_KEY] = (signature, plan)
     except PlannerError as exc:

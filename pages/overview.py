@@ -35,12 +35,12 @@ if uses_parcel_tiles(layers["parcels"]):
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _map(store_key: int, lang: str, basemap: str, api_key: str | None, parcel_tiles: str | None):
+def _map(store_key: str, lang: str, basemap: str, api_key: str | None, parcel_tiles: str | None):
     return overview_map(layers, lang=lang, basemap=basemap, api_key=api_key,
                         parcel_tiles=parcel_tiles)
 
 
-m = _map(id(layers), lang, basemap, api_key, parcel_tiles)
+m = _map(layers.key, lang, basemap, api_key, parcel_tiles)
 maps.show(m, key=f"overview-{lang}", static=True,
           export=snapshot.Snapshot("overview", state.t("overview.heading"),
                                    state.t("export.what_overview")))

@@ -85,13 +85,12 @@ def config_key(config: assess.AssessConfig) -> str:
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def _context(path: str, mtime: float) -> assess.Context:
+def _context(store_key: str) -> assess.Context:
     return assess.build_context(data.layers())
 
 
 def context() -> assess.Context:
-    path = data.store_path()
-    return _context(str(path), path.stat().st_mtime)
+    return _context(data.current().key)
 
 
 DEM_UPLOAD_KEY = "assess_dem_upload"
@@ -126,8 +125,7 @@ def _surface(store_key: str, key: str, _config: assess.AssessConfig) -> suitabil
 
 
 def surface(config: assess.AssessConfig) -> suitability.Surface:
-    path = data.store_path()
-    return _surface(f"{path}:{path.stat().st_mtime}:{dem_file()}", config_key(config), config)
+    return _surface(f"{data.current().key}:{dem_file()}", config_key(config), config)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -139,17 +137,15 @@ def _sites(store_key: str, key: str, min_mu: float, top: int, lang: str,
 
 def find_sites(config: assess.AssessConfig, min_mu: float, top: int) -> gpd.GeoDataFrame:
     """The best ``top`` sites of at least ``min_mu`` mu (cached per store, settings and size)."""
-    path = data.store_path()
-    return _sites(f"{path}:{path.stat().st_mtime}:{dem_file()}", config_key(config), min_mu, top,
+    return _sites(f"{data.current().key}:{dem_file()}", config_key(config), min_mu, top,
                   state.lang(), config)
 
 
 def _report_pdf(result: gpd.GeoDataFrame, candidate_id: str, config: assess.AssessConfig) -> bytes:
     from geo.export import assessment, sheet
 
-    layers = data.layers()
-    ctx = sheet.SheetContext(lang=state.lang(), demo=data.meta().get("demo") == "1",
-                             as_of=sheet.latest_date(layers), source=str(data.store_path().name))
+    layers = data.current()
+    ctx = sheet.context_for(layers, state.lang())
     rep = assess.report(result, candidate_id, config, state.lang())
     return assessment.render_report(rep, layers, ctx)
 

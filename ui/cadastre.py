@@ -16,7 +16,7 @@ from ui import data
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _tiles_url(path: str, mtime: float) -> str:
+def _tiles_url(store_key: str) -> str:
     parcels = data.layers()["parcels"]
     key = cadastre.content_key(parcels)
     cadastre.build_tiles(parcels, settings.TILES_DIR / key)
@@ -26,5 +26,4 @@ def _tiles_url(path: str, mtime: float) -> str:
 
 def parcel_tiles_url() -> str:
     """URL template of the current store's parcel tiles (built on first use)."""
-    path = data.store_path()
-    return _tiles_url(str(path), data._mtime(path))
+    return _tiles_url(data.current().key)

@@ -1,5 +1,9 @@
-"""Cached loaders: the only place pages get data from. Keys include the file's mtime,
-so an edit or import shows at once."""
+"""Cached loaders: the only place pages get data from.
+
+The store is one :class:`geo.store.Store` value per location and version,
+shared by every session; an edit or an import gives the file a new version,
+so the next run reads it afresh.
+"""
 
 from __future__ import annotations
 
@@ -20,34 +24,29 @@ def _mtime(path: Path) -> float:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _layers(path: str, mtime: float) -> dict:
-    return store.read_all(path)
+def _store(location: str, version: str, plan_location: str, plan_mtime: float) -> store.Store:
+    return store.Store(location, plan_path=plan_location).load()
 
 
-def layers() -> dict:
-    """Every layer of the store (shared, read-only: copy before changing)."""
-    path = store_path()
-    return _layers(str(path), _mtime(path))
+def current() -> store.Store:
+    """The store at its current version (shared, read-only: copy a frame before changing it)."""
+    location = store_path()
+    plan_location = settings.plan_path()
+    return _store(str(location), store.file_version(location), str(plan_location),
+                  _mtime(plan_location))
 
 
-@st.cache_data(show_spinner=False)
-def _meta(path: str, mtime: float) -> dict:
-    return store.read_meta(path)
+def layers() -> store.Store:
+    """Every layer of the store: the :class:`~geo.store.Store` itself, a mapping of frames."""
+    return current()
 
 
 def meta() -> dict:
-    path = store_path()
-    return _meta(str(path), _mtime(path))
-
-
-@st.cache_resource(show_spinner=False)
-def _plan(path: str, mtime: float) -> plan.Plan:
-    return plan.load_plan(path)
+    return current().meta
 
 
 def current_plan() -> plan.Plan:
-    path = settings.plan_path()
-    return _plan(str(path), _mtime(path))
+    return current().plan
 
 
 @st.cache_data(ttl=600, show_spinner=False)

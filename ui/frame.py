@@ -32,7 +32,7 @@ def check_store() -> bool:
 
 def demo_banner() -> None:
     """Say so, on every page, while the synthetic demo data is loaded."""
-    if data.meta().get("demo") == "1":
+    if data.current().is_demo:
         st.warning(f"⚠️ {settings.DEMO_MARKER}: {state.t('app.demo_banner')}")
 
 

@@ -86,8 +86,7 @@ def cached_breaks(values: pd.Series, scheme: str, k: int) -> list[float]:
 def history(rules: ranking.RankingRules) -> pd.DataFrame:
     """:func:`geo.ranking.history` of the current store and plan, cached per store version
     and rules (12 quarters take about 3 s)."""
-    path = data.store_path()
-    key = f"{path}:{path.stat().st_mtime if path.exists() else 0}:{data.current_plan().path}:{rules!r}"
+    key = f"{data.current().key}:{data.current_plan().path}:{rules!r}"
     return _history(key, rules)
 
 

@@ -9,6 +9,7 @@ and zoom, hence off by default).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -57,14 +58,12 @@ def follows_view(key: str) -> bool:
 def build_sheet(m: folium.Map, snap: Snapshot, opts: sheet.SheetOptions,
                 bbox: tuple[float, float, float, float] | None) -> tuple[bytes, sheet.SheetInfo]:
     lang = state.lang()
-    layers, meta = data.layers(), data.meta()
+    layers = data.current()
     spec = spec_from_map(m, page=snap.page, title=snap.title, what=snap.subtitle(), lang=lang,
                          bbox_deg=bbox)
-    ctx = sheet.SheetContext(
-        lang=lang, demo=meta.get("demo") == "1",
-        as_of=snap.as_of or sheet.latest_date(layers),
-        source=sheet.source_text(meta, layers, data.store_path().name, lang),
-        basemap=basemaps.BASEMAPS.get(state.basemap()))
+    ctx = sheet.context_for(layers, lang, basemap=basemaps.BASEMAPS.get(state.basemap()))
+    if snap.as_of:
+        ctx = dataclasses.replace(ctx, as_of=snap.as_of)
     return sheet.render_sheet(spec, opts, ctx)
 
 

@@ -55,6 +55,12 @@ class BriefContext:
         self.as_of: date = end.date()
         self.at = asof.layers_as_of(dict(self.layers), end)
 
+    @classmethod
+    def for_store(cls, store, quarter: str, lang: str = "zh") -> BriefContext:
+        """The brief of ``store`` (a :class:`geo.store.Store`) against its plan."""
+        return cls(store, store.plan, quarter, lang=lang, demo=store.is_demo,
+                   source=sheet.source_text(store, lang))
+
     def t(self, key: str, **fmt) -> str:
         return i18n.t(key, self.lang, **fmt)
 

@@ -16,7 +16,7 @@ from geo import evaluation, i18n, ranking
 from geo.export import maps
 from geo.export.draw import POINT, POLYGON, DrawLayer, Symbol
 from geo.export.errors import ExportError
-from geo.plan import Plan, load_plan
+from geo.plan import Plan, plan_of
 from layers import styles
 
 EVALUATED_PAD_M = 2000.0
@@ -41,7 +41,7 @@ def per_mu_spec(layers: Mapping[str, pd.DataFrame], *, lang: str = "zh", plan: P
                 bbox_deg: Sequence[float] | None = None) -> maps.MapSpec:
     """Parcels of the evaluated enterprises coloured by their A-D class (the best class on
     each parcel), over the county, platforms and towns; framed on the evaluated land."""
-    plan = plan or load_plan()
+    plan = plan_of(layers, plan)
     year = year or latest_figures_year(layers)
     scored = evaluation.scores(layers, evaluation.method_from_plan(plan), year)
     best = scored.sort_values("score", ascending=False).drop_duplicates("parcel_id")
@@ -72,7 +72,7 @@ def ranking_spec(layers: Mapping[str, pd.DataFrame], *, lang: str = "zh", plan: 
                  bbox_deg: Sequence[float] | None = None) -> maps.MapSpec:
     """Platforms filled with their flag colour and town seats marked in theirs, labelled
     with name and rank, for one quarter (default: the plan's last)."""
-    plan = plan or load_plan()
+    plan = plan_of(layers, plan)
     quarter = quarter or ranking.quarters(plan)[-1]
     flagged = ranking.flags(layers, plan, quarter)
     spec = maps.overview_spec(layers, lang=lang, visible=["county", "roads"], bbox_deg=bbox_deg)

@@ -15,6 +15,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 import matplotlib as mpl
 import numpy as np
@@ -32,6 +33,9 @@ from geo.export.draw import LINE, POINT, draw_layer
 from geo.export.errors import ExportError
 from geo.export.maps import MapSpec
 from geo.settings import DEMO_MARKER, METRIC_CRS
+
+if TYPE_CHECKING:
+    from geo.store import Store
 
 logger = logging.getLogger(__name__)
 
@@ -383,15 +387,20 @@ def render_sheet(spec: MapSpec, opts: SheetOptions, ctx: SheetContext) -> tuple[
     return buf.getvalue(), info
 
 
-def source_text(meta: Mapping[str, str], layers: Mapping[str, pd.DataFrame], store_name: str,
-                lang: str) -> str:
+def source_text(store: Store, lang: str) -> str:
     """The data-source line: the demo's provenance, or the store file's name."""
-    county = layers.get("county")
-    county_src = (str(county["source"].iloc[0]) if county is not None and len(county)
-                  and "source" in county.columns else "-")
-    if meta.get("demo") == "1":
+    county = store.county
+    county_src = (str(county["source"].iloc[0]) if len(county) and "source" in county.columns
+                  else "-")
+    if store.is_demo:
         return i18n.t("export.source_demo", lang, county=county_src)
-    return f"{store_name} · {county_src}"
+    return f"{store.name} · {county_src}"
+
+
+def context_for(store: Store, lang: str, **kwargs) -> SheetContext:
+    """The sheet's words for a map of ``store``: demo or not, latest date, source line."""
+    return SheetContext(lang=lang, demo=store.is_demo, as_of=latest_date(store),
+                        source=source_text(store, lang), **kwargs)
 
 
 def latest_date(layers: Mapping[str, pd.DataFrame], *, today: date | None = None) -> date | None:
