@@ -24,38 +24,9 @@ from folium.elements import JSCSSMixin
 from folium.utilities import get_obj_in_upper_tree
 from jinja2 import Template
 
-from geo import cadastre, i18n, schema
-from layers import styles
-from layers._geojson import lean_geojson
-
-POPUP_FIELDS = ("parcel_id", "lifecycle", "area_mu", "town")
-
-
-def density_layers(parcels: gpd.GeoDataFrame, lang: str) -> tuple[list[folium.GeoJson],
-                                                                   list[tuple[str, str]]]:
-    """The aggregate grid as one GeoJson per density class, and its legend entries."""
-    cells = cadastre.grid_aggregates(parcels)
-    breaks = cadastre.density_breaks(cells["count"])
-    cells["cls"] = cadastre.density_classes(cells["count"], breaks)
-    ranges = cadastre.density_ranges(breaks, int(cells["count"].max()))
-    stage_cols = [f"n_{code}" for code in schema.ENUMS["lifecycle"]]
-    fields = ["count", "area_mu", *stage_cols]
-    aliases = [i18n.t("cadastre.field.count", lang), i18n.t("field.area_mu", lang),
-               *(i18n.enum_label("lifecycle", code, lang) for code in schema.ENUMS["lifecycle"])]
-    out, legend = [], []
-    for cls, ((lo, hi), color) in enumerate(zip(ranges, styles.DENSITY_COLORS, strict=False)):
-        part = cells[cells["cls"] == cls]
-        label = f"{lo:,}–{hi:,}" if lo != hi else f"{lo:,}"
-        legend.append((color, label))
-        if part.empty:
-            continue
-        style = {**styles.DENSITY_STYLE, "fillColor": color}
-        out.append(folium.GeoJson(
-            lean_geojson(part, fields, simplify_m=0, precision=5),  # ~1 m on 500 m cells
-            name=f"{i18n.t('cadastre.layer.density', lang)}: {label}",
-            style_function=lambda _, s=style: s,
-            tooltip=folium.GeoJsonTooltip(fields=fields, aliases=aliases, sticky=True)))
-    return out, legend
+from geo import cadastre, styles
+from geo.maps import overview as overview_recipe
+from layers import render
 
 
 def _tile_options(bounds: tuple[float, float, float, float]) -> str:
@@ -168,7 +139,8 @@ class ParcelTiles(JSCSSMixin):
                    "https://unpkg.com/leaflet.vectorgrid@latest/dist/Leaflet.VectorGrid.bundled.js")]
 
     def __init__(self, url: str, group: folium.FeatureGroup, aggregates: list[folium.GeoJson],
-                 text: dict, bounds: tuple[float, float, float, float]):
+                 text: dict, bounds: tuple[float, float, float, float], *,
+                 min_zoom: int = cadastre.TILE_MIN_ZOOM):
         super().__init__()
         self._name = "ParcelTiles"
         self.url = url
@@ -176,7 +148,7 @@ class ParcelTiles(JSCSSMixin):
         self.group_name = group.get_name()
         self.aggregate_names = [a.get_name() for a in aggregates]
         self.text = text
-        self.min_zoom = cadastre.TILE_MIN_ZOOM
+        self.min_zoom = min_zoom
 
     def render(self, **kwargs):
         self.map_name = get_obj_in_upper_tree(self, folium.Map).get_name()
@@ -185,36 +157,19 @@ class ParcelTiles(JSCSSMixin):
 
 def popup_text(towns: pd.DataFrame, lang: str) -> dict:
     """Labels the parcel popup shows, in ``lang``."""
-    name_col = "name_en" if lang == "en" else "name_zh"
-    return {
-        "fields": {f: i18n.t(f"field.{f}", lang) for f in POPUP_FIELDS},
-        "lifecycle": schema.enum_labels("lifecycle", lang),
-        "towns": dict(zip(towns["town_code"], towns[name_col], strict=True)),
-    }
+    return overview_recipe.tile_popup_text(towns, lang)
+
+
+def density_layers(parcels: gpd.GeoDataFrame, lang: str) -> tuple[list[folium.GeoJson],
+                                                                   list[tuple[str, str]]]:
+    """The aggregate grid as one GeoJson per density class, and its legend entries."""
+    features, legend = overview_recipe.density_features(parcels, lang)
+    return [render.geojson(f) for f in features], legend
 
 
 def parcel_tile_layer(parcels: gpd.GeoDataFrame, towns: pd.DataFrame, lang: str,
                       tiles_url: str | None) -> tuple[folium.FeatureGroup, list[tuple[str, str]]]:
-    """Parcels as aggregates and (when ``tiles_url`` is given) vector tiles.
-
-    Parameters
-    ----------
-    tiles_url
-        Template ``.../{z}/{x}/{y}.pbf`` of tiles built by
-        :func:`geo.cadastre.build_tiles`; None: aggregates only.
-
-    Returns
-    -------
-    group, legend
-        The FeatureGroup for the map and the density legend entries.
-    """
-    fg = folium.FeatureGroup(name=i18n.t("layer.parcels", lang))
-    aggregates, legend = density_layers(parcels, lang)
-    for gj in aggregates:
-        gj.add_to(fg)
-    if tiles_url:
-        # tiles exist (some empty) only inside the parcels' bounds: ask for none outside
-        west, south, east, north = cadastre.lonlat_bounds(parcels)
-        inner = (west + 1e-5, south + 1e-5, east - 1e-5, north - 1e-5)  # about 1 m inside
-        ParcelTiles(tiles_url, fg, aggregates, popup_text(towns, lang), inner).add_to(fg)
-    return fg, legend
+    """Parcels as aggregates and (when ``tiles_url`` is given) vector tiles: the group of
+    :func:`geo.maps.overview.parcel_tiles_group`, drawn."""
+    group, legend = overview_recipe.parcel_tiles_group(parcels, towns, lang, tiles_url)
+    return render.feature_group(group), legend

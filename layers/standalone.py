@@ -10,7 +10,6 @@ become ``data:`` URLs. An asset with no local copy raises
 from __future__ import annotations
 
 import base64
-import copy
 import mimetypes
 import re
 from pathlib import Path
@@ -63,24 +62,21 @@ def _inline_js(path: Path) -> str:
     return path.read_text(encoding="utf-8").replace("</script", "<\\/script")
 
 
-def without_tiles(m: folium.Map) -> folium.Map:
-    """A copy of ``m`` with no tile layers.
-
-    An exported file must never carry a basemap key (天地图's ``tk=``), and an
-    offline file cannot reach a tile server anyway: it is drawn with no basemap,
-    as the app is by default.
-    """
-    bare = copy.deepcopy(m)
-    for name, child in list(bare._children.items()):
-        if isinstance(child, folium.TileLayer):
-            del bare._children[name]
-    return bare
+class TiledMapError(ValueError):
+    """A map with a basemap was handed to the offline export."""
 
 
 def standalone_html(m: folium.Map, *, title: str = "") -> str:
-    """The map's full HTML page with every asset inline (works from a ``file://`` URL),
-    without its basemap (:func:`without_tiles`)."""
-    html = without_tiles(m).get_root().render()
+    """The map's full HTML page with every asset inline (works from a ``file://`` URL).
+
+    The map must have no basemap (draw it from its description with the default
+    ``basemap="none"``): an exported file must never carry a basemap key (天地图's
+    ``tk=``), and an offline file cannot reach a tile server anyway.
+    """
+    html = m.get_root().render()
+    if "L.tileLayer(" in html:
+        msg = "An offline map is exported without a basemap: draw it with basemap='none'."
+        raise TiledMapError(msg)
 
     def script(match: re.Match) -> str:
         return f"<script>{_inline_js(_asset_path(match.group(1)))}</script>"

@@ -7,7 +7,9 @@ import streamlit as st
 
 from geo import assess
 from geo.errors import PlannerError
-from layers.assess import assess_map
+from geo.maps import assess as assess_maps
+from layers import render
+from layers.assess import with_draw
 from ui import assess as ua
 from ui import data, frame, maps, snapshot, state, widgets
 
@@ -62,9 +64,9 @@ except PlannerError as exc:
 
 with left:
     basemap, api_key = frame.effective_basemap()
-    m = assess_map(layers, lang=lang, basemap=basemap, api_key=api_key, result=result, sites=sites,
-                   surf=surf)
-    maps.show(m, key=ua.MAP_KEY, returned_objects=["all_drawings"], height=600,
+    desc = assess_maps.assess_map(layers, lang=lang, result=result, sites=sites, surf=surf)
+    m = with_draw(render.folium_map(desc, lang=lang, basemap=basemap, api_key=api_key))
+    maps.show(desc, m=m, key=ua.MAP_KEY, returned_objects=["all_drawings"], height=600,
               export=snapshot.Snapshot("assess", state.t("assess.heading"), state.t("assess.map_what")))
 
 for message in errors:

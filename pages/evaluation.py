@@ -5,8 +5,7 @@ import streamlit as st
 
 from geo import asof as geo_asof
 from geo import evaluation
-from layers.performance import choropleth_map
-from layers.printable import as_of_date
+from geo.maps import performance as performance_maps
 from ui import asof, data, frame, maps, perf, snapshot, state, widgets
 
 lang = state.lang()
@@ -77,13 +76,12 @@ if s2.checkbox(state.t("ev.show_outside"), value=True, key="ev.o"):
 agg = evaluation.aggregate(view, scored, level)
 bounds = perf.cached_breaks(agg[value], scheme, k)
 basemap, api_key = frame.effective_basemap()
-m = choropleth_map(layers, agg, value, bounds, lang=lang, points=points, basemap=basemap,
-                   api_key=api_key)
+desc = performance_maps.choropleth_map(layers, agg, value, bounds, lang=lang, points=points)
 snap = snapshot.Snapshot(
     "per_mu", state.t("ev.heading"),
     f"{state.t(f'ev.level.{level}')} · {perf.alias_of(value)} · "
-    f"{state.t(f'ev.scheme.{scheme}')} ({k}) · {year}", as_of_date(as_of))
-maps.show(m, key=f"ev-map-{lang}", height=560, export=snap)
+    f"{state.t(f'ev.scheme.{scheme}')} ({k}) · {year}", snapshot.as_of_date(as_of))
+maps.show(desc, key=f"ev-map-{lang}", basemap=(basemap, api_key), height=560, export=snap)
 perf.show_table(agg, [evaluation_key for evaluation_key in (
     "parcel_id", "park_id", "town_code", "platform_id") if evaluation_key in agg.columns]
                 + ["enterprises", "land_area_mu", *evaluation.MAP_VALUES, "share_a_pct", "share_d_pct"],

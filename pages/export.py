@@ -96,7 +96,8 @@ def _html(store_key: str, page: str, lang: str, title: str) -> bytes:
         from geo import ranking
         from layers.performance import ranking_map
 
-        m = ranking_map(layers, ranking.flags(layers, plan, ranking.quarters(plan)[-1]), lang=lang)
+        m = ranking_map(layers, ranking.flags(layers, plan, ranking.quarters(plan)[-1]),
+                        lang=lang)
     else:
         m = overview_map(layers, lang=lang)
     return standalone_html(m, title=title).encode("utf-8")

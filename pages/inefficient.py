@@ -5,8 +5,7 @@ import streamlit as st
 
 from geo import asof as geo_asof
 from geo import inefficient
-from layers.performance import inefficient_map
-from layers.printable import as_of_date
+from geo.maps import performance as performance_maps
 from ui import asof, data, edit, frame, maps, perf, snapshot, state, widgets
 
 lang = state.lang()
@@ -129,8 +128,10 @@ with st.expander(state.t("edit.heading"), expanded=False):
 
 st.subheader(state.t("ineff.map"))
 basemap, api_key = frame.effective_basemap()
-m = inefficient_map(layers, shown, selected, case_view, lang=lang, basemap=basemap, api_key=api_key)
-snap = snapshot.Snapshot("inefficient", state.t("ineff.heading"), state.t("ineff.map"), as_of_date(as_of), [
+desc = performance_maps.inefficient_map(layers, shown, selected, case_view, lang=lang)
+snap = snapshot.Snapshot("inefficient", state.t("ineff.heading"), state.t("ineff.map"),
+                         snapshot.as_of_date(as_of), [
     (state.t("ineff.filter_route"), [state.t(f"enum.case_route.{c}") for c in routes]),
     (state.t("ineff.filter_status"), [state.t(f"enum.case_status.{c}") for c in statuses])])
-maps.show(m, key=f"ineff-map-{lang}", height=560, export=snap)
+maps.show(desc, key=f"ineff-map-{lang}", basemap=(basemap, api_key), height=560,
+          export=snap)

@@ -6,9 +6,8 @@ import streamlit as st
 
 from geo import asof as asof_geo
 from geo import land
+from geo.maps import tracking as tracking_maps
 from geo.units import area_mu
-from layers.printable import as_of_date
-from layers.tracking import land_map
 from ui import asof, data, edit, frame, maps, snapshot, state, tracking, widgets
 
 lang = state.lang()
@@ -95,14 +94,14 @@ basemap, api_key = frame.effective_basemap()
 
 # built on every run: a cached folium.Map rendered again by streamlit-folium in another
 # session came out blank (streamlit-folium rewrites the map's ids in place)
-m = land_map(layers, shown, colour_by=colour_by, parcels=parcels, lang=lang, basemap=basemap,
-             api_key=api_key)
+desc = tracking_maps.land_map(layers, shown, colour_by=colour_by, parcels=parcels, lang=lang)
 snap = snapshot.Snapshot("land", state.t("land.heading"),
                          f"{state.t('land.map')} · {state.t(f'land.colour_{colour_by}')}",
-                         as_of_date(as_of), [
+                         snapshot.as_of_date(as_of), [
     (state.t("col.town_code"), [towns.get(c, c) for c in f_town]),
     (state.t("col.platform_id"), [platforms.get(c, c) for c in f_plat])])
-maps.show(m, key=f"land-map-{lang}", height=520, export=snap)
+maps.show(desc, key=f"land-map-{lang}", basemap=(basemap, api_key), height=520,
+          export=snap)
 
 st.subheader(state.t("land.terms"))
 rules = land.rules(plan)

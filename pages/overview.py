@@ -4,7 +4,9 @@ import streamlit as st
 
 from geo import kpi
 from geo.cadastre import TILE_MIN_ZOOM
-from layers.overview import overview_map, uses_parcel_tiles
+from geo.maps import overview as overview_maps
+from geo.maps.overview import uses_parcel_tiles
+from layers import render
 from ui import cadastre, data, frame, maps, snapshot, state
 
 lang = state.lang()
@@ -36,12 +38,12 @@ if uses_parcel_tiles(layers["parcels"]):
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _map(store_key: str, lang: str, basemap: str, api_key: str | None, parcel_tiles: str | None):
-    return overview_map(layers, lang=lang, basemap=basemap, api_key=api_key,
-                        parcel_tiles=parcel_tiles)
+    desc = overview_maps.overview(layers, lang=lang, parcel_tiles=parcel_tiles)
+    return desc, render.folium_map(desc, lang=lang, basemap=basemap, api_key=api_key)
 
 
-m = _map(layers.key, lang, basemap, api_key, parcel_tiles)
-maps.show(m, key=f"overview-{lang}", static=True,
+desc, m = _map(layers.key, lang, basemap, api_key, parcel_tiles)
+maps.show(desc, m=m, key=f"overview-{lang}", static=True,
           export=snapshot.Snapshot("overview", state.t("overview.heading"),
                                    state.t("export.what_overview")))
 

@@ -4,8 +4,7 @@ import streamlit as st
 
 from geo import asof as asof_geo
 from geo import parks, schema
-from layers.printable import as_of_date
-from layers.tracking import parks_map
+from geo.maps import tracking as tracking_maps
 from ui import asof, data, edit, frame, maps, snapshot, state, tracking, widgets
 
 lang = state.lang()
@@ -51,14 +50,15 @@ with map_col:
     basemap, api_key = frame.effective_basemap()
     # built on every run (17 parks, ~0.4 s): a cached folium.Map rendered again by
     # streamlit-folium in another session came out blank (its ids are rewritten in place)
-    m = parks_map(layers, shown, lang=lang, basemap=basemap, api_key=api_key)
+    desc = tracking_maps.parks_map(layers, shown, lang=lang)
     snap = snapshot.Snapshot("parks", state.t("parks.heading"), state.t("parks.map"),
-                             as_of_date(as_of), [
+                             snapshot.as_of_date(as_of), [
         (state.t("col.town_code"), [towns.get(c, c) for c in f_town]),
         (state.t("col.platform_id"), [platforms.get(c, c) for c in f_plat]),
         (state.t("col.status"), [state.t(f"enum.park_status.{c}") for c in f_status]),
         (state.t("col.industry_theme"), f_theme)])
-    maps.show(m, key=f"parks-map-{lang}", height=520, export=snap)
+    maps.show(desc, key=f"parks-map-{lang}", basemap=(basemap, api_key), height=520,
+              export=snap)
 with table_col:
     st.markdown(f"**{state.t('parks.table')}** · {state.t('parks.count', n=len(shown))}")
     st.dataframe(tracking.display(shown, parks.TABLE_COLUMNS, layers), hide_index=True,

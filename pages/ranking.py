@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from geo import ranking
-from layers.performance import ranking_map
+from geo.maps import performance as performance_maps
 from ui import data, frame, maps, perf, snapshot, state, widgets
 
 RULE_ZH = ("建立红黄蓝旗评价制度，每季度点评会上，在完成重点考核指标的基础上，对排名前三单位发红旗并通报表扬；"
@@ -74,10 +74,11 @@ if other is not None:
 
 st.subheader(state.t("rank.map"))
 basemap, api_key = frame.effective_basemap()
-m = ranking_map(layers, shown, lang=lang, basemap=basemap, api_key=api_key)
+desc = performance_maps.ranking_map(layers, shown, lang=lang, quarter=quarter)
 snap = snapshot.Snapshot("ranking", state.t("rank.heading"), f"{state.t('rank.map')} · {quarter}", None, [
     (state.t("rank.filter_kind"), [state.t(f"rank.kind.{k}") for k in kinds])])
-maps.show(m, key=f"rank-map-{lang}", height=520, export=snap)
+maps.show(desc, key=f"rank-map-{lang}", basemap=(basemap, api_key), height=520,
+          export=snap)
 
 st.subheader(state.t("rank.history"))
 hist = perf.history(rules)

@@ -14,9 +14,10 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import settings
-from layers import assets
-from layers.printable import bounds_to_bbox
+from geo.maps import MapDescription
+from layers import assets, render
 from ui import snapshot as snapshots
+from ui import state
 
 MAPS_DIR = settings.PROJECT_DIR / "static" / "maps"
 KEEP_PUBLISHED = 32
@@ -56,10 +57,14 @@ def published_url(m: folium.Map) -> str:
     return known[0]
 
 
-def show(m: folium.Map, *, key: str, returned_objects: list[str] | None = None,
+def show(desc: MapDescription, *, key: str, m: folium.Map | None = None,
+         basemap: tuple[str, str | None] = ("none", None),
+         returned_objects: list[str] | None = None,
          height: int = 640, export: snapshots.Snapshot | None = None, static: bool = False,
          **kwargs):
-    """Render ``m`` with streamlit-folium, asking only for ``returned_objects`` (default none,
+    """Draw the map ``desc`` (or ``m``, already drawn from it: a cached map, or one with a
+    drawing tool) on ``basemap`` (name and key: :func:`ui.frame.effective_basemap`) with
+    streamlit-folium, asking only for ``returned_objects`` (default none,
     so pan and zoom never rerun the page), and with ``export`` the panel that prints it.
 
     ``static`` (for a map cached across runs that asks nothing back) serves the
@@ -71,6 +76,8 @@ def show(m: folium.Map, *, key: str, returned_objects: list[str] | None = None,
     out blank); the copy costs about a third of building the map again. The
     export reads the untouched original.
     """
+    if m is None:
+        m = render.folium_map(desc, lang=state.lang(), basemap=basemap[0], api_key=basemap[1])
     wanted = list(returned_objects or [])
     follow = export is not None and snapshots.follows_view(key)
     if follow and "bounds" not in wanted:
@@ -90,6 +97,6 @@ def show(m: folium.Map, *, key: str, returned_objects: list[str] | None = None,
         result = st_folium(shown, key=component_key, returned_objects=wanted, height=height,
                            use_container_width=True, **kwargs)
     if export is not None:
-        bbox = bounds_to_bbox((result or {}).get("bounds")) if follow else None
-        snapshots.panel(m, key=key, snap=export, bbox=bbox)
+        bbox = snapshots.bounds_to_bbox((result or {}).get("bounds")) if follow else None
+        snapshots.panel(desc, key=key, snap=export, bbox=bbox)
     return result

@@ -1,10 +1,10 @@
 """Export the map a page shows, from under that map: sheet (PNG/PDF) and offline HTML.
 
-The sheet is printed from the very folium map on screen (:mod:`layers.printable`),
-so layers, colours and filters are the page's own; the extent is the map's
-opening view, or the planner's current view when "use the current view" is on
-(then streamlit-folium reports the map's bounds, which reruns the page on pan
-and zoom, hence off by default).
+The sheet is printed from the description the screen map is drawn from
+(:func:`geo.export.maps.spec_from_description`), so layers, colours and filters
+are the page's own; the extent is the map's opening view, or the planner's
+current view when "use the current view" is on (then streamlit-folium reports
+the map's bounds, which reruns the page on pan and zoom, hence off by default).
 """
 
 from __future__ import annotations
@@ -14,13 +14,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-import folium
 import streamlit as st
 
 from geo import basemaps
 from geo.errors import PlannerError
 from geo.export import sheet
-from layers.printable import spec_from_map
+from geo.export.maps import spec_from_description
+from geo.maps import MapDescription
+from layers import render
 from layers.standalone import standalone_html
 from ui import data, state
 
@@ -55,21 +56,41 @@ def follows_view(key: str) -> bool:
     return bool(st.session_state.get(follow_key(key), False))
 
 
-def build_sheet(m: folium.Map, snap: Snapshot, opts: sheet.SheetOptions,
+def bounds_to_bbox(bounds: dict | None) -> tuple[float, float, float, float] | None:
+    """streamlit-folium's ``bounds`` ({_southWest: {lat, lng}, _northEast: ...}) as a lon/lat box."""
+    try:
+        sw, ne = bounds["_southWest"], bounds["_northEast"]
+        box = (float(sw["lng"]), float(sw["lat"]), float(ne["lng"]), float(ne["lat"]))
+    except (TypeError, KeyError, ValueError):
+        return None
+    return box if box[0] < box[2] and box[1] < box[3] else None
+
+
+def as_of_date(value) -> date | None:
+    """A page's as-of timestamp as a date for the sheet's subtitle (None stays None)."""
+    return None if value is None else value.date() if hasattr(value, "date") else value
+
+
+def build_sheet(desc: MapDescription, snap: Snapshot, opts: sheet.SheetOptions,
                 bbox: tuple[float, float, float, float] | None) -> tuple[bytes, sheet.SheetInfo]:
     lang = state.lang()
     layers = data.current()
-    spec = spec_from_map(m, page=snap.page, title=snap.title, what=snap.subtitle(), lang=lang,
-                         bbox_deg=bbox)
+    spec = spec_from_description(desc, page=snap.page, title=snap.title, what=snap.subtitle(),
+                                 lang=lang, bbox_deg=bbox)
     ctx = sheet.context_for(layers, lang, basemap=basemaps.BASEMAPS.get(state.basemap()))
     if snap.as_of:
         ctx = dataclasses.replace(ctx, as_of=snap.as_of)
     return sheet.render_sheet(spec, opts, ctx)
 
 
-def panel(m: folium.Map, *, key: str, snap: Snapshot,
+def offline_html(desc: MapDescription, title: str) -> bytes:
+    """The map as one offline HTML file, drawn without a basemap (and so without its key)."""
+    return standalone_html(render.folium_map(desc, lang=state.lang()), title=title).encode("utf-8")
+
+
+def panel(desc: MapDescription, *, key: str, snap: Snapshot,
           bbox: tuple[float, float, float, float] | None) -> None:
-    """The export controls under the map drawn with ``key``."""
+    """The export controls under the map drawn from ``desc`` with ``key``."""
     t = state.t
     with st.expander(t("snapshot.heading")):
         st.caption(t("snapshot.help"))
@@ -90,7 +111,7 @@ def panel(m: folium.Map, *, key: str, snap: Snapshot,
         b1, b2, b3 = st.columns(3)
         if b1.button(t("export.build"), key=f"{key}.build", type="primary"):
             try:
-                body, info = build_sheet(m, snap, opts, bbox)
+                body, info = build_sheet(desc, snap, opts, bbox)
                 st.session_state[built_key] = (signature, body, info.scale_denominator,
                                                info.scalebar_m)
             except PlannerError as exc:
@@ -105,6 +126,6 @@ def panel(m: folium.Map, *, key: str, snap: Snapshot,
             st.caption(t("export.sheet_info", scale=f"{scale:,.0f}",
                          bar=sheet.format_length(bar_m, state.lang())))
         b3.download_button(t("export.download_html"),
-                           lambda: standalone_html(m, title=snap.title).encode("utf-8"),
+                           lambda: offline_html(desc, snap.title),
                            file_name=f"jinyun_{snap.page}.html", mime="text/html",
                            on_click="ignore", key=f"{key}.html")

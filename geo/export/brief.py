@@ -23,6 +23,7 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
 from geo import asof, i18n, kpi
+from geo.errors import PlannerError
 from geo.export import fonts, maps, sheet
 from geo.export.errors import ExportError
 from geo.plan import Plan
@@ -247,18 +248,20 @@ def inefficient_page(ctx: BriefContext, number: int) -> Figure:
 
 
 def per_mu_map_page(ctx: BriefContext, number: int) -> Figure:
-    from geo.export import perf_maps
+    from geo.maps.performance import latest_figures_year
 
-    year = perf_maps.latest_figures_year(ctx.at, until=ctx.as_of.year)
-    spec = perf_maps.per_mu_spec(ctx.at, lang=ctx.lang, plan=ctx.plan, year=year)
+    try:
+        year = latest_figures_year(ctx.at, until=ctx.as_of.year)
+    except PlannerError as exc:
+        raise ExportError(str(exc)) from exc
+    spec = maps.per_mu_spec(ctx.at, lang=ctx.lang, plan=ctx.plan, year=year)
     fig = Figure(figsize=A4_LANDSCAPE.size_in, dpi=A4_LANDSCAPE.dpi)
     sheet.draw_sheet(fig, spec, ctx.sheet_context(), rasterize=True)
     return fig
 
 
 def ranking_page(ctx: BriefContext, number: int) -> Figure:
-    from geo import ranking
-    from layers import styles
+    from geo import ranking, styles
 
     fig, rect = _page(ctx, ctx.t("brief.section.ranking"), number)
     flagged = ranking.flags(ctx.layers, ctx.plan, ctx.quarter)
@@ -305,9 +308,9 @@ SECTIONS: dict[str, tuple[Section, tuple[tuple[str, tuple[str, ...]], ...]]] = {
     "inefficient": (inefficient_page, ()),
     "per_mu_map": (per_mu_map_page, (("geo.evaluation", ("scores", "method_from_plan",
                                                           "class_counts")),
-                                      ("layers.styles", ("EVAL_CLASS_COLORS",)))),
+                                      ("geo.styles", ("EVAL_CLASS_COLORS",)))),
     "ranking": (ranking_page, (("geo.ranking", ("flags", "FLAGS")),
-                               ("layers.styles", ("RANK_FLAG_COLORS",)))),
+                               ("geo.styles", ("RANK_FLAG_COLORS",)))),
 }
 ORDER = ("overview_map", "kpis", "parks", "land_supply", "inefficient", "per_mu_map", "ranking")
 

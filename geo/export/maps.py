@@ -1,15 +1,14 @@
 """What a printed map shows: the same layers, colours, filters and extent as the app's map.
 
-A :class:`MapSpec` is the print twin of a folium map: layers of geometries in
-EPSG:4549 (so metres on the sheet are true), each with the symbol the app
-draws it with (colours from :mod:`layers.styles`), the legend sections, and the
-extent. :data:`PAGES` maps each exportable page to the function that builds its
+A :class:`MapSpec` is a map description (:mod:`geo.maps`) made ready for paper
+(:func:`spec_from_description`): layers of geometries in EPSG:4549 (so metres
+on the sheet are true), each with the symbol the app draws it with, the legend
+sections, and the extent. :data:`PAGES` maps each exportable page to the function that builds its
 spec; another page adds its own with :func:`register`.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import inspect
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,10 +20,13 @@ import shapely
 from pyproj import Transformer
 
 from geo import i18n
+from geo.errors import PlannerError
 from geo.export.draw import LINE, POINT, POLYGON, DrawLayer, RasterLayer, Symbol
 from geo.export.errors import ExportError
+from geo.maps import Features, MapDescription, Marker, Raster, Style
+from geo.maps import overview as overview_recipe
+from geo.plan import plan_of
 from geo.settings import METRIC_CRS, WEB_CRS
-from layers import styles
 
 # Leaflet line weights are CSS pixels (1/96 in); on paper 1 px = 0.75 pt.
 PT_PER_PX = 0.75
@@ -82,150 +84,200 @@ def bbox_to_metric(bbox_deg: Sequence[float]) -> tuple[float, float, float, floa
                                                                                 xy[:, 1]))).bounds)
 
 
-def apply_filters(df: pd.DataFrame, filters: Mapping[str, Iterable] | None) -> pd.DataFrame:
-    """Rows whose ``column`` value is in the allowed values, for every filtered column."""
-    for column, allowed in (filters or {}).items():
-        if column not in df.columns:
-            msg = f"Filter on {column!r}: the layer has no such column ({list(df.columns)})."
-            raise ExportError(msg)
-        df = df[df[column].isin(list(allowed))]
-    return df
+def symbol_for(kind: str, style: Style) -> Symbol:
+    """The print symbol of a map style (Leaflet's CSS pixels become points)."""
+    edge = style.color if style.stroke and style.opacity > 0 and style.weight else None
+    width = style.weight * PT_PER_PX
+    if kind == LINE:
+        return Symbol(LINE, edge=edge or style.color, linewidth_pt=width, dashes=_dashes(style.dash))
+    face = style.face if style.fill and style.fill_opacity > 0 else None
+    if kind == POINT:
+        return Symbol(POINT, face=face, edge=edge, linewidth_pt=width, face_alpha=style.fill_opacity,
+                      marker_size_pt=2 * style.radius * PT_PER_PX)
+    return Symbol(POLYGON, face=face, edge=edge, linewidth_pt=width,
+                  face_alpha=style.fill_opacity if face else 1.0, dashes=_dashes(style.dash))
 
 
-def _categorised(gdf: gpd.GeoDataFrame, column: str, colors: Mapping[str, str], key: str,
-                 symbol: Callable[[str], Symbol], zorder: float) -> list[DrawLayer]:
-    geoms = to_metric(gdf)
-    values = gdf[column].to_numpy()
-    return [DrawLayer(f"{key}:{code}", geoms[values == code], symbol(color), zorder)
-            for code, color in colors.items() if (values == code).any()]
+_KIND = {"Polygon": POLYGON, "MultiPolygon": POLYGON, "LineString": LINE,
+         "MultiLineString": LINE, "Point": POINT, "MultiPoint": POINT}
+_BASE_Z = {POLYGON: 0.0, LINE: 10.0, POINT: 20.0}  # polygons under lines under points
+FLAG_SIZE_PT = 7.0
 
 
-# Symbols of the overview map, converted from the folium styles in layers/overview.py.
-def park_symbol(color: str) -> Symbol:
-    return Symbol(POLYGON, face=color, edge=color, linewidth_pt=_px(2), face_alpha=0.75)
+def _colors(symbol: Symbol) -> set[str]:
+    return {str(c).lower() for c in (symbol.face, symbol.edge) if c}
 
 
-def parcel_symbol(color: str) -> Symbol:
-    return Symbol(POLYGON, face=color, edge=color, linewidth_pt=_px(0.5), face_alpha=0.7)
+class _Printer:
+    """Collects the drawn layers, labels and group symbols of one description."""
+
+    def __init__(self) -> None:
+        self.layers: list[DrawLayer | RasterLayer] = []
+        self.labels: list[tuple[float, float, str]] = []
+        self.group_symbols: dict[str, Symbol] = {}
+        self.z = 1.0
+
+    def features(self, layer: Features, group: str) -> None:
+        frame = layer.frame
+        if not len(frame):
+            return
+        geoms = to_metric(frame)
+        kinds = np.array([_KIND.get(t) for t in frame.geom_type.to_numpy()], dtype=object)
+        present = [k for k in (POLYGON, LINE, POINT) if (kinds == k).any()]
+        for kind in present:
+            sym = symbol_for(kind, layer.style)
+            key = layer.key if len(present) == 1 else f"{layer.key}:{kind}"
+            self.layers.append(DrawLayer(key, geoms[kinds == kind], sym, _BASE_Z[kind] + self.z))
+            self.group_symbols.setdefault(group, sym)
+        if layer.label_field:
+            for geom, text in zip(geoms, frame[layer.label_field], strict=True):
+                if geom is not None and not geom.is_empty and geom.geom_type == "Point":
+                    self.labels.append((geom.x, geom.y, str(text)))
+        self.z += 0.01
+
+    def raster(self, layer: Raster) -> None:
+        img = layer.rgba
+        if layer.opacity < 1:
+            img = img.copy()
+            img[..., 3] = (img[..., 3] * layer.opacity).astype(np.uint8)
+        # Leaflet stretches the image over its lon/lat box; on the sheet the box's
+        # EPSG:4549 bounds differ from it by well under a pixel at county scale.
+        self.layers.append(RasterLayer(layer.key, img, bbox_to_metric(layer.bounds), zorder=0.5))
+
+    def marker(self, layer: Marker, group: str) -> None:
+        sym = Symbol(POINT, face=layer.color, edge="#333333", linewidth_pt=0.75,
+                     marker_size_pt=FLAG_SIZE_PT)
+        tr = Transformer.from_crs(WEB_CRS, METRIC_CRS, always_xy=True)
+        x, y = tr.transform(layer.lon, layer.lat)
+        self.layers.append(DrawLayer(layer.key, np.array([shapely.Point(x, y)], dtype=object), sym,
+                                     30 + self.z))
+        self.group_symbols.setdefault(group, sym)
+        if layer.label or layer.text:
+            self.labels.append((x, y, layer.label or layer.text))
 
 
-def constraint_symbol(color: str) -> Symbol:
-    return Symbol(POLYGON, face=color, edge=color, linewidth_pt=_px(1), face_alpha=0.25)
-
-
-COUNTY = Symbol(POLYGON, edge=styles.COUNTY_STYLE["color"],
-                linewidth_pt=_px(styles.COUNTY_STYLE["weight"]),
-                dashes=_dashes(styles.COUNTY_STYLE["dashArray"]))
-PLATFORM = Symbol(POLYGON, face=styles.PLATFORM_STYLE["fillColor"],
-                  edge=styles.PLATFORM_STYLE["color"],
-                  linewidth_pt=_px(styles.PLATFORM_STYLE["weight"]),
-                  face_alpha=styles.PLATFORM_STYLE["fillOpacity"])
-ZONE = Symbol(POLYGON, edge=styles.ZONE_STYLE["color"], linewidth_pt=_px(styles.ZONE_STYLE["weight"]),
-              dashes=_dashes(styles.ZONE_STYLE["dashArray"]))
-TOWN = Symbol(POINT, face="#ffffff", edge=styles.TOWN_COLOR, linewidth_pt=_px(2), marker_size_pt=6)
-ENTERPRISE = Symbol(POINT, face=styles.ENTERPRISE_COLOR, edge=styles.ENTERPRISE_COLOR,
-                    linewidth_pt=_px(1), face_alpha=0.8, marker_size_pt=4.5)
-
-
-def road_symbol(code: str) -> Symbol:
-    return Symbol(LINE, edge=styles.ROAD_COLORS[code], linewidth_pt=_px(styles.ROAD_WEIGHTS[code]))
-
-
-# Layers the overview shows when it opens (constraints and enterprises start hidden there).
-OVERVIEW_DEFAULT = ("county", "platforms", "parcels", "parks", "roads", "towns")
-OVERVIEW_LAYERS = (*OVERVIEW_DEFAULT, "constraints", "enterprises")
-
-
-def _enum_section(heading: str, enum: str, colors: Mapping[str, str], lang: str,
-                  symbol: Callable[[str], Symbol]) -> tuple[str, list[LegendEntry]]:
-    return heading, [LegendEntry(i18n.enum_label(enum, code, lang), symbol(color))
-                     for code, color in colors.items()]
-
-
-def _overview_layers(lay: Mapping[str, pd.DataFrame], shown: set[str],
-                     lang: str) -> tuple[list[DrawLayer], list[tuple[float, float, str]]]:
-    out: list[DrawLayer] = []
-    if "constraints" in shown:
-        out += _categorised(lay["constraints"], "kind", styles.CONSTRAINT_COLORS, "constraints",
-                            constraint_symbol, 1)
-    if "county" in shown:
-        out.append(DrawLayer("county", to_metric(lay["county"]), COUNTY, 6))
-    if "platforms" in shown:
-        out.append(DrawLayer("platforms", to_metric(lay["platforms"]), PLATFORM, 2))
-        out.append(DrawLayer("zones", to_metric(lay["zones"]), ZONE, 2.1))
-    if "parcels" in shown:
-        out += _categorised(lay["parcels"], "lifecycle", styles.LIFECYCLE_COLORS, "parcels",
-                            parcel_symbol, 3)
-    if "parks" in shown:
-        out += _categorised(lay["parks"], "status", styles.PARK_STATUS_COLORS, "parks",
-                            park_symbol, 4)
-    if "roads" in shown:
-        roads, geoms = lay["roads"], to_metric(lay["roads"])
-        out += [DrawLayer(f"roads:{code}", geoms[(roads["road_class"] == code).to_numpy()],
-                          road_symbol(code), 5) for code in styles.ROAD_COLORS]
-    if "enterprises" in shown:
-        out.append(DrawLayer("enterprises", to_metric(lay["enterprises"]), ENTERPRISE, 7))
-    labels: list[tuple[float, float, str]] = []
-    if "towns" in shown:
-        towns = lay["towns"]
-        geoms = to_metric(towns)
-        out.append(DrawLayer("towns", geoms, TOWN, 8))
-        names = towns["name_en" if lang == "en" else "name_zh"].to_numpy()
-        labels = [(g.x, g.y, str(n)) for g, n in zip(geoms, names, strict=True)]
-    return out, labels
-
-
-def _overview_legend(shown: set[str], lang: str) -> list[tuple[str, list[LegendEntry]]]:
-    """The app's legend sections first (same order as layers.overview.overview_legend)."""
-    t = lambda key: i18n.t(key, lang)  # noqa: E731
-    legend: list[tuple[str, list[LegendEntry]]] = []
-    if "parks" in shown:
-        legend.append(_enum_section(t("legend.park_status"), "park_status",
-                                    styles.PARK_STATUS_COLORS, lang, park_symbol))
-    if "parcels" in shown:
-        legend.append(_enum_section(t("legend.parcel_status"), "lifecycle",
-                                    styles.LIFECYCLE_COLORS, lang, parcel_symbol))
-    symbols = (("platforms", "layer.platforms", PLATFORM), ("platforms", "layer.zones", ZONE),
-               ("county", "layer.county", COUNTY), ("towns", "layer.towns", TOWN),
-               ("enterprises", "layer.enterprises", ENTERPRISE))
-    others = [LegendEntry(t(key), sym) for layer, key, sym in symbols if layer in shown]
+def _legend(desc: MapDescription, printer: _Printer, lang: str) -> list[tuple[str, list[LegendEntry]]]:
+    """The description's legend, then one swatch for each drawn group it does not cover."""
+    out, covered = [], set()
+    for section in desc.legend:
+        entries = [LegendEntry(e.label, symbol_for(e.kind, e.style)) for e in section.entries]
+        out.append((section.heading, entries))
+        for e in entries:
+            covered |= _colors(e.symbol) | {e.label}
+    others = [LegendEntry(name, sym) for name, sym in printer.group_symbols.items()
+              if name not in covered and not (_colors(sym) & covered)]
     if others:
-        legend.append((t("export.legend_other"), others))
-    if "roads" in shown:
-        legend.append((t("layer.roads"), [LegendEntry(i18n.enum_label("road_class", c, lang),
-                                                       road_symbol(c)) for c in styles.ROAD_COLORS]))
-    if "constraints" in shown:
-        legend.append(_enum_section(t("layer.constraints"), "constraint_kind",
-                                    styles.CONSTRAINT_COLORS, lang, constraint_symbol))
-    return legend
+        out.append((i18n.t("export.legend_other", lang), others))
+    return out
+
+
+def spec_from_description(desc: MapDescription, *, page: str, lang: str = "zh",
+                          title: str | None = None, what: str | None = None,
+                          bbox_deg: Sequence[float] | None = None) -> MapSpec:
+    """The print spec of a map description: the groups shown when it opens, in their styles,
+    its legend, over ``bbox_deg`` (the view the planner is looking at) or else its extent.
+    Vector tiles are not printed (their group's aggregates are)."""
+    printer = _Printer()
+    for group in desc.visible():
+        for layer in group.layers:
+            if isinstance(layer, Features):
+                printer.features(layer, group.name)
+            elif isinstance(layer, Raster):
+                printer.raster(layer)
+            elif isinstance(layer, Marker):
+                printer.marker(layer, group.name)
+    if not printer.layers:
+        msg = f"Map of page {page!r} has no layer that can be printed."
+        raise ExportError(msg)
+    box = bbox_deg if bbox_deg is not None else desc.extent
+    if box is None:  # no extent: everything drawn
+        boxes = [shapely.total_bounds(lay.geoms) if isinstance(lay, DrawLayer) else lay.extent_m
+                 for lay in printer.layers]
+        arr = np.asarray(boxes, dtype=float)
+        extent = (float(np.nanmin(arr[:, 0])), float(np.nanmin(arr[:, 1])),
+                  float(np.nanmax(arr[:, 2])), float(np.nanmax(arr[:, 3])))
+    else:
+        extent = bbox_to_metric(box)
+    return MapSpec(page, desc.title if title is None else title,
+                   desc.what if what is None else what, printer.layers,
+                   _legend(desc, printer, lang), extent, printer.labels)
+
+
+OVERVIEW_DEFAULT = overview_recipe.OVERVIEW_DEFAULT
+OVERVIEW_LAYERS = overview_recipe.OVERVIEW_LAYERS
+PLATFORM = symbol_for(POLYGON, overview_recipe.PLATFORM)
+EVERY_PARCEL = 10**12  # tile threshold for batch sheets: print each parcel, never the grid
 
 
 def overview_spec(layers: Mapping[str, pd.DataFrame], *, lang: str = "zh",
                   bbox_deg: Sequence[float] | None = None, visible: Iterable[str] | None = None,
                   filters: Mapping[str, Mapping[str, Iterable]] | None = None) -> MapSpec:
-    """The county overview as printed: the layers the app's overview shows, same colours.
+    """The county overview as printed (:func:`geo.maps.overview.overview`).
 
     ``visible`` names the layers shown (default: those the app shows on opening),
     ``filters`` maps a layer to ``{column: allowed values}``, ``bbox_deg`` is the
-    map's current extent in lon/lat (default: the county).
+    map's current extent in lon/lat (default: the county). Every parcel is printed,
+    whatever the size of the cadastre.
     """
-    shown = set(OVERVIEW_DEFAULT if visible is None else visible)
-    unknown = shown - set(OVERVIEW_LAYERS)
-    if unknown:
-        msg = f"Overview map: unknown layers {sorted(unknown)}; it has {list(OVERVIEW_LAYERS)}."
-        raise ExportError(msg)
-    filters = filters or {}
-    lay = {name: apply_filters(layers[name], filters.get(name))
-           for name in (*OVERVIEW_LAYERS, "zones")}
-    drawn, labels = _overview_layers(lay, shown, lang)
-    extent = (bbox_to_metric(bbox_deg) if bbox_deg is not None
-              else tuple(layers["county"].to_crs(METRIC_CRS).total_bounds))
-    return MapSpec("overview", i18n.t("overview.heading", lang), i18n.t("export.what_overview", lang),
-                   drawn, _overview_legend(shown, lang), extent, labels)
+    try:
+        desc = overview_recipe.overview(layers, lang=lang, visible=visible, filters=filters,
+                                        tile_threshold=EVERY_PARCEL)
+    except PlannerError as exc:
+        raise ExportError(str(exc)) from exc
+    return spec_from_description(desc, page="overview", lang=lang, bbox_deg=bbox_deg)
+
+
+def parks_spec(layers: Mapping[str, pd.DataFrame], *, lang: str = "zh", plan=None,
+               bbox_deg: Sequence[float] | None = None) -> MapSpec:
+    """The micro-parks page's map, all parks, as printed."""
+    from geo import parks
+    from geo.maps import tracking
+
+    desc = tracking.parks_map(layers, parks.table(layers, plan_of(layers, plan)), lang=lang)
+    return spec_from_description(desc, page="parks", lang=lang, bbox_deg=bbox_deg)
+
+
+def land_spec(layers: Mapping[str, pd.DataFrame], *, lang: str = "zh", plan=None,
+              bbox_deg: Sequence[float] | None = None) -> MapSpec:
+    """The land-supply page's map (land sold, coloured by year of sale), as printed."""
+    from geo import land
+    from geo.maps import tracking
+
+    desc = tracking.land_map(layers, land.terms_check(layers, plan_of(layers, plan)),
+                             colour_by="year", lang=lang)
+    return spec_from_description(desc, page="land", lang=lang, bbox_deg=bbox_deg)
+
+
+def per_mu_spec(layers: Mapping[str, pd.DataFrame], *, lang: str = "zh", plan=None,
+                year: int | None = None, bbox_deg: Sequence[float] | None = None) -> MapSpec:
+    """Parcels of the evaluated enterprises by their A-D class
+    (:func:`geo.maps.performance.per_mu_classes`), as printed."""
+    from geo.maps import performance
+
+    try:
+        desc = performance.per_mu_classes(layers, lang=lang, plan=plan, year=year)
+    except PlannerError as exc:
+        raise ExportError(str(exc)) from exc
+    return spec_from_description(desc, page="per_mu", lang=lang, bbox_deg=bbox_deg)
+
+
+def ranking_spec(layers: Mapping[str, pd.DataFrame], *, lang: str = "zh", plan=None,
+                 quarter: str | None = None, bbox_deg: Sequence[float] | None = None) -> MapSpec:
+    """The ranking page's flag map for one quarter (default: the plan's last), as printed."""
+    from geo import ranking
+    from geo.maps import performance
+
+    plan = plan_of(layers, plan)
+    quarter = quarter or ranking.quarters(plan)[-1]
+    desc = performance.ranking_map(layers, ranking.flags(layers, plan, quarter), lang=lang,
+                                   quarter=quarter)
+    return spec_from_description(desc, page="ranking", lang=lang, bbox_deg=bbox_deg)
 
 
 SpecBuilder = Callable[..., MapSpec]
-PAGES: dict[str, SpecBuilder] = {"overview": overview_spec}
+PAGES: dict[str, SpecBuilder] = {"overview": overview_spec, "parks": parks_spec,
+                                 "land": land_spec, "per_mu": per_mu_spec,
+                                 "ranking": ranking_spec}
 
 
 def register(page: str, builder: SpecBuilder) -> None:
@@ -245,41 +297,3 @@ def spec_for(page: str, layers: Mapping[str, pd.DataFrame], **kwargs) -> MapSpec
     builder = PAGES[page]
     accepted = inspect.signature(builder).parameters
     return builder(layers, **{k: v for k, v in kwargs.items() if k in accepted})
-
-
-def _lazy(name: str) -> SpecBuilder:
-    """A builder of :mod:`geo.export.perf_maps`, imported on first use (it pulls in scipy)."""
-    def build(layers: Mapping[str, pd.DataFrame], *, lang: str = "zh", plan=None,
-              bbox_deg: Sequence[float] | None = None) -> MapSpec:
-        from geo.export import perf_maps
-
-        return getattr(perf_maps, name)(layers, lang=lang, plan=plan, bbox_deg=bbox_deg)
-
-    build.__name__ = name
-    return build
-
-
-def _register_performance_maps() -> None:
-    # The per-mu and ranking maps need geo.evaluation / geo.ranking and their colours;
-    # in a build without them the pages are simply not offered.
-    have = all(importlib.util.find_spec(m) is not None for m in ("geo.evaluation", "geo.ranking"))
-    if have and all(hasattr(styles, c) for c in ("EVAL_CLASS_COLORS", "RANK_FLAG_COLORS")):
-        register("per_mu", _lazy("per_mu_spec"))
-        register("ranking", _lazy("ranking_spec"))
-
-
-def _printed(name: str) -> SpecBuilder:
-    """A page map printed from its folium map (:mod:`layers.printable`), imported on first use."""
-    def build(layers: Mapping[str, pd.DataFrame], *, lang: str = "zh", plan=None,
-              bbox_deg: Sequence[float] | None = None) -> MapSpec:
-        from layers import printable
-
-        return getattr(printable, name)(layers, lang=lang, plan=plan, bbox_deg=bbox_deg)
-
-    build.__name__ = name
-    return build
-
-
-_register_performance_maps()
-register("parks", _printed("parks_spec"))
-register("land", _printed("land_spec"))

@@ -16,8 +16,10 @@ import shutil
 import pytest
 
 from geo import settings, store
+from geo.maps.overview import overview
 from layers.overview import overview_map
-from layers.standalone import standalone_html
+from layers.render import folium_map
+from layers.standalone import TiledMapError, standalone_html
 from tests.e2e.conftest import assert_no_exception, map_frame, wait_for_app
 
 IMG = "<img src=x onerror=alert(1)>"
@@ -113,9 +115,11 @@ def test_hostile_names_show_as_text_and_run_nothing(page, hostile_url, url_path)
 def test_offline_html_runs_no_stored_script(page, hostile_store, tmp_path):
     dialogs: list = []
     _watch(page, dialogs, [])
-    m = overview_map(store.read_all(hostile_store), basemap="tianditu", api_key=KEY)
-    html = standalone_html(m, title=IMG)
-    assert KEY not in html and "tianditu.gov.cn" not in html  # exports never carry the key
+    layers = store.read_all(hostile_store)
+    with pytest.raises(TiledMapError):  # exports never carry the basemap, nor its key
+        standalone_html(overview_map(layers, basemap="tianditu", api_key=KEY))
+    html = standalone_html(folium_map(overview(layers)), title=IMG)  # as the pages export it
+    assert KEY not in html and "tianditu.gov.cn" not in html
     path = tmp_path / "map.html"
     path.write_text(html, encoding="utf-8")
     page.goto(path.as_uri())

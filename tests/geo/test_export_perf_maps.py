@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from geo import evaluation, plan, ranking, store
-from geo.export import maps, perf_maps
+from geo import evaluation, plan, ranking, store, styles
+from geo.export import maps
 
 
 @pytest.fixture(scope="module")
@@ -32,12 +32,12 @@ def test_per_mu_spec_colours_each_parcel_by_its_best_class(layers):
     assert heading == "A/B/C/D 分类（2021年）"
     counts = [int(re.search(r"（(\d+)）", e.label).group(1)) for e in entries]
     assert sum(counts) == len(scored)
-    assert [e.symbol.face for e in entries] == list(perf_maps.styles.EVAL_CLASS_COLORS.values())
+    assert [e.symbol.face for e in entries] == list(styles.EVAL_CLASS_COLORS.values())
 
 
 def test_ranking_spec_marks_every_unit_with_its_flag_and_rank(layers):
     p = plan.load_plan()
-    spec = perf_maps.ranking_spec(layers, lang="zh", plan=p, quarter="2021Q2")
+    spec = maps.ranking_spec(layers, lang="zh", plan=p, quarter="2021Q2")
     flagged = ranking.flags(layers, p, "2021Q2")
     drawn = sum(len(d.geoms) for d in spec.layers if d.key.startswith(("flag:", "flag_town:")))
     assert drawn == len(flagged)

@@ -14,9 +14,9 @@ from folium.plugins import Draw
 from PIL import Image
 from shapely import box
 
-from geo import assess, suitability
+from geo import assess, styles, suitability
 from layers import assess as la
-from layers import assets, styles
+from layers import assets
 from tests.geo.test_assess import X0, Y0, world, write_dem
 
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from geo import i18n, schema, store
-from layers import overview, styles
+from geo import i18n, schema, store, styles
+from layers import overview
 
 
 @pytest.fixture(scope="module")

@@ -8,10 +8,10 @@ import pytest
 from shapely.geometry import box
 
 from geo import evaluation as ev
-from geo import i18n
+from geo import i18n, styles
 from geo import inefficient as ie
 from geo import ranking as rk
-from layers import assets, styles
+from layers import assets
 from layers import performance as perf
 from layers.legend import Legend
 from tests.geo import perf_fixtures as fx

@@ -11,7 +11,7 @@ import argparse
 import time
 from pathlib import Path
 
-from geo.cli import command
+from geo.cli._registry import command
 from geo.export.errors import ExportError
 from geo.settings import store_path
 

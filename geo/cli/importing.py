@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from geo import i18n, importer
-from geo.cli import command
+from geo.cli._registry import command
 from geo.settings import store_path
 
 EXIT_REFUSED = 2

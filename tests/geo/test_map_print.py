@@ -1,24 +1,28 @@
-"""The map on screen as a print spec: the page's own layers, colours, filters and extent."""
+"""A map description as a print spec: the page's own layers, colours, filters and extent, as
+the screen draws them from the same description."""
 
 from __future__ import annotations
 
 import io
+import re
 
-import folium
+import geopandas as gpd
 import numpy as np
 import pytest
 from PIL import Image
+from shapely.geometry import Point, Polygon
 
-from geo import parks, store
+from geo import parks, store, styles
 from geo.export import sheet
 from geo.export.draw import LINE, POINT, POLYGON, DrawLayer, RasterLayer
 from geo.export.errors import ExportError
+from geo.export.maps import spec_from_description
+from geo.maps import Features, Group, MapDescription, Raster, Style
+from geo.maps.overview import overview as overview_map
+from geo.maps.performance import ranking_map
+from geo.maps.tracking import parks_map
 from geo.plan import load_plan
-from layers import printable, styles
-from layers.assess import png_data_url
-from layers.overview import overview_map
-from layers.performance import ranking_map
-from layers.tracking import parks_map
+from ui.snapshot import bounds_to_bbox
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +41,7 @@ def _count(spec, color: str, kind: str = POLYGON) -> int:
 
 
 def test_overview_prints_what_opens_on_screen(demo):
-    spec = printable.spec_from_map(overview_map(demo), page="overview", title="总览", what="w")
+    spec = spec_from_description(overview_map(demo), page="overview", title="总览", what="w")
     for status, color in styles.PARK_STATUS_COLORS.items():
         assert _count(spec, color) == int((demo["parks"]["status"] == status).sum())
     drawn_parcels = sum(_count(spec, c) for c in styles.LIFECYCLE_COLORS.values())
@@ -46,7 +50,7 @@ def test_overview_prints_what_opens_on_screen(demo):
     assert styles.ENTERPRISE_COLOR.lower() not in _faces(spec)
     assert not any(c.lower() in _faces(spec) for c in styles.CONSTRAINT_COLORS.values())
     labels = spec.legend_labels()
-    assert {"运营", "已达标", "道路", "县界"} <= set(labels)
+    assert {"运营", "已达标", "国道", "县界"} <= set(labels)
     assert len(spec.labels) == len(demo["towns"])  # town names beside their seats
     roads = [lay for lay in spec.layers if isinstance(lay, DrawLayer) and lay.symbol.kind == LINE]
     assert sum(len(r.geoms) for r in roads) == len(demo["roads"])
@@ -60,8 +64,8 @@ def test_parks_map_prints_only_the_filtered_parks_and_fits_them(demo, demo_store
     table = parks.table(demo, plan)
     operating = parks.filter_table(table, statuses=["operating"])
     assert 0 < len(operating) < len(table)
-    full = printable.spec_from_map(parks_map(demo, table), page="parks", title="t", what="w")
-    only = printable.spec_from_map(parks_map(demo, operating), page="parks", title="t", what="w")
+    full = spec_from_description(parks_map(demo, table), page="parks", title="t", what="w")
+    only = spec_from_description(parks_map(demo, operating), page="parks", title="t", what="w")
     op_color = styles.PARK_STATUS_COLORS["operating"]
     assert _count(only, op_color) == len(operating)
     others = [c for s, c in styles.PARK_STATUS_COLORS.items() if s != "operating"]
@@ -74,7 +78,7 @@ def test_parks_map_prints_only_the_filtered_parks_and_fits_them(demo, demo_store
 def test_current_view_overrides_the_opening_extent(demo):
     m = overview_map(demo)
     box = (120.05, 28.60, 120.15, 28.70)
-    spec = printable.spec_from_map(m, page="overview", title="t", what="w", bbox_deg=box)
+    spec = spec_from_description(m, page="overview", title="t", what="w", bbox_deg=box)
     minx, miny, maxx, maxy = spec.extent_m
     assert 9_000 < maxx - minx < 10_500 and 10_500 < maxy - miny < 11_800  # 0.1° near 28.6°N
 
@@ -84,21 +88,21 @@ def test_ranking_flags_print_in_their_colours_with_ranks(demo):
 
     plan = load_plan()
     flagged = ranking.flags(demo, plan, ranking.quarters(plan)[-1])
-    spec = printable.spec_from_map(ranking_map(demo, flagged), page="ranking", title="t", what="w")
+    spec = spec_from_description(ranking_map(demo, flagged), page="ranking", title="t", what="w")
     points = [lay for lay in spec.layers if isinstance(lay, DrawLayer) and lay.symbol.kind == POINT]
     assert sum(len(p.geoms) for p in points) == len(flagged)
     assert {p.symbol.face for p in points} <= set(styles.RANK_FLAG_COLORS.values())
-    assert sorted(int(t) for _, _, t in spec.labels) == sorted(flagged["rank"].astype(int))
+    ranks = [int(re.search(r"（(\d+)）", t).group(1)) for _, _, t in spec.labels]
+    assert sorted(ranks) == sorted(flagged["rank"].astype(int))
     assert set(spec.legend_labels()) >= {"红旗", "黄旗", "蓝旗"}
 
 
 def test_image_overlay_becomes_a_raster_layer():
     rgba = np.zeros((4, 6, 4), dtype=np.uint8)
     rgba[..., 0], rgba[..., 3] = 200, 255
-    m = folium.Map(location=[28.65, 120.1], zoom_start=10)
-    folium.raster_layers.ImageOverlay(png_data_url(rgba), bounds=[[28.6, 120.0], [28.7, 120.2]],
-                                      opacity=0.5).add_to(m)
-    spec = printable.spec_from_map(m, page="x", title="t", what="w")
+    desc = MapDescription([Group("surface", "s", [Raster("r", rgba, (120.0, 28.6, 120.2, 28.7),
+                                                          opacity=0.5)])])
+    spec = spec_from_description(desc, page="x", title="t", what="w")
     (raster,) = spec.layers
     assert isinstance(raster, RasterLayer) and raster.image.shape == (4, 6, 4)
     assert raster.image[0, 0, 3] == 127  # the overlay's opacity
@@ -107,14 +111,13 @@ def test_image_overlay_becomes_a_raster_layer():
 
 
 def test_leaflet_defaults_and_hidden_groups():
-    m = folium.Map(location=[28.65, 120.1], zoom_start=10)
-    folium.GeoJson({"type": "Feature", "properties": {},
-                    "geometry": {"type": "Polygon", "coordinates": [[[120, 28.6], [120.1, 28.6],
-                                                                     [120.1, 28.7], [120, 28.6]]]}}
-                   ).add_to(m)
-    hidden = folium.FeatureGroup(name="hidden", show=False).add_to(m)
-    folium.CircleMarker([28.65, 120.05], radius=5, color="#ff0000").add_to(hidden)
-    spec = printable.spec_from_map(m, page="x", title="t", what="w")
+    poly = gpd.GeoDataFrame(geometry=[Polygon([(120, 28.6), (120.1, 28.6), (120.1, 28.7)])],
+                            crs="EPSG:4326")
+    dot = gpd.GeoDataFrame(geometry=[Point(120.05, 28.65)], crs="EPSG:4326")
+    desc = MapDescription([Group("a", "a", [Features("poly", poly, Style())]),
+                           Group("hidden", "hidden", [Features("dot", dot, Style(color="#ff0000"),
+                                                               points=True)], show=False)])
+    spec = spec_from_description(desc, page="x", title="t", what="w")
     (poly,) = spec.layers
     assert poly.symbol.face == "#3388ff" and poly.symbol.face_alpha == pytest.approx(0.2)
     assert poly.symbol.linewidth_pt == pytest.approx(3 * 0.75)
@@ -122,7 +125,7 @@ def test_leaflet_defaults_and_hidden_groups():
 
 def test_a_map_with_nothing_to_print_is_refused():
     with pytest.raises(ExportError, match="no layer"):
-        printable.spec_from_map(folium.Map(), page="empty", title="t", what="w")
+        spec_from_description(MapDescription([]), page="empty", title="t", what="w")
 
 
 @pytest.mark.parametrize("bounds, expected", [
@@ -133,13 +136,13 @@ def test_a_map_with_nothing_to_print_is_refused():
     (None, None),
 ])
 def test_bounds_from_streamlit_folium(bounds, expected):
-    assert printable.bounds_to_bbox(bounds) == expected
+    assert bounds_to_bbox(bounds) == expected
 
 
 def test_parks_sheet_renders_at_the_paper_size(demo):
     plan = load_plan()
     m = parks_map(demo, parks.table(demo, plan))
-    spec = printable.spec_from_map(m, page="parks", title="小微企业园", what="地图")
+    spec = spec_from_description(m, page="parks", title="小微企业园", what="地图")
     body, info = sheet.render_sheet(spec, sheet.SheetOptions("A4", "portrait", 150, "png"),
                                     sheet.SheetContext(demo=True))
     img = Image.open(io.BytesIO(body))

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from geo import cadastre, settings, store
-from geo.cli import command
+from geo.cli._registry import command
 
 
 def _tiles_args(p: argparse.ArgumentParser) -> None:

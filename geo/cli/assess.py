@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from geo import assess, i18n, plan, store, suitability, terrain
-from geo.cli import command
+from geo.cli._registry import command
 from geo.errors import PlannerError
 from geo.settings import dem_path, store_path
 
