@@ -51,3 +51,17 @@ def enum_label(field: str, code: str, lang: str = DEFAULT_LANG) -> str:
 def bool_label(value: bool, lang: str = DEFAULT_LANG) -> str:
     """是/否 or Yes/No."""
     return t("bool.true" if value else "bool.false", lang)
+
+
+def name_column(lang: str = DEFAULT_LANG) -> str:
+    """The column holding a place's name in ``lang`` (towns, platforms, zones carry both)."""
+    return "name_en" if lang == "en" else "name_zh"
+
+
+def column_label(name: str, lang: str = DEFAULT_LANG) -> str:
+    """How a column or field is labelled in tables, tooltips and forms: ``col.<name>``,
+    else ``field.<name>``, else the name itself (a column of the planner's own file)."""
+    for key in (f"col.{name}", f"field.{name}"):
+        if key in TABLE:
+            return t(key, lang)
+    return name

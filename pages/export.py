@@ -41,7 +41,7 @@ visible = (widgets.multiselect(t("export.layers"), maps.OVERVIEW_LAYERS,
            if page_key == "overview" else [])
 platforms = layers["platforms"]
 extent_names = {"": t("export.extent_default"),
-                **dict(zip(platforms["platform_id"], platforms["name_en" if lang == "en" else "name_zh"],
+                **dict(zip(platforms["platform_id"], platforms[i18n.name_column(lang)],
                            strict=True))}
 extent = st.selectbox(t("export.extent"), list(extent_names), format_func=extent_names.get,
                       key="export_extent")

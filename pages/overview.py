@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from geo import kpi
+from geo import i18n, kpi
 from geo.cadastre import TILE_MIN_ZOOM
 from geo.maps import overview as overview_maps
 from geo.maps.overview import uses_parcel_tiles
@@ -48,5 +48,5 @@ maps.show(desc, m=m, key=f"overview-{lang}", static=True,
                                    state.t("export.what_overview")))
 
 with st.expander(state.t("overview.context")):
-    st.table([{"": c["name_en" if lang == "en" else "name_zh"], "2021": c["value"]}
+    st.table([{"": c[i18n.name_column(lang)], "2021": c["value"]}
               for c in plan.context])

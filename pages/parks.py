@@ -3,7 +3,7 @@
 import streamlit as st
 
 from geo import asof as asof_geo
-from geo import parks, schema
+from geo import i18n, parks, schema
 from geo.maps import tracking as tracking_maps
 from ui import asof, data, edit, frame, maps, snapshot, state, tracking, widgets
 
@@ -20,7 +20,7 @@ before = parks.progress(layers, plan, as_of=compare_to) if compare_to is not Non
 tracking.progress_cards(progress, before=before, before_label=asof.label(compare_to))
 if before is not None:
     with st.expander(state.t("asof.side_by_side"), expanded=True):
-        side = progress[["name_zh" if lang == "zh" else "name_en", "target"]].copy()
+        side = progress[[i18n.name_column(lang), "target"]].copy()
         side[asof.label(as_of)] = progress["value"]
         side[asof.label(compare_to)] = before["value"]
         st.dataframe(side.rename(columns=tracking.col_label), hide_index=True)

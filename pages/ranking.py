@@ -5,7 +5,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from geo import ranking
+from geo import i18n, ranking
 from geo.maps import performance as performance_maps
 from ui import data, frame, maps, perf, snapshot, state, widgets
 
@@ -56,7 +56,7 @@ st.subheader(state.t("rank.table", quarter=quarter))
 kinds = widgets.multiselect(state.t("rank.filter_kind"), ["platform", "town"], key="rank.kinds",
                        format_func=lambda k: state.t(f"rank.kind.{k}"))
 shown = flagged[perf.pick(flagged["kind"], kinds)]
-name_col = "name_en" if lang == "en" else "name_zh"
+name_col = i18n.name_column(lang)
 perf.show_table(shown.assign(unit=shown[name_col], flag_label=shown["flag"]),
                 ["rank", "unit", "kind", "flag_label", "score", "met_all", *ids], layers, key="rank.table")
 

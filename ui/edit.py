@@ -47,8 +47,8 @@ def _shown_value(layer: str, field: str, value) -> str:
 
 
 def col_label(column: str) -> str:
-    """A column's label (``col.<name>`` in the translation table, else the name)."""
-    return state.t(f"col.{column}") if f"col.{column}" in i18n.TABLE else column
+    """A column's label in the planner's language (:func:`geo.i18n.column_label`)."""
+    return i18n.column_label(column, state.lang())
 
 
 def _value_widget(layer: str, field: str, current, key: str):

@@ -8,8 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from geo import evaluation, i18n, inefficient, ranking
-from layers.performance import alias
 from ui import data, state
+from ui.edit import col_label
 
 _ENUMS = {"route": "case_route", "case_status": "case_status", "lifecycle": "lifecycle",
           "land_use": "land_use", "reason": "case_reason"}
@@ -18,7 +18,7 @@ _ENUMS = {"route": "case_route", "case_status": "case_status", "lifecycle": "lif
 def names(layers: Mapping[str, pd.DataFrame], layer: str, key: str) -> dict[str, str]:
     """Code -> name in the current language for ``towns`` or ``platforms``."""
     df = layers[layer]
-    col = "name_en" if state.lang() == "en" else "name_zh"
+    col = i18n.name_column(state.lang())
     return dict(zip(df[key], df[col], strict=True))
 
 
@@ -50,7 +50,7 @@ def labelled(df: pd.DataFrame, columns: list[str], layers: Mapping[str, pd.DataF
     for col in out.columns:  # missing text reads better blank than "None"
         if out[col].dtype == object:
             out[col] = out[col].where(out[col].notna(), "")
-    return out.rename(columns=lambda c: alias(c, lang))
+    return out.rename(columns=lambda c: i18n.column_label(c, lang))
 
 
 def show_table(df: pd.DataFrame, columns: list[str], layers: Mapping[str, pd.DataFrame], *,
@@ -72,9 +72,7 @@ def cached_proposal(cands: pd.DataFrame, required: float, overshoot_pct: float) 
     return inefficient.propose(cands, required, overshoot_pct=overshoot_pct)
 
 
-def alias_of(column: str) -> str:
-    """A column's label in the current language."""
-    return alias(column, state.lang())
+alias_of = col_label  # a column's label in the current language
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -16,13 +16,13 @@ OUTSIDE = "-"
 
 def town_names(layers: Mapping[str, pd.DataFrame]) -> dict[str, str]:
     towns = layers["towns"]
-    col = "name_en" if state.lang() == "en" else "name_zh"
+    col = i18n.name_column(state.lang())
     return dict(zip(towns["town_code"], towns[col], strict=True))
 
 
 def platform_names(layers: Mapping[str, pd.DataFrame]) -> dict[str, str]:
     plats = layers["platforms"]
-    col = "name_en" if state.lang() == "en" else "name_zh"
+    col = i18n.name_column(state.lang())
     return {**dict(zip(plats["platform_id"], plats[col], strict=True)),
             OUTSIDE: state.t("parks.outside")}
 

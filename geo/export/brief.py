@@ -176,7 +176,7 @@ def parks_page(ctx: BriefContext, number: int) -> Figure:
 
     parks = ctx.at["parks"]
     towns = ctx.layers["towns"]
-    town_name = dict(zip(towns["town_code"], towns["name_en" if ctx.lang == "en" else "name_zh"],
+    town_name = dict(zip(towns["town_code"], towns[i18n.name_column(ctx.lang)],
                          strict=True))
     t = ctx.t
     df = pd.DataFrame({
@@ -266,7 +266,7 @@ def ranking_page(ctx: BriefContext, number: int) -> Figure:
     fig, rect = _page(ctx, ctx.t("brief.section.ranking"), number)
     flagged = ranking.flags(ctx.layers, ctx.plan, ctx.quarter)
     t = ctx.t
-    name_col = "name_en" if ctx.lang == "en" else "name_zh"
+    name_col = i18n.name_column(ctx.lang)
     df = pd.DataFrame({
         t("col.rank"): flagged["rank"].astype(int),
         t("col.name"): flagged[name_col],

@@ -84,26 +84,25 @@ def _scored(result: pd.DataFrame) -> gpd.GeoDataFrame:
                          buildable_mu=result["buildable_mu"].round(1))
 
 
-def _aliases(lang: str) -> list[str]:
-    return [i18n.t(_FIELD_KEYS[f], lang) for f in CANDIDATE_FIELDS]
+def _outlined(key: str, frame: gpd.GeoDataFrame | None, style: Style, lang: str, *,
+              simplify_m: float) -> Group:
+    """Candidates or found sites outlined, with name, score, rank and areas in the tooltip."""
+    g = Group(key, i18n.t(f"assess.layer.{key}", lang))
+    if frame is not None and len(frame):
+        g.layers.append(Features(key, _scored(frame), style, fields=CANDIDATE_FIELDS,
+                                 aliases=[i18n.t(_FIELD_KEYS[f], lang) for f in CANDIDATE_FIELDS],
+                                 simplify_m=simplify_m))
+    return g
 
 
 def candidate_group(result: gpd.GeoDataFrame, lang: str) -> Group:
-    """Assessed candidates outlined, with name, score, rank and areas in the tooltip."""
-    g = Group("candidates", i18n.t("assess.layer.candidates", lang))
-    if len(result):
-        g.layers.append(Features("candidates", _scored(result), CANDIDATE, fields=CANDIDATE_FIELDS,
-                                 aliases=_aliases(lang), simplify_m=0))
-    return g
+    """The assessed candidates."""
+    return _outlined("candidates", result, CANDIDATE, lang, simplify_m=0)
 
 
 def sites_group(sites: gpd.GeoDataFrame, lang: str) -> Group:
-    """Sites found on the surface, dashed, with their score in the tooltip."""
-    g = Group("sites", i18n.t("assess.layer.sites", lang))
-    if len(sites):
-        g.layers.append(Features("sites", _scored(sites), SITE, fields=CANDIDATE_FIELDS,
-                                 aliases=_aliases(lang), simplify_m=5))
-    return g
+    """Sites found on the suitability surface, dashed."""
+    return _outlined("sites", sites, SITE, lang, simplify_m=5)
 
 
 def assess_map(layers: Mapping[str, pd.DataFrame], *, lang: str = "zh",

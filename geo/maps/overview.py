@@ -55,11 +55,7 @@ OVERVIEW_LAYERS = (*OVERVIEW_DEFAULT, "constraints", "enterprises")
 
 
 def field_aliases(fields: Sequence[str], lang: str) -> list[str]:
-    return [i18n.t(f"field.{f}", lang) for f in fields]
-
-
-def name_column(lang: str) -> str:
-    return "name_en" if lang == "en" else "name_zh"
+    return [i18n.column_label(f, lang) for f in fields]
 
 
 def county_group(county: gpd.GeoDataFrame, lang: str) -> Group:
@@ -71,7 +67,7 @@ def county_group(county: gpd.GeoDataFrame, lang: str) -> Group:
 
 def platform_group(platforms: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, lang: str) -> Group:
     g = Group("platforms", i18n.t("layer.platforms", lang))
-    name = name_column(lang)
+    name = i18n.name_column(lang)
     if len(platforms):
         plat = platforms.assign(name=platforms[name], area_mu=area_mu(platforms).round(0))
         fields = ["name", "area_mu"]
@@ -95,7 +91,7 @@ def park_group(parks: gpd.GeoDataFrame, lang: str) -> Group:
 
 def parcel_group(parcels: gpd.GeoDataFrame, towns: pd.DataFrame, lang: str) -> Group:
     """Industrial parcels coloured by their place in the land lifecycle (批供用建投达)."""
-    town_name = dict(zip(towns["town_code"], towns[name_column(lang)], strict=True))
+    town_name = dict(zip(towns["town_code"], towns[i18n.name_column(lang)], strict=True))
     parcels = parcels.assign(area_mu=area_mu(parcels).round(2),
                              town=parcels["town_code"].map(town_name))
     return Group("parcels", i18n.t("layer.parcels", lang), categorised(
@@ -109,7 +105,7 @@ def tile_popup_text(towns: pd.DataFrame, lang: str) -> dict:
     return {
         "fields": {f: i18n.t(f"field.{f}", lang) for f in POPUP_FIELDS},
         "lifecycle": schema.enum_labels("lifecycle", lang),
-        "towns": dict(zip(towns["town_code"], towns[name_column(lang)], strict=True)),
+        "towns": dict(zip(towns["town_code"], towns[i18n.name_column(lang)], strict=True)),
     }
 
 
@@ -194,7 +190,7 @@ def road_group(roads: gpd.GeoDataFrame, lang: str) -> Group:
 def town_group(towns: gpd.GeoDataFrame, lang: str) -> Group:
     g = Group("towns", i18n.t("layer.towns", lang))
     if len(towns):
-        t = towns.assign(name=towns[name_column(lang)],
+        t = towns.assign(name=towns[i18n.name_column(lang)],
                          kind=[i18n.enum_label("town_kind", k, lang) for k in towns["kind"]])
         fields = ["name", "kind"]
         g.layers.append(Features("towns", t, TOWN, fields=fields,

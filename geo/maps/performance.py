@@ -40,9 +40,7 @@ PROPOSAL = Style(color=styles.PROPOSAL_STYLE["color"], weight=styles.PROPOSAL_ST
                  fill_opacity=styles.PROPOSAL_STYLE["fillOpacity"])
 
 
-def alias(field: str, lang: str) -> str:
-    """A column's label (``col.<field>`` in the translation table, else the field name)."""
-    return i18n.t(f"col.{field}", lang) if f"col.{field}" in i18n.TABLE else field
+alias = i18n.column_label
 
 
 def aliases(fields: Sequence[str], lang: str) -> list[str]:
@@ -144,7 +142,7 @@ def choropleth_map(layers: Mapping[str, pd.DataFrame], agg: gpd.GeoDataFrame, va
     level = next(lv for lv, k in LEVEL_KEYS.items() if k in agg.columns)
     colors = styles.choropleth_colors(max(len(bounds), 1), reverse=value == "energy_per_10k")
     idx = evaluation.bin_index(agg[value], list(bounds))
-    name_col = "name_en" if lang == "en" else "name_zh"
+    name_col = i18n.name_column(lang)
     key = LEVEL_KEYS[level]
     shown = agg.assign(name=agg[name_col] if name_col in agg.columns else agg[key],
                        **{value: agg[value].round(3)}, cls=idx)
@@ -186,7 +184,7 @@ def ranking_map(layers: Mapping[str, pd.DataFrame], flagged: gpd.GeoDataFrame, *
 
     ``flagged`` is :func:`geo.ranking.flags`.
     """
-    name_col = "name_en" if lang == "en" else "name_zh"
+    name_col = i18n.name_column(lang)
     flag_labels = {f: i18n.t(f"rank.flag.{f}", lang) for f in styles.RANK_FLAG_COLORS}
     shown = flagged.assign(name=flagged[name_col],
                            flag_label=[flag_labels[f] for f in flagged["flag"]],

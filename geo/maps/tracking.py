@@ -22,8 +22,7 @@ PAD_DEG = 0.01
 
 
 def column_aliases(fields: list[str], lang: str) -> list[str]:
-    """Column labels (``col.<field>``), or the field's name where the table has none."""
-    return [i18n.t(f"col.{f}", lang) if f"col.{f}" in i18n.TABLE else f for f in fields]
+    return [i18n.column_label(f, lang) for f in fields]
 
 
 def _extent(gdf: gpd.GeoDataFrame, county: gpd.GeoDataFrame):
