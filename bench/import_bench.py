@@ -100,7 +100,7 @@ def run_one(fmt: str, path: Path) -> dict:
     target = OUT / f"store_{fmt}.gpkg"
     shutil.copy2(base_store(), target)
     t0 = time.perf_counter()
-    plan = importer.plan_import(path, target, layer="parcels", lang="en")
+    plan = importer.plan_import(path, target, layer="parcels")
     t1 = time.perf_counter()
     importer.apply_import(plan)
     t2 = time.perf_counter()

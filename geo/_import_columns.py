@@ -203,8 +203,27 @@ def list_presets(directory: str | os.PathLike = MAPPINGS_DIR) -> list[str]:
     return sorted(p.stem for p in Path(directory).glob("*.json"))
 
 
-def load_preset(name_or_path: str | os.PathLike, *, directory: str | os.PathLike = MAPPINGS_DIR,
-                lang: str = i18n.DEFAULT_LANG) -> ColumnMapping:
+@dataclass(frozen=True)
+class FieldName:
+    """A field as messages name it (:func:`field_label`), in the language they are shown in."""
+
+    name: str
+
+    def text(self, lang: str = i18n.DEFAULT_LANG) -> str:
+        return field_label(self.name, lang)
+
+
+@dataclass(frozen=True)
+class EnumChoices:
+    """The values an enum field takes, as a message lists them (规划/在建/…)."""
+
+    enum: str
+
+    def text(self, lang: str = i18n.DEFAULT_LANG) -> str:
+        return "/".join(i18n.enum_label(self.enum, c, lang) for c in schema.ENUMS[self.enum])
+
+
+def load_preset(name_or_path: str | os.PathLike, *, directory: str | os.PathLike = MAPPINGS_DIR) -> ColumnMapping:
     """A preset by name (in ``directory``) or by path."""
     path = Path(name_or_path)
     if not path.suffix:
@@ -212,7 +231,7 @@ def load_preset(name_or_path: str | os.PathLike, *, directory: str | os.PathLike
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
-        raise refuse("err.preset", lang, preset=str(name_or_path), detail=str(exc),
+        raise refuse("err.preset", preset=str(name_or_path), detail=str(exc),
                       presets=", ".join(list_presets(directory)) or "-") from exc
     mapping = ColumnMapping.from_dict(data)
     mapping.name = mapping.name or path.stem
@@ -259,15 +278,14 @@ def as_text(col: pd.Series) -> pd.Series:
     return col.astype(object).map(lookup).where(col.notna(), None).astype(object)
 
 
-def convert_field(f: schema.Field, raw: pd.Series, mapping: ColumnMapping,
-                   lang: str) -> tuple[pd.Series, pd.Series]:
+def convert_field(f: schema.Field, raw: pd.Series, mapping: ColumnMapping) -> tuple[pd.Series, pd.Series]:
     """Values of ``f`` and, per row, a problem text (None when fine)."""
     numeric_source = pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype)
     # numbers stay numbers: no round trip through text
     text = raw if f.dtype in ("int", "float") and numeric_source else as_text(raw)
     missing = text.isna()
     problems = pd.Series(None, index=raw.index, dtype=object)
-    label = field_label(f.name, lang)
+    label = FieldName(f.name)
     if f.dtype == "str":
         values = text
         if f.enum:
@@ -275,8 +293,8 @@ def convert_field(f: schema.Field, raw: pd.Series, mapping: ColumnMapping,
             codes = {u: lookup.get(norm_header(u)) for u in text.dropna().unique()}
             values = text.map(codes).where(text.notna(), None)
             bad = values.isna() & ~missing
-            allowed = "/".join(i18n.enum_label(f.enum, c, lang) for c in schema.ENUMS[f.enum])
-            problems[bad] = [tr("val.enum", lang, field=label, value=v, allowed=allowed) for v in text[bad]]
+            allowed = EnumChoices(f.enum)
+            problems[bad] = [tr("val.enum", field=label, value=v, allowed=allowed) for v in text[bad]]
     elif f.dtype in ("int", "float"):
         if numeric_source:
             values = raw.astype("float64")
@@ -284,26 +302,26 @@ def convert_field(f: schema.Field, raw: pd.Series, mapping: ColumnMapping,
             cleaned = text.str.replace(",", "", regex=False).str.replace("，", "", regex=False)
             values = pd.to_numeric(cleaned, errors="coerce")
         bad = values.isna() & ~missing
-        problems[bad] = [tr("val.number", lang, field=label, value=v) for v in text[bad]]
+        problems[bad] = [tr("val.number", field=label, value=v) for v in text[bad]]
         if f.dtype == "int":
             frac = values.notna() & (values % 1 != 0)
-            problems[frac] = [tr("val.integer", lang, field=label, value=v) for v in text[frac]]
+            problems[frac] = [tr("val.integer", field=label, value=v) for v in text[frac]]
         values = _convert_unit(f, values, mapping.units.get(f.name))
-        values, out_of_range = _check_range(f, values, lang)
+        values, out_of_range = _check_range(f, values)
         problems = problems.where(problems.notna(), out_of_range)
     elif f.dtype == "bool":
         low = text.map(lambda v: v.lower() if v is not None else None)
         values = low.map(lambda v: True if v in _TRUE else (False if v in _FALSE else None))
         bad = values.isna() & ~missing
-        problems[bad] = [tr("val.bool", lang, field=label, value=v) for v in text[bad]]
+        problems[bad] = [tr("val.bool", field=label, value=v) for v in text[bad]]
     else:  # date
         norm = text.str.replace("年", "-", regex=False).str.replace("月", "-", regex=False).str.replace(
             "日", "", regex=False).str.replace("/", "-", regex=False).str.replace(".", "-", regex=False)
         values = pd.to_datetime(norm, errors="coerce", format="mixed")
         bad = values.isna() & ~missing
-        problems[bad] = [tr("val.date", lang, field=label, value=v) for v in text[bad]]
+        problems[bad] = [tr("val.date", field=label, value=v) for v in text[bad]]
     if f.required:
-        problems[missing] = tr("val.required", lang, field=label)
+        problems[missing] = tr("val.required", field=label)
     return values, problems
 
 
@@ -328,11 +346,11 @@ def _convert_unit(f: schema.Field, values: pd.Series, unit: str | None) -> pd.Se
     return units.money_to_10k_yuan(values, unit)
 
 
-def _check_range(f: schema.Field, values: pd.Series, lang: str) -> tuple[pd.Series, pd.Series]:
+def _check_range(f: schema.Field, values: pd.Series) -> tuple[pd.Series, pd.Series]:
     low, high = RANGES.get(f.name, (0.0, np.inf) if f.unit else (-np.inf, np.inf))
     bad = values.notna() & ((values < low) | (values > high))
     problems = pd.Series(None, index=values.index, dtype=object)
-    label = field_label(f.name, lang)
+    label = FieldName(f.name)
     rng = f"{low:g}…{high:g}" if np.isfinite(high) else f"≥ {low:g}"
-    problems[bad] = [tr("val.range", lang, field=label, value=f"{v:g}", range=rng) for v in values[bad]]
+    problems[bad] = [tr("val.range", field=label, value=f"{v:g}", range=rng) for v in values[bad]]
     return values, problems

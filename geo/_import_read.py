@@ -37,23 +37,23 @@ SUPPORTED_SUFFIXES = (".zip", ".kmz", *VECTOR_SUFFIXES, *TABLE_SUFFIXES)
 
 # --------------------------------------------------------------------------- opening files
 
-def _check_size(path: Path, max_bytes: int, lang: str) -> None:
+def _check_size(path: Path, max_bytes: int) -> None:
     if not path.exists():
-        raise refuse("err.not_found", lang, file=path.name)
+        raise refuse("err.not_found", file=path.name)
     size = path.stat().st_size
     if size == 0:
-        raise refuse("err.empty", lang, file=path.name)
+        raise refuse("err.empty", file=path.name)
     if size > max_bytes:
-        raise refuse("err.too_large", lang, file=path.name, size_mb=f"{size / 2**20:.1f}",
+        raise refuse("err.too_large", file=path.name, size_mb=f"{size / 2**20:.1f}",
                       limit_mb=f"{max_bytes / 2**20:.0f}")
 
 
-def _safe_extract(archive: Path, target: Path, *, max_unzipped: int, lang: str) -> list[Path]:
+def _safe_extract(archive: Path, target: Path, *, max_unzipped: int) -> list[Path]:
     """Extract ``archive`` into ``target`` only: refuse absolute or ``..`` paths and zip bombs."""
     try:
         zf = zipfile.ZipFile(archive)
     except (zipfile.BadZipFile, OSError) as exc:
-        raise refuse("err.bad_zip", lang, file=archive.name, detail=str(exc)) from exc
+        raise refuse("err.bad_zip", file=archive.name, detail=str(exc)) from exc
     root = target.resolve()
     out: list[Path] = []
     with zf:
@@ -61,9 +61,9 @@ def _safe_extract(archive: Path, target: Path, *, max_unzipped: int, lang: str) 
         for m in members:
             dest = (root / m.filename).resolve()
             if Path(m.filename).is_absolute() or ".." in Path(m.filename).parts or root not in dest.parents:
-                raise refuse("err.zip_path", lang, file=archive.name, member=m.filename)
+                raise refuse("err.zip_path", file=archive.name, member=m.filename)
         if sum(m.file_size for m in members) > max_unzipped:
-            raise refuse("err.zip_bomb", lang, file=archive.name, limit_mb=f"{max_unzipped / 2**20:.0f}")
+            raise refuse("err.zip_bomb", file=archive.name, limit_mb=f"{max_unzipped / 2**20:.0f}")
         written = 0
         for m in members:
             dest = (root / m.filename).resolve()
@@ -74,11 +74,11 @@ def _safe_extract(archive: Path, target: Path, *, max_unzipped: int, lang: str) 
                         written += len(chunk)
                         # Declared sizes can lie: count what actually comes out.
                         if written > max_unzipped:
-                            raise refuse("err.zip_bomb", lang, file=archive.name,
+                            raise refuse("err.zip_bomb", file=archive.name,
                                           limit_mb=f"{max_unzipped / 2**20:.0f}")
                         dst.write(chunk)
             except (zipfile.BadZipFile, zlib_error(), EOFError) as exc:
-                raise refuse("err.bad_zip", lang, file=archive.name, detail=str(exc)) from exc
+                raise refuse("err.bad_zip", file=archive.name, detail=str(exc)) from exc
             out.append(dest)
     return out
 
@@ -103,7 +103,7 @@ def zlib_error() -> type[Exception]:
 
 
 @contextlib.contextmanager
-def _opened(path: Path, *, layer: str | None, max_unzipped: int, lang: str) -> Iterator[tuple[Path, str]]:
+def _opened(path: Path, *, layer: str | None, max_unzipped: int) -> Iterator[tuple[Path, str]]:
     """Yield the dataset file to read (inside a temp folder for zip/KMZ) and its display name."""
     suffix = path.suffix.lower()
     if suffix not in (".zip", ".kmz"):
@@ -111,26 +111,26 @@ def _opened(path: Path, *, layer: str | None, max_unzipped: int, lang: str) -> I
         return
     tmp = Path(tempfile.mkdtemp(prefix="jinyun-import-"))
     try:
-        files = _safe_extract(path, tmp, max_unzipped=max_unzipped, lang=lang)
+        files = _safe_extract(path, tmp, max_unzipped=max_unzipped)
         found = _datasets(files, kmz=suffix == ".kmz")
         if layer and len(found) > 1:
             found = [f for f in found if f.stem == layer or f.name == layer] or found
         if not found:
-            raise refuse("err.zip_no_data", lang, file=path.name,
+            raise refuse("err.zip_no_data", file=path.name,
                           members=", ".join(sorted(f.name for f in files)) or "-")
         if len(found) > 1:
-            raise refuse("err.zip_many", lang, file=path.name,
+            raise refuse("err.zip_many", file=path.name,
                           members=", ".join(sorted(f.stem for f in found)))
         yield found[0], f"{path.name}/{found[0].relative_to(tmp)}"
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def list_sources(path: str | os.PathLike, *, lang: str = i18n.DEFAULT_LANG,
+def list_sources(path: str | os.PathLike, *,
                  max_bytes: int = MAX_UPLOAD_BYTES) -> list[str]:
     """Layers (GeoPackage), sheets (XLSX) or datasets (zip) inside ``path``; ``[]`` for single files."""
     path = Path(path)
-    _check_size(path, max_bytes, lang)
+    _check_size(path, max_bytes)
     suffix = path.suffix.lower()
     try:
         if suffix == ".gpkg":
@@ -142,19 +142,19 @@ def list_sources(path: str | os.PathLike, *, lang: str = i18n.DEFAULT_LANG,
                 names = [Path(n) for n in zf.namelist()]
             return sorted(n.stem for n in _datasets(names))
     except (zipfile.BadZipFile, pyogrio.errors.DataSourceError, ValueError, OSError) as exc:
-        raise refuse("err.unreadable", lang, file=path.name, detail=str(exc)) from exc
+        raise refuse("err.unreadable", file=path.name, detail=str(exc)) from exc
     return []
 
 
 # --------------------------------------------------------------------------- readers
 
-def _dbf_encoding(shp: Path, lang: str) -> tuple[str, str]:
+def _dbf_encoding(shp: Path) -> tuple[str, i18n.Message]:
     """The DBF's encoding and how it was found: from ``.cpg``, else detected (UTF-8 or GB18030)."""
     for cpg in (shp.with_suffix(".cpg"), shp.with_suffix(".CPG")):
         if cpg.exists():
             raw = cpg.read_text(encoding="ascii", errors="ignore").strip().upper()
             name = {"936": "GBK", "CP936": "GBK", "65001": "UTF-8", "UTF8": "UTF-8"}.get(raw, raw or "UTF-8")
-            return name, tr("enc.cpg", lang, encoding=name)
+            return name, tr("enc.cpg", encoding=name)
     dbf = next((p for p in (shp.with_suffix(".dbf"), shp.with_suffix(".DBF")) if p.exists()), None)
     if dbf is None:
         return "UTF-8", ""
@@ -163,18 +163,18 @@ def _dbf_encoding(shp: Path, lang: str) -> tuple[str, str]:
     try:
         body.decode("utf-8")
     except UnicodeDecodeError:
-        return "GB18030", tr("enc.detected", lang, encoding="GB18030")
-    return "UTF-8", tr("enc.detected", lang, encoding="UTF-8")
+        return "GB18030", tr("enc.detected", encoding="GB18030")
+    return "UTF-8", tr("enc.detected", encoding="UTF-8")
 
 
-def _read_vector(path: Path, name: str, layer: str | None, report: ImportReport, lang: str) -> gpd.GeoDataFrame:
+def _read_vector(path: Path, name: str, layer: str | None, report: ImportReport) -> gpd.GeoDataFrame:
     suffix = path.suffix.lower()
     kwargs: dict = {}
     if suffix == ".shp":
         for part in (".shx", ".dbf"):
             if not (path.with_suffix(part).exists() or path.with_suffix(part.upper()).exists()):
-                raise refuse("err.shp_part", lang, file=name, part=part)
-        encoding, note = _dbf_encoding(path, lang)
+                raise refuse("err.shp_part", file=name, part=part)
+        encoding, note = _dbf_encoding(path)
         report.encoding = encoding
         if note:
             report.notes.append(note)
@@ -182,12 +182,12 @@ def _read_vector(path: Path, name: str, layer: str | None, report: ImportReport,
     try:
         layers = [n for n, _ in pyogrio.list_layers(path)]
     except pyogrio.errors.DataSourceError as exc:
-        raise refuse("err.unreadable", lang, file=name, detail=str(exc)) from exc
+        raise refuse("err.unreadable", file=name, detail=str(exc)) from exc
     if suffix == ".gpkg":
         if layer is None and len(layers) > 1:
-            raise refuse("err.choose_layer", lang, file=name, layers=", ".join(layers))
+            raise refuse("err.choose_layer", file=name, layers=", ".join(layers))
         if layer is not None and layer not in layers:
-            raise refuse("err.no_such_layer", lang, file=name, layer=layer, layers=", ".join(layers))
+            raise refuse("err.no_such_layer", file=name, layer=layer, layers=", ".join(layers))
         chosen = [layer or layers[0]]
     elif suffix == ".kml":
         chosen = layers  # every folder of the KML
@@ -198,20 +198,20 @@ def _read_vector(path: Path, name: str, layer: str | None, report: ImportReport,
         for lyr in chosen:
             frames.append(pyogrio.read_dataframe(path, layer=lyr, use_arrow=True, **kwargs))
     except UnicodeDecodeError as exc:
-        raise refuse("err.encoding", lang, file=name, encoding=kwargs.get("encoding", "UTF-8"),
+        raise refuse("err.encoding", file=name, encoding=kwargs.get("encoding", "UTF-8"),
                       detail=str(exc)) from exc
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, RuntimeError) as exc:
-        raise refuse("err.unreadable", lang, file=name, detail=str(exc)) from exc
+        raise refuse("err.unreadable", file=name, detail=str(exc)) from exc
     report.source_layer = ", ".join(str(c) for c in chosen if c) or None
     frames = [f for f in frames if len(f)]
     if not frames:
         key = "err.kml_empty" if suffix == ".kml" else "err.no_rows"
-        raise refuse(key, lang, file=name)
+        raise refuse(key, file=name)
     gdf = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     return gpd.GeoDataFrame(gdf, geometry="geometry", crs=frames[0].crs)
 
 
-def _read_csv(path: Path, name: str, report: ImportReport, lang: str) -> pd.DataFrame:
+def _read_csv(path: Path, name: str, report: ImportReport) -> pd.DataFrame:
     raw = path.read_bytes()
     for encoding in ("utf-8-sig", "gb18030"):
         try:
@@ -221,12 +221,12 @@ def _read_csv(path: Path, name: str, report: ImportReport, lang: str) -> pd.Data
         report.encoding = "UTF-8" if encoding == "utf-8-sig" else "GB18030"
         break
     else:
-        raise refuse("err.unreadable", lang, file=name, detail="encoding")
+        raise refuse("err.unreadable", file=name, detail="encoding")
     try:
         return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""],
                            sep=None, engine="python")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, csv_error()) as exc:
-        raise refuse("err.unreadable", lang, file=name, detail=str(exc)) from exc
+        raise refuse("err.unreadable", file=name, detail=str(exc)) from exc
 
 
 def csv_error() -> type[Exception]:
@@ -235,24 +235,24 @@ def csv_error() -> type[Exception]:
     return csv.Error
 
 
-def _read_table(path: Path, name: str, layer: str | None, report: ImportReport, lang: str) -> pd.DataFrame:
+def _read_table(path: Path, name: str, layer: str | None, report: ImportReport) -> pd.DataFrame:
     if path.suffix.lower() in (".csv", ".txt"):
-        df = _read_csv(path, name, report, lang)
+        df = _read_csv(path, name, report)
     else:
         try:
             book = pd.ExcelFile(path)
             sheet = layer if layer is not None else book.sheet_names[0]
             if sheet not in book.sheet_names:
-                raise refuse("err.no_such_layer", lang, file=name, layer=sheet,
+                raise refuse("err.no_such_layer", file=name, layer=sheet,
                               layers=", ".join(book.sheet_names))
             df = pd.read_excel(book, sheet_name=sheet, dtype=object)
             report.source_layer = sheet
         except (ValueError, OSError, zipfile.BadZipFile) as exc:
-            raise refuse("err.unreadable", lang, file=name, detail=str(exc)) from exc
+            raise refuse("err.unreadable", file=name, detail=str(exc)) from exc
     df.columns = [str(c).strip() for c in df.columns]
     df = df.dropna(how="all")
     if df.empty:
-        raise refuse("err.no_rows", lang, file=name)
+        raise refuse("err.no_rows", file=name)
     df.index = df.index + 2  # sheet row numbers: the header is row 1
     return df
 
@@ -267,7 +267,7 @@ def _find_column(columns, names) -> str | None:
     return next((norm[n] for n in names if n in norm), None)
 
 
-def _table_geometry(df: pd.DataFrame, name: str, report: ImportReport, lang: str) -> gpd.GeoDataFrame | None:
+def _table_geometry(df: pd.DataFrame, name: str, report: ImportReport) -> gpd.GeoDataFrame | None:
     """Points from longitude/latitude columns or shapes from a WKT column; None when neither."""
     lon, lat = _find_column(df.columns, _LON_NAMES), _find_column(df.columns, _LAT_NAMES)
     wkt = _find_column(df.columns, _WKT_NAMES)
@@ -276,11 +276,11 @@ def _table_geometry(df: pd.DataFrame, name: str, report: ImportReport, lang: str
         y = pd.to_numeric(df[lat], errors="coerce")
         bad = x.isna() | y.isna()
         for row in df.index[bad]:
-            report.rejected.append(Problem(name, int(row), tr("err.bad_xy", lang, lon=lon, lat=lat,
+            report.rejected.append(Problem(name, int(row), tr("err.bad_xy", lon=lon, lat=lat,
                                                               x=df.at[row, lon], y=df.at[row, lat])))
         geoms = gpd.points_from_xy(x.where(~bad, 0), y.where(~bad, 0))
         geoms[bad.to_numpy()] = None
-        report.notes.append(tr("geom.xy", lang, lon=lon, lat=lat))
+        report.notes.append(tr("geom.xy", lon=lon, lat=lat))
         return gpd.GeoDataFrame(df.drop(columns=[lon, lat]), geometry=geoms, crs=None)
     if wkt:
         geoms = []
@@ -288,22 +288,22 @@ def _table_geometry(df: pd.DataFrame, name: str, report: ImportReport, lang: str
             try:
                 geoms.append(shapely.from_wkt(str(text)) if pd.notna(text) else None)
             except shapely.errors.GEOSException as exc:
-                report.rejected.append(Problem(name, int(row), tr("err.bad_wkt", lang, column=wkt, detail=str(exc))))
+                report.rejected.append(Problem(name, int(row), tr("err.bad_wkt", column=wkt, detail=str(exc))))
                 geoms.append(None)
-        report.notes.append(tr("geom.wkt", lang, column=wkt))
+        report.notes.append(tr("geom.wkt", column=wkt))
         return gpd.GeoDataFrame(df.drop(columns=[wkt]), geometry=geoms, crs=None)
     return None
 
 
-def load(path: Path, *, layer: str | None, lang: str, max_bytes: int,
+def load(path: Path, *, layer: str | None, max_bytes: int,
           max_unzipped: int) -> tuple[pd.DataFrame, ImportReport]:
     """Read ``path`` as it is: a GeoDataFrame (maybe without CRS) or, for tables without geometry, a DataFrame."""
     path = Path(path)
     report = ImportReport(file=path.name)
-    _check_size(path, max_bytes, lang)
+    _check_size(path, max_bytes)
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-        raise refuse("err.format", lang, file=path.name, suffixes=" ".join(SUPPORTED_SUFFIXES))
-    with _opened(path, layer=layer, max_unzipped=max_unzipped, lang=lang) as (inner, name):
+        raise refuse("err.format", file=path.name, suffixes=" ".join(SUPPORTED_SUFFIXES))
+    with _opened(path, layer=layer, max_unzipped=max_unzipped) as (inner, name):
         suffix = inner.suffix.lower()
         report.format = {".shp": "Shapefile", ".gpkg": "GeoPackage", ".geojson": "GeoJSON", ".json": "GeoJSON",
                          ".kml": "KML", ".csv": "CSV", ".txt": "CSV", ".xlsx": "XLSX", ".xls": "XLS"}[suffix]
@@ -312,13 +312,13 @@ def load(path: Path, *, layer: str | None, lang: str, max_bytes: int,
         elif path.suffix.lower() == ".kmz":
             report.format = "KMZ"
         if inner.stat().st_size == 0:
-            raise refuse("err.empty", lang, file=name)
+            raise refuse("err.empty", file=name)
         if suffix in TABLE_SUFFIXES:
-            df = _read_table(inner, name, layer, report, lang)
-            gdf = _table_geometry(df, name, report, lang)
+            df = _read_table(inner, name, layer, report)
+            gdf = _table_geometry(df, name, report)
             out: pd.DataFrame = gdf if gdf is not None else df
         else:
-            out = _read_vector(inner, name, layer, report, lang)
+            out = _read_vector(inner, name, layer, report)
             out.index = out.index + 1  # feature numbers
     report.file = path.name if path.suffix.lower() not in (".zip", ".kmz") else name
     report.rows_read = len(out)

@@ -10,23 +10,28 @@ from geo.errors import PlannerError
 
 
 class ImportRefusedError(PlannerError):
-    """The file cannot be imported at all (unreadable, unsafe, empty, not geodata, ...)."""
+    """The file cannot be imported at all (unreadable, unsafe, empty, not geodata, ...).
+
+    ``message`` says why, in no language yet: :meth:`text` shows it in one
+    (``str()`` in the default language).
+    """
 
 
 class CRSUnknownError(ImportRefusedError):
     """The file has no CRS; ``candidates`` lists the plausible ones, best first."""
 
-    def __init__(self, message: str, candidates: list[str]):
+    def __init__(self, message: i18n.Message, candidates: list[str]):
         super().__init__(message)
         self.candidates = candidates
 
 
-def tr(key: str, lang: str, **fmt: object) -> str:
-    return i18n.t(f"import.{key}", lang, **fmt)
+def tr(key: str, **fmt: object) -> i18n.Message:
+    """The importer's message ``import.<key>``, not yet in a language."""
+    return i18n.Message.of(f"import.{key}", **fmt)
 
 
-def refuse(key: str, lang: str, **fmt: object) -> ImportRefusedError:
-    return ImportRefusedError(tr(key, lang, **fmt))
+def refuse(key: str, **fmt: object) -> ImportRefusedError:
+    return ImportRefusedError(tr(key, **fmt))
 
 
 @dataclass
@@ -35,13 +40,13 @@ class Problem:
 
     file: str
     row: int | None
-    message: str
+    message: i18n.Message | i18n.Joined
     id: str | None = None
 
     def text(self, lang: str = i18n.DEFAULT_LANG) -> str:
-        where = tr("row", lang, file=self.file, row=self.row) if self.row is not None else self.file
+        where = tr("row", file=self.file, row=self.row).text(lang) if self.row is not None else self.file
         ident = f" [{self.id}]" if self.id else ""
-        return f"{where}{ident}: {self.message}"
+        return f"{where}{ident}: {self.message.text(lang)}"
 
 
 @dataclass
@@ -65,33 +70,42 @@ class ImportReport:
     duplicates: list[Problem] = field(default_factory=list)
     outside: list[Problem] = field(default_factory=list)
     unmatched: list[Problem] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list[i18n.Message] = field(default_factory=list)
     mapping: dict[str, str] = field(default_factory=dict)
     area_mu: dict[str, float] = field(default_factory=dict)
     written: bool = False
 
-    def to_dict(self) -> dict:
-        """Plain JSON-ready dict (the ``--json`` output)."""
-        return asdict(self)
+    def to_dict(self, lang: str = i18n.DEFAULT_LANG) -> dict:
+        """Plain JSON-ready dict (the ``--json`` output), messages in ``lang``."""
+        out = asdict(self)
+        out["notes"] = self.note_texts(lang)
+        for kind in ("rejected", "repaired", "duplicates", "outside", "unmatched"):
+            for item, problem in zip(out[kind], getattr(self, kind), strict=True):
+                item["message"] = problem.message.text(lang)
+        return out
+
+    def note_texts(self, lang: str = i18n.DEFAULT_LANG) -> list[str]:
+        return [note.text(lang) for note in self.notes]
 
     def lines(self, lang: str = i18n.DEFAULT_LANG) -> list[str]:
-        """The report as text lines for the command line."""
-        out = [tr("rep.file", lang, file=self.file, format=self.format, layer=self.layer or "-"),
-               tr("rep.crs", lang, crs=self.crs_used or "-", file_crs=self.crs_file or "-",
-                  gcj=i18n.bool_label(self.gcj02, lang)),
-               tr("rep.counts", lang, read=self.rows_read, add=len(self.added), update=len(self.updated),
+        """The report as text lines for the command line, in ``lang``."""
+        out = [tr("rep.file", file=self.file, format=self.format, layer=self.layer or "-"),
+               tr("rep.crs", crs=self.crs_used or "-", file_crs=self.crs_file or "-",
+                  gcj=i18n.Message.of("bool.true" if self.gcj02 else "bool.false")),
+               tr("rep.counts", read=self.rows_read, add=len(self.added), update=len(self.updated),
                   reject=len(self.rejected), repaired=len(self.repaired), outside=len(self.outside))]
         if self.encoding:
-            out.append(tr("rep.encoding", lang, encoding=self.encoding))
-        out += [f"  {note}" for note in self.notes]
+            out.append(tr("rep.encoding", encoding=self.encoding))
+        out = [m.text(lang) for m in out]
+        out += [f"  {note}" for note in self.note_texts(lang)]
         for key, items in (("rep.rejected", self.rejected), ("rep.repaired", self.repaired),
                            ("rep.duplicates", self.duplicates), ("rep.outside", self.outside),
                            ("rep.unmatched", self.unmatched)):
             if items:
-                out.append(tr(key, lang, n=len(items)))
+                out.append(tr(key, n=len(items)).text(lang))
                 out += [f"  - {p.text(lang)}" for p in items]
         if self.written:
-            out.append(tr("rep.written", lang))
+            out.append(tr("rep.written").text(lang))
         return out
 
 

@@ -203,15 +203,7 @@ def build_context(layers: Mapping[str, pd.DataFrame]) -> Context:
 
 # --- candidates in ---------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Note:
-    """A message about one candidate: an i18n key and its arguments."""
-
-    key: str
-    args: tuple[tuple[str, Any], ...] = ()
-
-    def text(self, lang: str = i18n.DEFAULT_LANG) -> str:
-        return i18n.t(self.key, lang, **dict(self.args))
+Note = i18n.Message  # a message about one candidate, put into a language where it is shown
 
 
 def _polygonal(geom: shapely.Geometry) -> shapely.Geometry:
@@ -496,8 +488,8 @@ _ID_COLUMNS = ("candidate_id", "id", "ID", "编号", "地块编号", "parcel_id"
 _NAME_COLUMNS = ("name", "Name", "NAME", "名称", "地块名称", "name_zh")
 
 
-def read_candidates(path, *, layer: str | None = None, crs=None, gcj02: bool = False,
-                    lang: str = i18n.DEFAULT_LANG) -> gpd.GeoDataFrame:
+def read_candidates(path, *, layer: str | None = None, crs=None,
+                    gcj02: bool = False) -> gpd.GeoDataFrame:
     """Candidates from a file, read by the import code (:func:`geo.importer.read_features`).
 
     ``candidate_id`` and ``name`` come from the first id/name-like column
@@ -506,7 +498,7 @@ def read_candidates(path, *, layer: str | None = None, crs=None, gcj02: bool = F
     """
     from geo import importer  # the import code is the one file reader of the tool
 
-    gdf, rep = importer.read_features(path, layer=layer, crs=crs, gcj02=gcj02, lang=lang)
+    gdf, rep = importer.read_features(path, layer=layer, crs=crs, gcj02=gcj02)
     id_col = next((c for c in _ID_COLUMNS if c in gdf.columns), None)
     name_col = next((c for c in _NAME_COLUMNS if c in gdf.columns), None)
     ids = (gdf[id_col].astype(str).to_numpy() if id_col

@@ -2,7 +2,21 @@
 
 
 class PlannerError(ValueError):
-    """Base class: a problem the user can act on, with a message that says which."""
+    """Base class: a problem the user can act on, with a message that says which.
+
+    The message is a :class:`geo.i18n.Message` (shown in the user's language by
+    :meth:`text`; ``str()`` gives the default language) or, for the messages not
+    yet in the translation table, plain text.
+    """
+
+    def __init__(self, message: object = ""):
+        super().__init__(str(message))
+        self.message = message
+
+    def text(self, lang: str = "zh") -> str:
+        """The message in ``lang``."""
+        render = getattr(self.message, "text", None)
+        return render(lang) if callable(render) else str(self.message)
 
 
 class StoreError(PlannerError):

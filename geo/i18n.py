@@ -10,6 +10,7 @@ The strings live in data files, one per language (``geo/locales/zh.toml`` and
 from __future__ import annotations
 
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 
 LANGS = ("zh", "en")
@@ -65,3 +66,49 @@ def column_label(name: str, lang: str = DEFAULT_LANG) -> str:
         if key in TABLE:
             return t(key, lang)
     return name
+
+
+def render(value: object, lang: str = DEFAULT_LANG) -> object:
+    """``value`` as shown in ``lang``: a :class:`Message` (or anything with ``text(lang)``)
+    is translated, a list or tuple of them joined with commas; other values stay."""
+    if hasattr(value, "text") and callable(value.text):
+        return value.text(lang)
+    if isinstance(value, list | tuple):
+        return ", ".join(str(render(v, lang)) for v in value)
+    return value
+
+
+@dataclass(frozen=True)
+class Message:
+    """A text for the user, not yet in a language: a key of the table and its arguments.
+
+    ``geo`` returns messages; the page, the command line or the exporter that shows
+    one turns it into the user's language with :meth:`text`. Arguments may be
+    messages themselves (or lists of them), translated in the same language.
+    """
+
+    key: str
+    args: tuple[tuple[str, object], ...] = ()
+
+    @classmethod
+    def of(cls, key: str, **args: object) -> Message:
+        return cls(key, tuple(args.items()))
+
+    def text(self, lang: str = DEFAULT_LANG) -> str:
+        return t(self.key, lang, **{name: render(v, lang) for name, v in self.args})
+
+    def __str__(self) -> str:
+        return self.text()
+
+
+@dataclass(frozen=True)
+class Joined:
+    """Several messages shown as one (the problems of one row), in the language's punctuation."""
+
+    parts: tuple[Message, ...]
+
+    def text(self, lang: str = DEFAULT_LANG) -> str:
+        return ("；" if lang == "zh" else "; ").join(p.text(lang) for p in self.parts)
+
+    def __str__(self) -> str:
+        return self.text()

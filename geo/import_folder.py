@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 from geo import settings
 from geo._import_read import SUPPORTED_SUFFIXES
 from geo.errors import AccessError
-from geo.i18n import t
+from geo.i18n import Message
 
 
 def configured() -> Path | None:
@@ -36,15 +36,15 @@ def list_files(folder: Path) -> list[str]:
     return sorted(names)
 
 
-def resolve(folder: Path, name: str, lang: str = "zh") -> Path:
+def resolve(folder: Path, name: str) -> Path:
     """The file ``name`` under ``folder``; refused unless it is a file inside the folder."""
     rel = PurePosixPath(name.replace("\\", "/"))
     if not name or rel.is_absolute() or ".." in rel.parts or ":" in name:
-        raise AccessError(t("err.import_dir.outside", lang, name=name))
+        raise AccessError(Message.of("err.import_dir.outside", name=name))
     root = folder.resolve()
     target = (folder / rel).resolve()
     if not _inside(target, root):
-        raise AccessError(t("err.import_dir.outside", lang, name=name))
+        raise AccessError(Message.of("err.import_dir.outside", name=name))
     if not target.is_file():
-        raise AccessError(t("err.import_dir.missing", lang, name=name))
+        raise AccessError(Message.of("err.import_dir.missing", name=name))
     return target

@@ -17,7 +17,8 @@ line (``python -m geo import``):
    (all or nothing), after checking the store did not change since.
 
 Row numbers in reports are 1-based feature numbers; for CSV/XLSX they are the
-sheet's row numbers (the header is row 1). Messages are in ``lang``.
+sheet's row numbers (the header is row 1). Messages are :class:`geo.i18n.Message`
+values, put into the user's language where they are shown.
 
 Internals: :mod:`geo._import_read` (safe unzipping, encodings, formats),
 :mod:`geo._import_columns` (aliases, units, presets, value conversion),
@@ -50,6 +51,7 @@ from geo._import_columns import (
     RECORDED_AREA,
     RECORDED_AREA_TOLERANCE,
     ColumnMapping,
+    FieldName,
     as_text,
     auto_mapping,
     convert_field,
@@ -110,10 +112,10 @@ class SourceInfo:
     rows: int
 
 
-def inspect(path: str | os.PathLike, *, layer: str | None = None, rows: int = 5, lang: str = i18n.DEFAULT_LANG,
+def inspect(path: str | os.PathLike, *, layer: str | None = None, rows: int = 5,
             max_bytes: int = MAX_UPLOAD_BYTES, max_unzipped: int = MAX_UNZIPPED_BYTES) -> SourceInfo:
     """Read ``path`` once: its first rows (geometry shown as its type), columns, CRS and CRS candidates."""
-    df, _ = load(Path(path), layer=layer, lang=lang, max_bytes=max_bytes, max_unzipped=max_unzipped)
+    df, _ = load(Path(path), layer=layer, max_bytes=max_bytes, max_unzipped=max_unzipped)
     head = pd.DataFrame(df.head(rows)).copy()
     crs, candidates = None, []
     columns = [str(c) for c in df.columns]
@@ -168,33 +170,33 @@ def _swapped(bounds, geographic: bool) -> bool:
     return 2.9e6 <= x0 <= x1 <= 3.6e6 and (2e5 <= y0 <= y1 <= 8e5 or 4.02e7 <= y0 <= y1 <= 4.08e7)
 
 
-def _assign_crs(gdf: gpd.GeoDataFrame, report: ImportReport, *, crs, gcj02: bool, lang: str) -> gpd.GeoDataFrame:
+def _assign_crs(gdf: gpd.GeoDataFrame, report: ImportReport, *, crs, gcj02: bool) -> gpd.GeoDataFrame:
     """Give ``gdf`` its CRS (file, caller, or refuse with candidates) and bring it to EPSG:4490."""
     bounds = _bounds(gdf.geometry)
     report.crs_file = gdf.crs.to_string() if gdf.crs is not None else None
     if bounds is None:
-        raise refuse("err.no_geometry", lang, file=report.file)
+        raise refuse("err.no_geometry", file=report.file)
     if crs is not None:
         chosen = CRS.from_user_input(crs)
         if gdf.crs is not None and CRS.from_user_input(gdf.crs) != chosen:
-            report.notes.append(tr("crs.override", lang, file_crs=report.crs_file, crs=chosen.to_string()))
+            report.notes.append(tr("crs.override", file_crs=report.crs_file, crs=chosen.to_string()))
         gdf = gdf.set_crs(chosen, allow_override=True)
     elif gdf.crs is None:
         if _swapped(bounds, geographic=True) or _swapped(bounds, geographic=False):
-            raise refuse("err.swapped", lang, file=report.file, x=f"{bounds[0]:.4f}…{bounds[2]:.4f}",
+            raise refuse("err.swapped", file=report.file, x=f"{bounds[0]:.4f}…{bounds[2]:.4f}",
                           y=f"{bounds[1]:.4f}…{bounds[3]:.4f}")
         report.crs_candidates = crs_candidates(bounds)
         if report.crs_candidates == ["EPSG:4490"]:
             gdf = gdf.set_crs(settings.STORAGE_CRS)
-            report.notes.append(tr("crs.assumed_degrees", lang))
+            report.notes.append(tr("crs.assumed_degrees"))
         else:
-            msg = tr("err.no_crs", lang, file=report.file, x=f"{bounds[0]:.4f}…{bounds[2]:.4f}",
+            msg = tr("err.no_crs", file=report.file, x=f"{bounds[0]:.4f}…{bounds[2]:.4f}",
                      y=f"{bounds[1]:.4f}…{bounds[3]:.4f}",
-                     candidates=", ".join(report.crs_candidates) or tr("crs.none_fits", lang))
+                     candidates=", ".join(report.crs_candidates) or tr("crs.none_fits"))
             raise CRSUnknownError(msg, report.crs_candidates)
     geographic = gdf.crs.is_geographic
     if _swapped(bounds, geographic=geographic):
-        raise refuse("err.swapped", lang, file=report.file, x=f"{bounds[0]:.4f}…{bounds[2]:.4f}",
+        raise refuse("err.swapped", file=report.file, x=f"{bounds[0]:.4f}…{bounds[2]:.4f}",
                       y=f"{bounds[1]:.4f}…{bounds[3]:.4f}")
     report.crs_used = gdf.crs.to_string()
     out = gdf.to_crs(settings.STORAGE_CRS)
@@ -205,15 +207,14 @@ def _assign_crs(gdf: gpd.GeoDataFrame, report: ImportReport, *, crs, gcj02: bool
         report.gcj02 = True
         out = out.set_geometry(_gcj02.transform_geometries(out.geometry.to_numpy(), inverse=True),
                                crs=settings.STORAGE_CRS)
-        report.notes.append(tr("crs.gcj02", lang))
+        report.notes.append(tr("crs.gcj02"))
     lon0, lat0, lon1, lat1 = out.total_bounds
     if not (np.isfinite([lon0, lat0, lon1, lat1]).all() and -180 <= lon0 <= lon1 <= 180 and -90 <= lat0 <= lat1 <= 90):
-        raise refuse("err.bad_coords", lang, file=report.file, crs=report.crs_used)
+        raise refuse("err.bad_coords", file=report.file, crs=report.crs_used)
     return out
 
 
-def read_features(path: str | os.PathLike, *, layer: str | None = None, crs=None, gcj02: bool = False,
-                  lang: str = i18n.DEFAULT_LANG, max_bytes: int = MAX_UPLOAD_BYTES,
+def read_features(path: str | os.PathLike, *, layer: str | None = None, crs=None, gcj02: bool = False, max_bytes: int = MAX_UPLOAD_BYTES,
                   max_unzipped: int = MAX_UNZIPPED_BYTES) -> tuple[gpd.GeoDataFrame, ImportReport]:
     """Read the features of a vector file (or a CSV/XLSX with coordinates) into EPSG:4490.
 
@@ -244,34 +245,34 @@ def read_features(path: str | os.PathLike, *, layer: str | None = None, crs=None
     ImportRefusedError
         The file cannot be read; the message names the file and the problem.
     """
-    df, report = load(Path(path), layer=layer, lang=lang, max_bytes=max_bytes, max_unzipped=max_unzipped)
+    df, report = load(Path(path), layer=layer, max_bytes=max_bytes, max_unzipped=max_unzipped)
     if not isinstance(df, gpd.GeoDataFrame):
-        raise refuse("err.not_geodata", lang, file=report.file, columns=", ".join(map(str, df.columns)))
-    gdf = _drop_empty(df, report, lang)
-    gdf = _assign_crs(gdf, report, crs=crs, gcj02=gcj02, lang=lang)
-    gdf = _repair(gdf, report, lang)
+        raise refuse("err.not_geodata", file=report.file, columns=", ".join(map(str, df.columns)))
+    gdf = _drop_empty(df, report)
+    gdf = _assign_crs(gdf, report, crs=crs, gcj02=gcj02)
+    gdf = _repair(gdf, report)
     return gdf.drop(columns=_METRIC, errors="ignore"), report
 
 
-def _drop_empty(gdf: gpd.GeoDataFrame, report: ImportReport, lang: str) -> gpd.GeoDataFrame:
+def _drop_empty(gdf: gpd.GeoDataFrame, report: ImportReport) -> gpd.GeoDataFrame:
     empty = gdf.geometry.isna() | gdf.geometry.is_empty
     already = {p.row for p in report.rejected}
     for row in gdf.index[empty]:
         if int(row) not in already:
-            report.rejected.append(Problem(report.file, int(row), tr("err.empty_geometry", lang)))
+            report.rejected.append(Problem(report.file, int(row), tr("err.empty_geometry")))
     out = gdf[~empty]
     if out.empty:
-        raise refuse("err.no_geometry", lang, file=report.file)
+        raise refuse("err.no_geometry", file=report.file)
     return out
 
 
-def _repair(gdf: gpd.GeoDataFrame, report: ImportReport, lang: str) -> gpd.GeoDataFrame:
+def _repair(gdf: gpd.GeoDataFrame, report: ImportReport) -> gpd.GeoDataFrame:
     """Drop Z, repair invalid geometries with ``make_valid`` and list each repair."""
     geoms = gdf.geometry.to_numpy()
     has_z = shapely.has_z(geoms)
     if has_z.any():
         geoms = shapely.force_2d(geoms)
-        report.notes.append(tr("geom.z_dropped", lang, n=int(has_z.sum())))
+        report.notes.append(tr("geom.z_dropped", n=int(has_z.sum())))
     invalid = ~shapely.is_valid(geoms)
     if (has_z.any() or invalid.any()) and _METRIC in gdf.columns:
         gdf = gdf.drop(columns=_METRIC)
@@ -280,7 +281,7 @@ def _repair(gdf: gpd.GeoDataFrame, report: ImportReport, lang: str) -> gpd.GeoDa
         geoms = geoms.copy()
         geoms[invalid] = shapely.make_valid(geoms[invalid])
         for row, reason in zip(gdf.index[invalid], reasons, strict=True):
-            report.repaired.append(Problem(report.file, int(row), tr("geom.repaired", lang, reason=reason)))
+            report.repaired.append(Problem(report.file, int(row), tr("geom.repaired", reason=reason)))
     return gdf.set_geometry(gpd.GeoSeries(geoms, index=gdf.index, crs=gdf.crs))
 
 
@@ -316,8 +317,7 @@ def _reject(report: ImportReport, rows, messages, ids=None) -> None:
         report.rejected.append(Problem(report.file, int(row), message, ident))
 
 
-def _convert_attributes(df: pd.DataFrame, layer: str, mapping: ColumnMapping, report: ImportReport,
-                        lang: str, *, skip: tuple[str, ...] = ()) -> pd.DataFrame:
+def _convert_attributes(df: pd.DataFrame, layer: str, mapping: ColumnMapping, report: ImportReport, *, skip: tuple[str, ...] = ()) -> pd.DataFrame:
     """Schema columns converted from ``df``; rows with any problem are rejected (all problems named)."""
     out = pd.DataFrame(index=df.index)
     found: list[pd.Series] = []
@@ -334,7 +334,7 @@ def _convert_attributes(df: pd.DataFrame, layer: str, mapping: ColumnMapping, re
             raw = pd.Series(None, index=df.index, dtype=object)
         if f.name in mapping.defaults:
             raw = raw.astype(object).where(as_text(raw).notna(), mapping.defaults[f.name])
-        values, problem = convert_field(f, raw, mapping, lang)
+        values, problem = convert_field(f, raw, mapping)
         out[f.name] = values
         if problem.notna().any():
             found.append(problem)
@@ -342,8 +342,8 @@ def _convert_attributes(df: pd.DataFrame, layer: str, mapping: ColumnMapping, re
     if found:
         table = pd.concat(found, axis=1)
         bad = table.notna().any(axis=1)
-        sep = "；" if lang == "zh" else "; "
-        messages = [sep.join(p for p in row if isinstance(p, str)) for row in table[bad].itertuples(index=False)]
+        messages = [i18n.Joined(tuple(p for p in row if isinstance(p, i18n.Message)))
+                    for row in table[bad].itertuples(index=False)]
         key = schema.LAYERS[layer].key.split(",")[0]
         ids = out.loc[bad, key].tolist() if key in out.columns else None
         _reject(report, df.index[bad], messages, ids)
@@ -355,13 +355,13 @@ def _convert_attributes(df: pd.DataFrame, layer: str, mapping: ColumnMapping, re
 
 
 def _resolve_enterprises(df: pd.DataFrame, mapping: ColumnMapping, enterprises: pd.DataFrame,
-                         report: ImportReport, lang: str) -> pd.DataFrame:
+                         report: ImportReport) -> pd.DataFrame:
     """Fill ``enterprise_id`` from the 统一社会信用代码 (check character verified) or, failing that, the exact name."""
     if "enterprise_id" in mapping.columns:
         return df
     uscc_col, name_col = mapping.columns.get("uscc"), mapping.columns.get("name")
     if uscc_col is None and name_col is None:
-        raise refuse("err.no_join", lang, file=report.file, columns=", ".join(map(str, df.columns)))
+        raise refuse("err.no_join", file=report.file, columns=", ".join(map(str, df.columns)))
     by_uscc = dict(zip(enterprises["uscc"].astype(str).str.upper(), enterprises["enterprise_id"], strict=True))
     by_name = dict(zip(enterprises["name"].astype(str).str.strip(), enterprises["enterprise_id"], strict=True))
     ids_out = []
@@ -372,40 +372,40 @@ def _resolve_enterprises(df: pd.DataFrame, mapping: ColumnMapping, enterprises: 
         if code:
             problem = ids.uscc_problem(code)
             if problem:
-                report.notes.append(tr("join.bad_uscc", lang, row=int(row), code=code, problem=problem))
+                report.notes.append(tr("join.bad_uscc", row=int(row), code=code, problem=problem))
             else:
                 found = by_uscc.get(code.upper())
         if found is None and name:
             found = by_name.get(name.strip())
         if found is None:
-            report.unmatched.append(Problem(report.file, int(row), tr("join.none", lang, code=code or "-",
+            report.unmatched.append(Problem(report.file, int(row), tr("join.none", code=code or "-",
                                                                       name=name or "-")))
         ids_out.append(found)
     out = df.copy()
     out["__enterprise_id"] = ids_out
     mapping.columns["enterprise_id"] = "__enterprise_id"
     matched = out["__enterprise_id"].notna()
-    report.notes.append(tr("join.done", lang, n=int(matched.sum()), total=len(out)))
+    report.notes.append(tr("join.done", n=int(matched.sum()), total=len(out)))
     return out[matched]
 
 
 def _join_geometry(df: pd.DataFrame, layer: str, mapping: ColumnMapping, existing: pd.DataFrame,
-                   report: ImportReport, lang: str) -> gpd.GeoDataFrame:
+                   report: ImportReport) -> gpd.GeoDataFrame:
     """Geometry for a table without any, from the store's features with the same key."""
     key = schema.LAYERS[layer].key
     col = mapping.columns.get(key)
     if col is None or col not in df.columns or not isinstance(existing, gpd.GeoDataFrame) or existing.empty:
-        raise refuse("err.not_geodata", lang, file=report.file, columns=", ".join(map(str, df.columns)))
+        raise refuse("err.not_geodata", file=report.file, columns=", ".join(map(str, df.columns)))
     geoms = existing.set_index(key).geometry
     keys = as_text(df[col])
     found = keys.isin(geoms.index)
-    _reject(report, df.index[~found], [tr("join.no_geometry", lang, field=field_label(key, lang), id=k)
+    _reject(report, df.index[~found], [tr("join.no_geometry", field=FieldName(key), id=k)
                                        for k in keys[~found]])
     out = gpd.GeoDataFrame(df[found].copy(), geometry=list(geoms.reindex(keys[found]).to_numpy()),
                            crs=existing.crs)
     out = out.set_geometry(out.geometry.set_crs(existing.crs, allow_override=True))
     report.crs_used = settings.STORAGE_CRS
-    report.notes.append(tr("join.geometry", lang, field=field_label(key, lang), n=len(out)))
+    report.notes.append(tr("join.geometry", field=FieldName(key), n=len(out)))
     return out
 
 
@@ -413,7 +413,7 @@ _FAMILY = {"MultiPolygon": ("Polygon", "MultiPolygon"), "Point": ("Point",),
            "MultiLineString": ("LineString", "MultiLineString")}
 
 
-def _fit_geometry_type(gdf: gpd.GeoDataFrame, layer: str, report: ImportReport, lang: str) -> gpd.GeoDataFrame:
+def _fit_geometry_type(gdf: gpd.GeoDataFrame, layer: str, report: ImportReport) -> gpd.GeoDataFrame:
     """Keep the parts of the layer's type (e.g. polygons out of a repaired collection); reject the rest."""
     wanted = schema.LAYERS[layer].geometry
     allowed = _FAMILY[wanted]
@@ -427,14 +427,14 @@ def _fit_geometry_type(gdf: gpd.GeoDataFrame, layer: str, report: ImportReport, 
         keep = [p for p in parts if p.geom_type in allowed]
         if keep and wanted != "Point":
             geoms[i] = shapely.union_all(keep)
-            report.notes.append(tr("geom.parts_kept", lang, row=int(gdf.index[i]), type=names[i], layer=layer))
+            report.notes.append(tr("geom.parts_kept", row=int(gdf.index[i]), type=names[i], layer=layer))
             mixed[i] = False
         elif wanted == "Point" and len(parts) == 1 and parts[0].geom_type == "Point":
             geoms[i] = parts[0]
             mixed[i] = False
         if not mixed[i] and _METRIC in gdf.columns:
             gdf = gdf.drop(columns=_METRIC)
-    _reject(report, gdf.index[mixed], [tr("geom.wrong_type", lang, type=n, layer=layer, wanted=wanted)
+    _reject(report, gdf.index[mixed], [tr("geom.wrong_type", type=n, layer=layer, wanted=wanted)
                                        for n in names[mixed]])
     out = gdf.set_geometry(gpd.GeoSeries(geoms, index=gdf.index, crs=gdf.crs))
     return out[~mixed]
@@ -447,8 +447,7 @@ def _boundary(county: gpd.GeoDataFrame) -> shapely.Geometry:
     return shapely.union_all(gpd.read_file(settings.BOUNDARY_FILE).to_crs(settings.METRIC_CRS).geometry.to_numpy())
 
 
-def _list_outside(gdf: gpd.GeoDataFrame, key: str, county_m: shapely.Geometry, report: ImportReport,
-                  lang: str) -> None:
+def _list_outside(gdf: gpd.GeoDataFrame, key: str, county_m: shapely.Geometry, report: ImportReport) -> None:
     zone_m = county_m.buffer(OUTSIDE_TOLERANCE_M)  # the tolerance in metres (EPSG:4549) ...
     zone = gpd.GeoSeries([zone_m], crs=settings.METRIC_CRS).to_crs(gdf.crs).iloc[0]  # ... tested in the data's CRS
     shapely.prepare(zone)
@@ -458,14 +457,13 @@ def _list_outside(gdf: gpd.GeoDataFrame, key: str, county_m: shapely.Geometry, r
         metric = gdf.geometry[outside].to_crs(settings.METRIC_CRS).to_numpy()
         far = shapely.distance(zone_m, metric) + OUTSIDE_TOLERANCE_M
     for row, ident, dist in zip(gdf.index[outside], gdf[key][outside], far, strict=True):
-        report.outside.append(Problem(report.file, int(row), tr("geom.outside", lang, km=f"{dist / 1000:.2f}"),
+        report.outside.append(Problem(report.file, int(row), tr("geom.outside", km=f"{dist / 1000:.2f}"),
                                       str(ident)))
     if outside.any() and outside.all():
-        report.notes.append(tr("geom.all_outside", lang))
+        report.notes.append(tr("geom.all_outside"))
 
 
-def _derive_town(gdf: gpd.GeoDataFrame, towns: gpd.GeoDataFrame, report: ImportReport,
-                 lang: str) -> gpd.GeoDataFrame:
+def _derive_town(gdf: gpd.GeoDataFrame, towns: gpd.GeoDataFrame, report: ImportReport) -> gpd.GeoDataFrame:
     towns = towns[["town_code", "geometry"]].to_crs(settings.METRIC_CRS)
     if _METRIC in gdf.columns:
         centres = gpd.GeoSeries(shapely.centroid(gdf[_METRIC].to_numpy()), index=gdf.index, crs=settings.METRIC_CRS)
@@ -476,11 +474,11 @@ def _derive_town(gdf: gpd.GeoDataFrame, towns: gpd.GeoDataFrame, report: ImportR
     nearest = nearest[~nearest.index.duplicated()]
     gdf = gdf.copy()
     gdf["__town_code"] = nearest["town_code"].reindex(gdf.index)
-    report.notes.append(tr("town.derived", lang, n=len(gdf)))
+    report.notes.append(tr("town.derived", n=len(gdf)))
     return gdf
 
 
-def _reject_duplicates(out: pd.DataFrame, keys: list[str], report: ImportReport, lang: str) -> pd.DataFrame:
+def _reject_duplicates(out: pd.DataFrame, keys: list[str], report: ImportReport) -> pd.DataFrame:
     """Keep the first row of each ID; reject and list the others."""
     dup = out.duplicated(keys, keep="first")
     if not dup.any():
@@ -489,17 +487,17 @@ def _reject_duplicates(out: pd.DataFrame, keys: list[str], report: ImportReport,
     for row, key_values in zip(out.index[dup], out.loc[dup, keys].itertuples(index=False), strict=True):
         ident = ",".join(map(str, key_values))
         first_row = first.loc[tuple(key_values) if len(keys) > 1 else key_values[0]]
-        message = tr("val.duplicate", lang, id=ident, first=int(first_row))
+        message = tr("val.duplicate", id=ident, first=int(first_row))
         report.duplicates.append(Problem(report.file, int(row), message, ident))
         report.rejected.append(Problem(report.file, int(row), message, ident))
     return out[~dup]
 
 
 def _measure(out: pd.DataFrame, key: str, ident: pd.Series, county_m: shapely.Geometry,
-             report: ImportReport, lang: str) -> pd.DataFrame:
+             report: ImportReport) -> pd.DataFrame:
     """List features outside the county, the area in mu of each polygon, recorded-area mismatches."""
     if isinstance(out, gpd.GeoDataFrame):
-        _list_outside(out, key, county_m, report, lang)
+        _list_outside(out, key, county_m, report)
         if out.geom_type.isin(["Polygon", "MultiPolygon"]).all():
             if _METRIC in out.columns:
                 area = pd.Series(shapely.area(out[_METRIC].to_numpy()) / units.M2_PER_MU, index=out.index)
@@ -507,7 +505,7 @@ def _measure(out: pd.DataFrame, key: str, ident: pd.Series, county_m: shapely.Ge
                 area = units.area_mu(out)
             report.area_mu = dict(zip(ident, area.round(3).tolist(), strict=True))
             if RECORDED_AREA in out.columns:
-                _check_recorded_area(out[RECORDED_AREA], area, report, lang)
+                _check_recorded_area(out[RECORDED_AREA], area, report)
     return out.drop(columns=[RECORDED_AREA, _METRIC], errors="ignore")
 
 
@@ -522,7 +520,7 @@ IMPORTABLE_LAYERS = tuple(n for n in schema.LAYERS if n not in ("meta", "audit",
 
 def plan_import(path: str | os.PathLike, into: store.Store | str | os.PathLike, *, layer: str,  # noqa: PLR0913 (the CLI flags)
                 source_layer: str | None = None, crs=None, gcj02: bool = False,
-                mapping: ColumnMapping | Mapping | None = None, lang: str = i18n.DEFAULT_LANG,
+                mapping: ColumnMapping | Mapping | None = None,
                 max_bytes: int = MAX_UPLOAD_BYTES, max_unzipped: int = MAX_UNZIPPED_BYTES) -> ImportPlan:
     """Read ``path``, map and validate it against ``layer`` of the store ``into``; write nothing.
 
@@ -543,25 +541,25 @@ def plan_import(path: str | os.PathLike, into: store.Store | str | os.PathLike, 
         required column missing, no valid row).
     """
     if layer not in IMPORTABLE_LAYERS:
-        raise refuse("err.layer", lang, layer=layer, layers=", ".join(IMPORTABLE_LAYERS))
+        raise refuse("err.layer", layer=layer, layers=", ".join(IMPORTABLE_LAYERS))
     source = into if isinstance(into, store.Store) else store.Store(into)
     target = schema.LAYERS[layer]
-    df, report = load(Path(path), layer=source_layer, lang=lang, max_bytes=max_bytes, max_unzipped=max_unzipped)
+    df, report = load(Path(path), layer=source_layer, max_bytes=max_bytes, max_unzipped=max_unzipped)
     report.layer = layer
     cm = merge_mapping(auto_mapping(df.columns, layer), mapping, df.columns)
     existing = source[layer]
     if layer == "enterprise_figures":
-        df = _resolve_enterprises(df, cm, source.enterprises, report, lang)
+        df = _resolve_enterprises(df, cm, source.enterprises, report)
     if target.geometry:
         if isinstance(df, gpd.GeoDataFrame):
-            df = _drop_empty(df, report, lang)
-            df = _assign_crs(df, report, crs=crs, gcj02=gcj02, lang=lang)
-            df = _repair(df, report, lang)
+            df = _drop_empty(df, report)
+            df = _assign_crs(df, report, crs=crs, gcj02=gcj02)
+            df = _repair(df, report)
         else:
-            df = _join_geometry(df, layer, cm, existing, report, lang)
-        df = _fit_geometry_type(df, layer, report, lang)
+            df = _join_geometry(df, layer, cm, existing, report)
+        df = _fit_geometry_type(df, layer, report)
         if "town_code" in target.field_names and "town_code" not in cm.columns and "town_code" not in cm.defaults:
-            df = _derive_town(df, source.towns, report, lang)
+            df = _derive_town(df, source.towns, report)
             cm.columns["town_code"] = "__town_code"
     elif isinstance(df, gpd.GeoDataFrame):
         df = pd.DataFrame(df.drop(columns=df.geometry.name))
@@ -569,16 +567,16 @@ def plan_import(path: str | os.PathLike, into: store.Store | str | os.PathLike, 
     missing = [f.name for f in target.fields
                if f.required and f.name not in cm.columns and f.name not in cm.defaults]
     if missing:
-        raise refuse("err.missing_columns", lang, file=report.file, layer=layer,
-                      fields=", ".join(field_label(m, lang) for m in missing),
+        raise refuse("err.missing_columns", file=report.file, layer=layer,
+                      fields=[FieldName(m) for m in missing],
                       columns=", ".join(str(c) for c in df.columns if not str(c).startswith("__")))
-    out = _convert_attributes(df, layer, cm, report, lang)
+    out = _convert_attributes(df, layer, cm, report)
     keys = target.key.split(",")
-    out = _reject_duplicates(out, keys, report, lang)
+    out = _reject_duplicates(out, keys, report)
     if out.empty:
-        raise refuse("err.nothing_valid", lang, file=report.file, n=len(report.rejected))
+        raise refuse("err.nothing_valid", file=report.file, n=len(report.rejected))
     ident = _ident(out, keys)
-    out = _measure(out, keys[0], ident, _boundary(source.county), report, lang)
+    out = _measure(out, keys[0], ident, _boundary(source.county), report)
     old = set(_ident(existing, keys)) if len(existing) else set()
     is_update = ident.isin(old)
     report.updated = ident[is_update].tolist()
@@ -587,7 +585,7 @@ def plan_import(path: str | os.PathLike, into: store.Store | str | os.PathLike, 
     return ImportPlan(source=source, layer=layer, frame=out, report=report)
 
 
-def _check_recorded_area(recorded: pd.Series, area_mu: pd.Series, report: ImportReport, lang: str) -> None:
+def _check_recorded_area(recorded: pd.Series, area_mu: pd.Series, report: ImportReport) -> None:
     has = recorded.notna() & (recorded > 0)
     if not has.any():
         return
@@ -595,7 +593,7 @@ def _check_recorded_area(recorded: pd.Series, area_mu: pd.Series, report: Import
     off = (mapped - recorded[has]).abs() / recorded[has] > RECORDED_AREA_TOLERANCE
     if off.any():
         rows = ", ".join(str(r) for r in recorded.index[has][off.to_numpy()][:20])
-        report.notes.append(tr("val.recorded_area", lang, n=int(off.sum()), pct=int(RECORDED_AREA_TOLERANCE * 100),
+        report.notes.append(tr("val.recorded_area", n=int(off.sum()), pct=int(RECORDED_AREA_TOLERANCE * 100),
                                rows=rows))
 
 
@@ -613,11 +611,11 @@ def merged_layer(plan: ImportPlan, existing: pd.DataFrame) -> pd.DataFrame:
     return merged
 
 
-def apply_import(plan: ImportPlan, *, lang: str = i18n.DEFAULT_LANG) -> ImportReport:
+def apply_import(plan: ImportPlan) -> ImportReport:
     """Write the planned rows: one atomic :func:`geo.store.replace_layers`; the store is untouched
     on failure, and the write is refused when the store changed since the check."""
     if plan.source.changed():
-        raise refuse("err.store_changed", lang, store=plan.source.name)
+        raise refuse("err.store_changed", store=plan.source.name)
     plan.source.replace_layers({plan.layer: merged_layer(plan, plan.source[plan.layer])})
     plan.report.written = True
     logger.info("imported %s into %s/%s: %d added, %d updated", plan.report.file, plan.store, plan.layer,

@@ -59,7 +59,7 @@ try:
     sites = ua.find_sites(config, float(min_mu), int(top)) if find else None
     surf = ua.surface(config) if show_surface else None
 except PlannerError as exc:
-    errors.append(str(exc))
+    errors.append(exc.text(lang))
     surf = None
 
 with left:

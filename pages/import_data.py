@@ -20,11 +20,11 @@ layer = left.selectbox(state.t("import.target_layer"), importer.IMPORTABLE_LAYER
                        index=importer.IMPORTABLE_LAYERS.index("parcels"),
                        format_func=lambda n: state.t(f"import.layer.{n}"))
 try:
-    sources = importer.list_sources(path, lang=lang)
+    sources = importer.list_sources(path)
     source = right.selectbox(state.t("import.source_layer"), sources, key="import.source") if len(sources) > 1 else None
-    info = importing.inspect(path, source, lang)
+    info = importing.inspect(path, source)
 except PlannerError as exc:
-    st.error(str(exc))
+    st.error(exc.text(lang))
     st.stop()
 st.caption(state.t("import.file_info", rows=info.rows, crs=info.crs or state.t("import.no_crs"),
                    candidates=", ".join(info.candidates) or "-"))
@@ -36,9 +36,9 @@ gcj02 = mid.checkbox(state.t("import.gcj02"), key="import.gcj02", help=state.t("
 preset_name = right.selectbox(state.t("import.preset"), [importing.NONE, *importer.list_presets()],
                               key="import.preset")
 try:
-    preset = importer.load_preset(preset_name, lang=lang) if preset_name != importing.NONE else None
+    preset = importer.load_preset(preset_name) if preset_name != importing.NONE else None
 except PlannerError as exc:
-    st.error(str(exc))
+    st.error(exc.text(lang))
     preset = None
 mapping = importing.mapping_editor(info.columns, layer, preset, scope=f"{path}|{source}|{preset_name}")
 signature = (str(path), layer, source, crs, gcj02, mapping.to_json())
@@ -47,11 +47,11 @@ st.button(state.t("import.check"), key="import.check", on_click=importing.reques
 if importing.requested("check"):
     try:
         plan = importer.plan_import(path, data.current(), layer=layer, source_layer=source, crs=crs,
-                                    gcj02=gcj02, mapping=mapping, lang=lang)
+                                    gcj02=gcj02, mapping=mapping)
         st.session_state[importing.PLAN_KEY] = (signature, plan)
     except PlannerError as exc:
         st.session_state.pop(importing.PLAN_KEY, None)
-        st.error(str(exc))
+        st.error(exc.text(lang))
 
 checked = st.session_state.get(importing.PLAN_KEY)
 if checked is not None:
@@ -67,10 +67,10 @@ if checked is not None:
                   key="import.confirm", type="primary", on_click=importing.request, args=("confirm",))
     if importing.requested("confirm") and not plan.report.written and plan_signature == signature:
         try:
-            importer.apply_import(plan, lang=lang)
+            importer.apply_import(plan)
             st.rerun()
         except PlannerError as exc:
-            st.error(str(exc))
+            st.error(exc.text(lang))
     with st.expander(state.t("import.save_preset")):
         name = st.text_input(state.t("import.preset_name"), key="import.preset_name")
         st.button(state.t("import.save"), key="import.save", on_click=importing.request, args=("save",))
@@ -79,4 +79,4 @@ if checked is not None:
                 saved = importer.save_preset(mapping, name)
                 st.success(state.t("import.preset_saved", path=saved.name))
             except PlannerError as exc:
-                st.error(str(exc))
+                st.error(exc.text(lang))

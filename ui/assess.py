@@ -60,7 +60,7 @@ def uploaded_candidates(upload) -> gpd.GeoDataFrame:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"upload{suffix}"
         path.write_bytes(upload.getvalue())
-        gdf = assess.read_candidates(path, lang=state.lang())
+        gdf = assess.read_candidates(path)
     gdf["candidate_id"] = "U-" + gdf["candidate_id"].astype(str)
     return gdf
 

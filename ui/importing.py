@@ -45,23 +45,23 @@ def chosen_file() -> Path | None:
         st.session_state[PATH_KEY] = str(target)
     elif server and server != NONE:
         try:
-            st.session_state[PATH_KEY] = str(import_folder.resolve(folder, server, state.lang()))
+            st.session_state[PATH_KEY] = str(import_folder.resolve(folder, server))
         except PlannerError as exc:
-            st.error(str(exc))
+            st.error(exc.text(state.lang()))
             return None
     path = st.session_state.get(PATH_KEY)
     return Path(path) if path else None
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _inspect(path: str, mtime: float, layer: str | None, lang: str) -> importer.SourceInfo:
-    return importer.inspect(path, layer=layer, lang=lang)
+def _inspect(path: str, mtime: float, layer: str | None) -> importer.SourceInfo:
+    return importer.inspect(path, layer=layer)
 
 
-def inspect(path: Path, layer: str | None, lang: str) -> importer.SourceInfo:
+def inspect(path: Path, layer: str | None) -> importer.SourceInfo:
     """:func:`geo.importer.inspect`, cached per file version."""
     mtime = path.stat().st_mtime if path.exists() else 0.0
-    return _inspect(str(path), mtime, layer, lang)
+    return _inspect(str(path), mtime, layer)
 
 
 def request(action: str) -> None:
@@ -128,7 +128,7 @@ def mapping_editor(columns: list[str], layer: str, preset: importer.ColumnMappin
 
 def _problems(items: list[importer.Problem]) -> pd.DataFrame:
     return pd.DataFrame([{state.t("import.col.file"): p.file, state.t("import.col.row"): p.row,
-                          state.t("import.col.id"): p.id or "", state.t("import.col.problem"): p.message}
+                          state.t("import.col.id"): p.id or "", state.t("import.col.problem"): p.message.text(state.lang())}
                          for p in items])
 
 
@@ -140,7 +140,7 @@ def show_report(report: importer.ImportReport) -> None:
         col.metric(state.t(f"import.m.{key}"), f"{value:,}")
     st.caption(state.t("import.rep.crs", crs=report.crs_used or "-", file_crs=report.crs_file or "-",
                        gcj=state.t("bool.true" if report.gcj02 else "bool.false")))
-    for note in report.notes:
+    for note in report.note_texts(state.lang()):
         st.info(note)
     for key, items in (("rejected", report.rejected), ("repaired", report.repaired),
                        ("duplicates", report.duplicates), ("outside", report.outside),

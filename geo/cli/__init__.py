@@ -41,5 +41,5 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return COMMANDS[args.command][2](args)
     except PlannerError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {exc.text(getattr(args, 'lang', 'zh'))}", file=sys.stderr)
         return 2

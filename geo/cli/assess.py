@@ -107,8 +107,11 @@ def _assess(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     config = _config(args)
     ctx, dem = _context(args)
-    cands = assess.read_candidates(args.file, layer=args.layer, crs=args.crs, gcj02=args.gcj02,
-                                   lang=args.lang)
+    try:
+        cands = assess.read_candidates(args.file, layer=args.layer, crs=args.crs, gcj02=args.gcj02)
+    except PlannerError as exc:
+        print(f"error: {exc.text(args.lang)}", file=sys.stderr)
+        return 2
     good, problems = assess.prepare_candidates(cands, ctx, on_error="skip", lang=args.lang)
     for message in problems:
         print(f"error: {args.file}: {message}", file=sys.stderr)

@@ -39,7 +39,7 @@ def _args(p: argparse.ArgumentParser) -> None:
 
 def _print(report: importer.ImportReport, *, as_json: bool, lang: str, error: str | None = None) -> None:
     if as_json:
-        data = report.to_dict() if report is not None else {}
+        data = report.to_dict(lang) if report is not None else {}
         if error:
             data["error"] = error
         print(json.dumps(data, ensure_ascii=False, indent=2))
@@ -50,7 +50,11 @@ def _print(report: importer.ImportReport, *, as_json: bool, lang: str, error: st
 @command("import", "import a file into a layer of the store (checks first, all or nothing)", _args)
 def _import(args: argparse.Namespace) -> int:
     lang = args.lang
-    mapping = importer.load_preset(args.mapping, lang=lang) if args.mapping else None
+    try:
+        mapping = importer.load_preset(args.mapping) if args.mapping else None
+    except importer.ImportRefusedError as exc:
+        print(f"error: {exc.text(lang)}", file=sys.stderr)
+        return EXIT_REFUSED
     if args.default:
         mapping = mapping or importer.ColumnMapping(layer=args.layer)
         for item in args.default:
@@ -63,20 +67,24 @@ def _import(args: argparse.Namespace) -> int:
     try:
         plan = importer.plan_import(args.file, args.store or store_path(), layer=args.layer,
                                     source_layer=args.source_layer, crs=args.crs, gcj02=args.gcj02,
-                                    mapping=mapping, lang=lang)
+                                    mapping=mapping)
     except importer.ImportRefusedError as exc:
         if args.json:
-            print(json.dumps({"file": str(args.file), "error": str(exc), "written": False,
+            print(json.dumps({"file": str(args.file), "error": exc.text(lang), "written": False,
                               "crs_candidates": getattr(exc, "candidates", [])}, ensure_ascii=False, indent=2))
         else:
-            print(f"error: {exc}", file=sys.stderr)
+            print(f"error: {exc.text(lang)}", file=sys.stderr)
         return EXIT_REFUSED
     report = plan.report
     if args.strict and report.rejected:
         _print(report, as_json=args.json, lang=lang, error=i18n.t("import.cli.strict", lang, n=len(report.rejected)))
         return EXIT_REJECTED_ROWS
     if not args.dry_run:
-        importer.apply_import(plan, lang=lang)
+        try:
+            importer.apply_import(plan)
+        except importer.ImportRefusedError as exc:
+            print(f"error: {exc.text(lang)}", file=sys.stderr)
+            return EXIT_REFUSED
     _print(report, as_json=args.json, lang=lang)
     if args.dry_run and not args.json:
         print(i18n.t("import.cli.dry_run", lang))

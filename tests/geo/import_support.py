@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import re
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import pytest
 import shapely
 from pyproj import Transformer
 
@@ -68,3 +71,14 @@ def build_store(path: Path) -> Path:
 
 def sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+@contextlib.contextmanager
+def refused(match: str, lang: str = "en"):
+    """Like ``pytest.raises(ImportRefusedError, match=...)``, matching the message read in ``lang``."""
+    from geo import importer
+
+    with pytest.raises(importer.ImportRefusedError) as info:
+        yield info
+    text = info.value.text(lang)
+    assert re.search(match, text), text

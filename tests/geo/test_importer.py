@@ -12,7 +12,7 @@ import pytest
 import shapely
 
 from geo import gcj02, importer, store, units
-from tests.geo.import_support import USCC_A, USCC_B, X0, Y0, sha256, square
+from tests.geo.import_support import USCC_A, USCC_B, X0, Y0, refused, sha256, square
 
 
 def _cn_parcels(ids, first=10, crs="EPSG:4549", **extra) -> gpd.GeoDataFrame:
@@ -53,8 +53,8 @@ def test_zip_with_two_shapefiles_needs_a_choice(tmp_path):
             if shp.suffix in (".shp", ".shx", ".dbf", ".prj", ".cpg"):
                 zf.write(shp, f"data/{shp.name}")
     assert importer.list_sources(archive) == ["一期", "二期"]
-    with pytest.raises(importer.ImportRefusedError, match="several data sets"):
-        importer.read_features(archive, lang="en")
+    with refused("several data sets"):
+        importer.read_features(archive)
     feats, report = importer.read_features(archive, layer="二期")
     assert feats["宗地编号"].tolist() == ["B1", "B2"] and report.file == "both.zip/data/二期.shp"
 
@@ -64,8 +64,8 @@ def test_gpkg_with_several_layers_needs_a_choice(tmp_path):
     _cn_parcels(["A1"]).to_file(path, layer="first")
     _cn_parcels(["B1", "B2"]).to_file(path, layer="second")
     assert importer.list_sources(path) == ["first", "second"]
-    with pytest.raises(importer.ImportRefusedError, match="several layers"):
-        importer.read_features(path, lang="en")
+    with refused("several layers"):
+        importer.read_features(path)
     feats, report = importer.read_features(path, layer="second")
     assert feats["宗地编号"].tolist() == ["B1", "B2"] and report.source_layer == "second"
 
@@ -86,9 +86,9 @@ def test_crs_candidates_for_coordinates_far_away():
 def test_csv_lonlat_degrees_assumed_cgcs2000_and_gcj02_converted(tmp_path):
     csv = tmp_path / "amap.csv"
     csv.write_text("名称,经度,纬度\n县中心,120.078965,28.654208\n", encoding="utf-8")
-    plain, report = importer.read_features(csv, lang="en")
-    assert report.crs_used == "EPSG:4490" and "taken as CGCS2000" in " ".join(report.notes)
-    fixed, report = importer.read_features(csv, gcj02=True, lang="en")
+    plain, report = importer.read_features(csv)
+    assert report.crs_used == "EPSG:4490" and "taken as CGCS2000" in " ".join(report.note_texts("en"))
+    fixed, report = importer.read_features(csv, gcj02=True)
     assert report.gcj02
     x, y = fixed.geometry.iloc[0].x, fixed.geometry.iloc[0].y
     ex, ey = gcj02.gcj02_to_wgs84(120.078965, 28.654208)
@@ -102,12 +102,12 @@ def test_xlsx_with_wkt_column_and_3d_and_invalid_geometry(tmp_path):
     sheet = pd.DataFrame({"宗地编号": ["W1", "W2"], "WKT": [bowtie.wkt, box3d.wkt]})
     path = tmp_path / "wkt.xlsx"
     sheet.to_excel(path, index=False, sheet_name="宗地")
-    feats, report = importer.read_features(path, crs="EPSG:4549", lang="en")
+    feats, report = importer.read_features(path, crs="EPSG:4549")
     assert [p.row for p in report.repaired] == [2]
-    assert "Self-intersection" in report.repaired[0].message
+    assert "Self-intersection" in report.repaired[0].message.text("en")
     assert not shapely.has_z(feats.geometry.to_numpy()).any()
     assert feats.geometry.is_valid.all()
-    assert any("Z values dropped from 1" in n for n in report.notes)
+    assert any("Z values dropped from 1" in n for n in report.note_texts("en"))
 
 
 # --------------------------------------------------------------------------- plan and write
@@ -120,13 +120,13 @@ def test_plan_maps_chinese_columns_and_reports_add_update_reject(tmp_path, small
     path = tmp_path / "cadastre.gpkg"
     gdf.to_file(path)
     before = sha256(small_store)
-    plan = importer.plan_import(path, small_store, layer="parcels", lang="en")
+    plan = importer.plan_import(path, small_store, layer="parcels")
     rep = plan.report
     assert sha256(small_store) == before  # planning writes nothing
     assert rep.rows_read == 6
     assert rep.updated == ["P1"] and rep.added == ["N1", "N2"]
     assert [p.row for p in rep.rejected] == [4, 5, 6]
-    by_row = {p.row: p.message for p in rep.rejected}
+    by_row = {p.row: p.message.text("en") for p in rep.rejected}
     assert "duplicate ID N2 (first in row 3)" in by_row[4]
     assert "land_use: value '商业用地' is not one of" in by_row[5]
     assert "approved_year: 1800 is out of range" in by_row[6] and "plot_ratio: 25 is out of range" in by_row[6]
@@ -180,8 +180,8 @@ def test_apply_refuses_when_the_store_changed_since_the_check(tmp_path, small_st
     parcels = store.read_layer(small_store, "parcels")
     store.replace_layers(small_store, {"parcels": parcels.iloc[:3]})  # someone else's write
     before = sha256(small_store)
-    with pytest.raises(importer.ImportRefusedError, match="changed since the check"):
-        importer.apply_import(plan, lang="en")
+    with refused("changed since the check"):
+        importer.apply_import(plan)
     assert sha256(small_store) == before
 
 
@@ -192,10 +192,10 @@ def test_outside_the_county_and_wrong_geometry_types(tmp_path, small_store):
                            geometry=[square(5), far, square(6).centroid], crs="EPSG:4549")
     path = tmp_path / "mixed.gpkg"
     gdf.to_file(path, layer="mixed")
-    plan = importer.plan_import(path, small_store, layer="parcels", lang="en")
+    plan = importer.plan_import(path, small_store, layer="parcels")
     assert [p.id for p in plan.report.outside] == ["FAR"]
-    assert "outside the county boundary by about" in plan.report.outside[0].message
-    assert [(p.row, "geometry type Point does not fit layer parcels" in p.message)
+    assert "outside the county boundary by about" in plan.report.outside[0].message.text("en")
+    assert [(p.row, "geometry type Point does not fit layer parcels" in p.message.text("en"))
             for p in plan.report.rejected] == [(3, True)]
     assert sorted(plan.report.added) == ["FAR", "IN"]
 
@@ -205,10 +205,10 @@ def test_csv_with_id_column_joins_existing_geometries(tmp_path, small_store):
     csv.write_text("宗地编号,土地用途,供地状态,批准年份,乡镇代码\nP3,工业用地,已达标,2018,331122001\n"
                    "X9,工业用地,已达标,2018,331122001\n", encoding="gbk")
     p3_before = store.read_layer(small_store, "parcels").set_index("parcel_id").geometry["P3"]
-    plan = importer.plan_import(csv, small_store, layer="parcels", lang="en")
+    plan = importer.plan_import(csv, small_store, layer="parcels")
     assert plan.report.encoding == "GB18030"
     assert plan.report.updated == ["P3"]
-    assert [(p.row, "no stored geometry with parcel_id X9" in p.message) for p in plan.report.rejected] == [(3, True)]
+    assert [(p.row, "no stored geometry with parcel_id X9" in p.message.text("en")) for p in plan.report.rejected] == [(3, True)]
     importer.apply_import(plan)
     parcels = store.read_layer(small_store, "parcels").set_index("parcel_id")
     assert parcels.loc["P3", "lifecycle"] == "meeting"
@@ -227,12 +227,12 @@ def test_enterprise_figures_joined_by_uscc_then_name(tmp_path, small_store):
     })
     path = tmp_path / "tax.xlsx"
     sheet.to_excel(path, index=False)
-    plan = importer.plan_import(path, small_store, layer="enterprise_figures", lang="en")
+    plan = importer.plan_import(path, small_store, layer="enterprise_figures")
     rep = plan.report
     assert rep.added == ["E1,2023", "E2,2023", "E1,2022"]
     assert [p.row for p in rep.unmatched] == [5]
-    assert "matches no enterprise" in rep.unmatched[0].message
-    assert any("row 3: USCC" in n and "check character" in n for n in rep.notes)
+    assert "matches no enterprise" in rep.unmatched[0].message.text("en")
+    assert any("row 3: USCC" in n and "check character" in n for n in rep.note_texts("en"))
     figures = plan.frame.set_index(["enterprise_id", "year"])
     assert figures.loc[("E1", 2023), "tax_10k"] == pytest.approx(120.0)  # 元 -> 万元
     assert figures.loc[("E1", 2023), "value_added_10k"] == pytest.approx(300.0)
@@ -245,8 +245,8 @@ def test_missing_required_column_is_refused_with_the_fields_named(tmp_path, smal
     gdf = _cn_parcels(["N1"]).drop(columns=["供地状态"])
     path = tmp_path / "nolife.geojson"
     gdf.to_crs("EPSG:4490").to_file(path)
-    with pytest.raises(importer.ImportRefusedError, match=r"lacks required fields of layer parcels: lifecycle"):
-        importer.plan_import(path, small_store, layer="parcels", lang="en")
+    with refused(r"lacks required fields of layer parcels: lifecycle"):
+        importer.plan_import(path, small_store, layer="parcels")
 
 
 def test_preset_saved_loaded_and_applied(tmp_path, small_store):
@@ -254,8 +254,8 @@ def test_preset_saved_loaded_and_applied(tmp_path, small_store):
                            geometry=[square(8), square(9)], crs="EPSG:4549")
     path = tmp_path / "bureau.gpkg"
     gdf.to_file(path)
-    with pytest.raises(importer.ImportRefusedError, match="lacks required fields"):
-        importer.plan_import(path, small_store, layer="parcels", lang="en")
+    with refused("lacks required fields"):
+        importer.plan_import(path, small_store, layer="parcels")
     mapping = importer.ColumnMapping(layer="parcels",
                                      columns={"parcel_id": "ZD_NO", "land_use": "YT", "lifecycle": "JD",
                                               "approved_year": "NF"},
@@ -282,8 +282,8 @@ def test_recorded_area_checked_against_the_map(tmp_path, small_store):
     gdf = _cn_parcels(["N1", "N2"], **{"宗地面积(公顷)": [1.0, 2.0]})  # squares are 1 ha
     path = tmp_path / "area.gpkg"
     gdf.to_file(path)
-    plan = importer.plan_import(path, small_store, layer="parcels", lang="en")
-    assert any("1 parcels: recorded area" in n and "rows 2" in n for n in plan.report.notes)
+    plan = importer.plan_import(path, small_store, layer="parcels")
+    assert any("1 parcels: recorded area" in n and "rows 2" in n for n in plan.report.note_texts("en"))
 
 
 def test_auto_mapping_units_in_headers():
