@@ -25,7 +25,7 @@ cases
     only cases identified in or before the date's year; a case revitalised
     after the date was still 处置中 (in progress).
 enterprise_figures
-    only years up to the date's year.
+    only the years complete at the date (as of 2021Q1, up to 2020).
 
 Edits made in the app are undone too: :func:`rewind` puts back the old value of
 every audit row written after the date (on a later day), newest first. Date
@@ -77,6 +77,25 @@ def periods(first_year: int, last_year: int, *, quarters: bool = True) -> list[s
         if quarters:
             out += [f"{year}Q{q}" for q in range(1, 5)]
     return out
+
+
+def data_date(layers, *, today=None) -> pd.Timestamp:
+    """The date the data as stored stand at: its latest event (a sale, a start, a completion,
+    a revitalisation) not after ``today``; the figures "as stored" are dated at it, so that
+    they depend on the data alone, not on the day they are looked at."""
+    today = pd.Timestamp(today or pd.Timestamp.now(tz="Asia/Shanghai").date())
+    found: list[pd.Timestamp] = []
+    for layer, cols in (("land_sales", ("sale_date", "actual_start", "actual_completion")),
+                        ("parks", ("start_date", "completion_date")),
+                        ("cases", ("revitalised_date",))):
+        df = layers.get(layer)
+        for col in cols:
+            if df is not None and col in df.columns and len(df):
+                d = pd.to_datetime(df[col], errors="coerce")
+                d = d[d <= today]
+                if d.notna().any():
+                    found.append(d.max())
+    return max(found).normalize() if found else today.normalize()
 
 
 def _ts(as_of) -> pd.Timestamp | None:
@@ -165,12 +184,19 @@ def cases_as_of(cases: pd.DataFrame, as_of) -> pd.DataFrame:
     return out
 
 
+def last_complete_year(as_of) -> int:
+    """The last year complete at ``as_of``: its own year on 31 December, else the year before
+    (a year's figures describe the whole year; as of 2021Q1 the evaluation is of 2020)."""
+    as_of = pd.Timestamp(as_of)
+    return as_of.year if (as_of.month, as_of.day) == (12, 31) else as_of.year - 1
+
+
 def figures_as_of(figures: pd.DataFrame, as_of) -> pd.DataFrame:
-    """Yearly enterprise figures of years up to the year of ``as_of``."""
+    """Yearly enterprise figures of the years complete at ``as_of`` (:func:`last_complete_year`)."""
     as_of = _ts(as_of)
     if as_of is None:
         return figures.copy()
-    return figures[pd.to_numeric(figures["year"]) <= as_of.year].copy()
+    return figures[pd.to_numeric(figures["year"]) <= last_complete_year(as_of)].copy()
 
 
 def rewind(df: pd.DataFrame, audit: pd.DataFrame, layer: str, key: str, as_of) -> pd.DataFrame:

@@ -164,7 +164,10 @@ def scores(layers: Mapping[str, pd.DataFrame], method: Method | Plan, year: int)
 
     ``method`` is a :class:`Method` or a plan (whose ``[evaluation]`` section is read).
 
-    A missing indicator (a zero or missing denominator) scores 0 on its item.
+    An enterprise with zero or missing land area has no per-mu figure: it is left
+    out of the scoring and of every aggregate (:func:`unscored` lists it), rather
+    than scored 0 on its per-mu items while its tax inflates the averages. Another
+    missing indicator (a zero or missing denominator) scores 0 on its item.
     With ``benchmark = "mean"`` each benchmark is the mean of the year's
     evaluated enterprises (missing values left out).
 
@@ -178,6 +181,7 @@ def scores(layers: Mapping[str, pd.DataFrame], method: Method | Plan, year: int)
     if isinstance(method, Plan):
         method = method_from_plan(method)
     df = indicators(layers, year)
+    df = df[has_land(df)].reset_index(drop=True)  # no per-mu figure without land: see unscored
     if method.above_scale_only:
         df = df[df["above_scale"].astype(bool)].reset_index(drop=True)
     bench = (df[list(INDICATORS)].mean() if method.benchmark == "mean"
@@ -192,6 +196,19 @@ def scores(layers: Mapping[str, pd.DataFrame], method: Method | Plan, year: int)
     df["cls"] = classes(df["score"], method, ids=df["enterprise_id"])
     df.attrs["benchmarks"] = bench.to_dict()
     return df
+
+
+def has_land(df: pd.DataFrame) -> pd.Series:
+    """Rows with a positive land area (the denominator of every per-mu figure)."""
+    return pd.to_numeric(df["land_area_mu"], errors="coerce").gt(0).fillna(False).astype(bool)
+
+
+def unscored(layers: Mapping[str, pd.DataFrame], year: int) -> pd.DataFrame:
+    """Enterprises with figures for ``year`` left out of the per-mu evaluation, with the
+    reason (``no_land_area``: zero or missing land area)."""
+    df = indicators(layers, year)
+    out = df.loc[~has_land(df), ["enterprise_id", "name", "town_code", "land_area_mu", "tax_10k"]]
+    return out.assign(reason="no_land_area").reset_index(drop=True)
 
 
 def classes(score: pd.Series, method: Method, *, ids: pd.Series | None = None) -> pd.Series:

@@ -142,7 +142,8 @@ def idle_parcels(land_sales: pd.DataFrame, as_of: pd.Timestamp, *,
     as_of = pd.Timestamp(as_of)
     sales = land_sales[pd.to_datetime(land_sales["sale_date"]) <= as_of]
     started = pd.to_datetime(sales["actual_start"]) <= as_of
-    due = pd.to_datetime(sales["agreed_start"]) + pd.to_timedelta(after_years * 365.25, unit="D")
+    # the calendar anniversary of the agreed start, as the idle-land rules read (and geo.land)
+    due = pd.to_datetime(sales["agreed_start"]) + pd.DateOffset(months=round(after_years * 12))
     idle = (~started) & (due <= as_of)
     return pd.Series(idle.to_numpy(), index=sales["parcel_id"].to_numpy(), name="idle").groupby(
         level=0).any()

@@ -46,21 +46,31 @@ class LandRules:
     reclaim_after_years: int = 2
     idle_fee_share: float = 0.2
     idle_rules_source: str = ""
+    # land uses whose sales count toward the plan's land sold: the plan says 工业用地
+    counted_land_uses: tuple[str, ...] = ("industrial",)
 
 
 def rules(plan: Plan | None) -> LandRules:
     """Read ``[land]`` from the plan; missing keys take the documented defaults."""
     raw = plan.raw.get("land", {}) if plan is not None else {}
     try:
+        uses = tuple(str(u) for u in raw.get("counted_land_uses", ("industrial",)))
         return LandRules(int(raw.get("idle_after_years", 1)), int(raw.get("reclaim_after_years", 2)),
-                         float(raw.get("idle_fee_share", 0.2)), str(raw.get("idle_rules_source", "")))
+                         float(raw.get("idle_fee_share", 0.2)), str(raw.get("idle_rules_source", "")),
+                         uses)
     except (TypeError, ValueError) as exc:
         msg = f"Plan {plan.path}: [land] has a value that is not a number ({exc})"
         raise PlanFileError(msg) from exc
 
 
 def sales_with_area(parcels: pd.DataFrame, land_sales: pd.DataFrame) -> pd.DataFrame:
-    """Sales with ``area_mu`` (mapped parcel area), ``year``, ``town_code`` and ``platform_id``."""
+    """Sales with ``area_mu``, ``year``, ``town_code``, ``platform_id``, ``land_use`` and
+    ``mapped``.
+
+    ``area_mu`` is the mapped area of the sale's parcel, or its contract area when
+    the parcel is not mapped (``mapped`` False; :func:`unmapped_sales` lists them):
+    one rule for every figure of land sold.
+    """
     parcels = parcels[parcels["parcel_id"].isin(land_sales["parcel_id"])]  # measure only those sold
     mu = area_mu(parcels).set_axis(parcels["parcel_id"].to_numpy())
     info = pd.DataFrame(parcels.drop(columns="geometry", errors="ignore")).set_index("parcel_id")
@@ -70,7 +80,25 @@ def sales_with_area(parcels: pd.DataFrame, land_sales: pd.DataFrame) -> pd.DataF
     out["year"] = pd.to_datetime(out["sale_date"]).dt.year
     out["town_code"] = out["parcel_id"].map(info["town_code"])
     out["platform_id"] = out["parcel_id"].map(info["platform_id"]).fillna(OUTSIDE)
+    out["land_use"] = (out["parcel_id"].map(info["land_use"]) if "land_use" in info.columns
+                       else None)
+    out["mapped"] = out["parcel_id"].isin(info.index)
     return out
+
+
+def counted(sales: pd.DataFrame, plan: Plan | None) -> pd.DataFrame:
+    """The sales (from :func:`sales_with_area`) that count toward the plan's land sold: on a
+    parcel of a land use in ``[land] counted_land_uses``, or of no known use (not mapped)."""
+    uses = rules(plan).counted_land_uses
+    return sales[sales["land_use"].isin(uses) | sales["land_use"].isna()]
+
+
+def unmapped_sales(layers: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Sales whose parcel is not in the parcel layer: counted with their contract area."""
+    sales = layers["land_sales"]
+    out = sales[~sales["parcel_id"].isin(layers["parcels"]["parcel_id"])]
+    return out[["sale_id", "parcel_id", "sale_date", "contract_area_m2"]].assign(
+        contract_mu=pd.to_numeric(out["contract_area_m2"]) / M2_PER_MU)
 
 
 def _years(plan: Plan, as_of) -> list[int]:
@@ -84,7 +112,7 @@ def sold_by_year(layers: Mapping[str, pd.DataFrame], plan: Plan, *, as_of=None) 
     Index ``year``; columns area_mu, target_mu, met, cumulative_mu, cumulative_target_mu.
     """
     lay = asof_mod.layers_as_of(dict(layers), as_of)
-    sales = sales_with_area(layers["parcels"], lay["land_sales"])
+    sales = counted(sales_with_area(layers["parcels"], lay["land_sales"]), plan)
     target = plan.target("land_sold_mu")
     years = _years(plan, as_of)
     mu = sales.groupby("year")["area_mu"].sum().reindex(years, fill_value=0.0)
@@ -100,7 +128,7 @@ def sold_by(layers: Mapping[str, pd.DataFrame], plan: Plan, *, by: str = "platfo
             as_of=None) -> pd.DataFrame:
     """Land sold (mu) per plan year (rows) and ``by`` group (columns: platform or town code)."""
     lay = asof_mod.layers_as_of(dict(layers), as_of)
-    sales = sales_with_area(layers["parcels"], lay["land_sales"])
+    sales = counted(sales_with_area(layers["parcels"], lay["land_sales"]), plan)
     table = sales.pivot_table(index="year", columns=by, values="area_mu", aggfunc="sum",
                               fill_value=0.0)
     table = table.reindex(_years(plan, as_of), fill_value=0.0)
@@ -114,7 +142,7 @@ def expansion(layers: Mapping[str, pd.DataFrame], plan: Plan, *, as_of=None) -> 
     One row: value_mu, target_mu, share, met.
     """
     lay = asof_mod.layers_as_of(dict(layers), as_of)
-    sales = sales_with_area(layers["parcels"], lay["land_sales"])
+    sales = counted(sales_with_area(layers["parcels"], lay["land_sales"]), plan)
     value = float(sales.loc[sales["is_expansion"].astype(bool), "area_mu"].sum())
     target = plan.target("zone_expansion_mu")
     return pd.DataFrame([{"value_mu": value, "target_mu": float(target.value),
@@ -161,14 +189,14 @@ def idle_flags(land_sales: pd.DataFrame, *, as_of, rules: LandRules = LandRules(
 def terms_check(layers: Mapping[str, pd.DataFrame], plan: Plan, *, as_of=None) -> pd.DataFrame:
     """Standard-land (标准地) terms of each sale against what happened, as of ``as_of``.
 
-    Per sale: idle flag and fee (:func:`idle_flags`, as of ``as_of`` or today);
+    Per sale: idle flag and fee (:func:`idle_flags`, as of ``as_of`` or the data's latest date);
     agreed per-mu tax against the tax of the enterprises on the parcel in the
     latest year of figures over the parcel's mapped mu (``tax_met`` empty when no
     enterprise reports there); agreed minimum plot ratio against the parcel's
     (``plot_ratio_met`` empty when unknown); agreed completion against the actual
     one (``completion_late``: not completed by the agreed date, as of the date).
     """
-    as_of_ts = pd.Timestamp.today().normalize() if as_of is None else pd.Timestamp(as_of)
+    as_of_ts = asof_mod.data_date(layers) if as_of is None else pd.Timestamp(as_of)
     lay = asof_mod.layers_as_of(dict(layers), as_of)
     sales = sales_with_area(layers["parcels"], lay["land_sales"])
     flags = idle_flags(sales, as_of=as_of_ts, rules=rules(plan)).set_index("sale_id")
@@ -235,9 +263,9 @@ def summary(layers: Mapping[str, pd.DataFrame], plan: Plan, *, as_of=None) -> pd
 
     Columns: key (``sold_<year>``, ``expansion``, ``idle``, ``reclaim``,
     ``idle_fee_10k``, and each gap of :data:`GAP_ORDER`), value, unit.
-    Idle flags are counted as of ``as_of`` (today when None).
+    Idle flags are counted as of ``as_of`` (the data's latest date when None).
     """
-    flags_date = pd.Timestamp.today().normalize() if as_of is None else pd.Timestamp(as_of)
+    flags_date = asof_mod.data_date(layers) if as_of is None else pd.Timestamp(as_of)
     rows = [{"key": f"sold_{y}", "value": float(v), "unit": "mu"}
             for y, v in sold_by_year(layers, plan, as_of=as_of)["area_mu"].items()]
     rows.append({"key": "expansion", "value": float(expansion(layers, plan, as_of=as_of)

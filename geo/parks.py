@@ -110,6 +110,27 @@ def filter_table(df: pd.DataFrame, *, towns=None, platforms=None, statuses=None,
     return df[mask]
 
 
+def values(layers: Mapping[str, pd.DataFrame], plan: Plan) -> dict[str, float]:
+    """The parks' figures of ``layers`` (already as of a date), by figure key
+    (:mod:`geo.figures`): parks started (开工: under construction, completed or
+    operating) and completed (建成: completed or operating); planned land and floor
+    area of the parks started; smart, three-star (``[parks] min_star_rating``) and
+    enterprises moved in, of the parks completed; 专精特新 enterprises."""
+    parks = layers["parks"]
+    started = parks[parks["status"].isin(STARTED)]
+    built = parks[parks["status"].isin(BUILT)]
+    return {
+        "parks.started": float(len(started)),
+        "parks.completed": float(len(built)),
+        "parks.planned_land_mu": float(started["planned_area_mu"].sum()),
+        "parks.floor_m2": float(started["floor_area_m2"].sum()),
+        "parks.smart": float(built["is_smart"].astype(bool).sum()),
+        "parks.three_star": float((built["star_rating"] >= rules(plan).min_star_rating).sum()),
+        "parks.enterprises_in": float(built["enterprises_in"].sum()),
+        "enterprises.specialised": float(layers["enterprises"]["specialised"].astype(bool).sum()),
+    }
+
+
 def progress(layers: Mapping[str, pd.DataFrame], plan: Plan, *, as_of=None) -> pd.DataFrame:
     """Every park target of the plan with the value reached as of ``as_of``.
 
@@ -122,23 +143,17 @@ def progress(layers: Mapping[str, pd.DataFrame], plan: Plan, *, as_of=None) -> p
 
     Columns: target_id, name_zh, name_en, value, target, unit, share, met.
     """
-    lay = asof_mod.layers_as_of(dict(layers), as_of)
-    parks = lay["parks"]
-    started = parks[parks["status"].isin(STARTED)]
-    built = parks[parks["status"].isin(BUILT)]
-    values = {
-        "parks_built": len(built),
-        "park_land_mu": float(started["planned_area_mu"].sum()),
-        "park_floor_m2": float(started["floor_area_m2"].sum()),
-        "smart_parks": int(built["is_smart"].astype(bool).sum()),
-        "three_star_parks": int((built["star_rating"] >= rules(plan).min_star_rating).sum()),
-        "enterprises_in_parks": int(built["enterprises_in"].sum()),
-        "specialised_enterprises": int(lay["enterprises"]["specialised"].astype(bool).sum()),
+    v = values(asof_mod.layers_as_of(dict(layers), as_of), plan)
+    values_by_target = {
+        "parks_built": v["parks.completed"], "park_land_mu": v["parks.planned_land_mu"],
+        "park_floor_m2": v["parks.floor_m2"], "smart_parks": v["parks.smart"],
+        "three_star_parks": v["parks.three_star"], "enterprises_in_parks": v["parks.enterprises_in"],
+        "specialised_enterprises": v["enterprises.specialised"],
     }
     rows = []
     for tid in PARK_TARGETS:
         t = plan.target(tid)
-        value = values[tid]
+        value = values_by_target[tid]
         rows.append({"target_id": tid, "name_zh": t.name_zh, "name_en": t.name_en,
                      "value": float(value), "target": float(t.value), "unit": t.unit,
                      "share": float(value) / t.value if t.value else 0.0, "met": t.met(value)})

@@ -82,10 +82,18 @@ snap = snapshot.Snapshot(
     f"{state.t(f'ev.level.{level}')} · {perf.alias_of(value)} · "
     f"{state.t(f'ev.scheme.{scheme}')} ({k}) · {year}", snapshot.as_of_date(as_of))
 maps.show(desc, key=f"ev-map-{lang}", basemap=(basemap, api_key), height=560, export=snap)
-perf.show_table(agg, [evaluation_key for evaluation_key in (
+# a unit's score is the land-weighted mean of its enterprises' scores: its header says so
+agg_table = agg.rename(columns={"score": "score_land_weighted"})
+perf.show_table(agg_table, [evaluation_key for evaluation_key in (
     "parcel_id", "park_id", "town_code", "platform_id") if evaluation_key in agg.columns]
-                + ["enterprises", "land_area_mu", *evaluation.MAP_VALUES, "share_a_pct", "share_d_pct"],
+                + ["enterprises", "land_area_mu", "score_land_weighted",
+                   *(v for v in evaluation.MAP_VALUES if v != "score"), "share_a_pct", "share_d_pct"],
                 layers, key="ev.agg", height=240)
+left_out = evaluation.unscored(view, year)
+if len(left_out):
+    with st.expander(state.t("ev.unscored", n=len(left_out))):
+        perf.show_table(left_out, ["enterprise_id", "name", "town_code", "land_area_mu", "tax_10k"],
+                        layers, key="ev.unscored")
 
 target = plan.target("tax_per_mu_growth_pct").value
 st.subheader(state.t("ev.growth", target=f"{target:g}"))

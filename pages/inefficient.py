@@ -4,9 +4,9 @@ import pandas as pd
 import streamlit as st
 
 from geo import asof as geo_asof
-from geo import inefficient
+from geo import figures, inefficient
 from geo.maps import performance as performance_maps
-from ui import asof, data, edit, frame, maps, perf, snapshot, state, widgets
+from ui import asof, data, edit, frame, maps, perf, snapshot, state, tracking, widgets
 
 lang = state.lang()
 layers = data.layers()
@@ -16,7 +16,7 @@ st.title(state.t("ineff.heading"))
 
 as_of, compare_to = asof.show(key="inefficient")
 view = geo_asof.layers_as_of(layers, as_of)
-date = as_of if as_of is not None else pd.Timestamp.today().normalize()
+date = as_of if as_of is not None else geo_asof.data_date(layers)
 fig_years = sorted(view["enterprise_figures"]["year"].unique())
 tax_year = min(date.year, int(fig_years[-1])) if fig_years else date.year
 
@@ -24,18 +24,10 @@ st.subheader(state.t("ineff.progress"))
 prog = inefficient.progress(view, plan, as_of=date)
 before = inefficient.progress(geo_asof.layers_as_of(layers, compare_to), plan,
                               as_of=compare_to) if compare_to is not None else None
-for col, key in zip(st.columns(3), ("revitalised_mu", "renovated_floor_m2", "standard_factory_m2"),
-                    strict=True):
-    target = plan.target(key)
-    value = float(prog[f"{key}_cum"].iloc[-1]) if len(prog) else 0.0
-    delta = None
-    if before is not None:
-        prior = float(before[f"{key}_cum"].iloc[-1]) if len(before) else 0.0
-        delta = f"{value - prior:+,.0f} {state.t('asof.delta', label=asof.label(compare_to))}"
-    col.metric(target.name(lang), f"{value:,.0f}", delta=delta, border=True,
-               help=target.text_zh)
-    col.progress(min(value / target.value, 1.0) if target.value else 0.0,
-                 text=f"{value / target.value:.0%} · {state.t('kpi.of_target', target=f'{target.value:,.0f}')}")
+tracking.figure_cards(
+    data.figures_as_of(as_of, figures.REVITALISED_KEYS),
+    before=data.figures_as_of(compare_to, figures.REVITALISED_KEYS) if compare_to is not None else None,
+    before_label=asof.label(compare_to), per_row=3)
 if len(prog):
     left, right = st.columns(2)
     left.caption(state.t("ineff.per_year"))

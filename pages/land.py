@@ -16,29 +16,23 @@ plan = data.current_plan()
 
 st.title(state.t("land.heading"))
 as_of, compare_to = asof.show(key="land")
-flags_date = as_of if as_of is not None else pd.Timestamp.today().normalize()
+flags_date = as_of if as_of is not None else asof_geo.data_date(layers)
 
-sold = land.sold_by_year(layers, plan, as_of=as_of)
-exp = land.expansion(layers, plan, as_of=as_of).iloc[0]
+
+def _land_cards(figs):
+    return [f for f in figs if f.base in ("land.sold_mu", "land.expansion_mu")]
+
+
+cards = _land_cards(data.figures_as_of(as_of))
+before_cards = _land_cards(data.figures_as_of(compare_to)) if compare_to is not None else None
+tracking.figure_cards(cards, before=before_cards, before_label=asof.label(compare_to),
+                      per_row=len(cards))
 before = land.summary(layers, plan, as_of=compare_to) if compare_to is not None else None
 prior = dict(zip(before["key"], before["value"], strict=True)) if before is not None else {}
-
-
-def _delta(key: str, value: float):
-    if key not in prior:
-        return None
-    return f"{value - prior[key]:+,.0f} {state.t('asof.delta', label=asof.label(compare_to))}"
-
-
-cards = [(state.t("land.sold_year", year=y), r.area_mu, r.target_mu, r.met, f"sold_{y}")
-         for y, r in sold.iterrows()]
-cards.append((state.t("land.expansion"), exp["value_mu"], exp["target_mu"], exp["met"], "expansion"))
-for col, (name, value, target, met, key) in zip(st.columns(len(cards)), cards, strict=True):
-    verdict = state.t("kpi.met") if met else state.t("kpi.not_met")
-    col.metric(name, f"{value:,.0f}", delta=_delta(key, value), border=True,
-               help=f"{state.t('kpi.of_target', target=f'{target:,.0f}')} · {verdict}")
-    col.progress(min(value / target, 1.0) if target else 0.0,
-                 text=f"{value / target:.0%} · {verdict}" if target else verdict)
+unmapped = land.unmapped_sales(asof_geo.layers_as_of(layers, as_of))
+if len(unmapped):
+    with st.expander(state.t("land.unmapped", n=len(unmapped))):
+        st.dataframe(tracking.display(unmapped, list(unmapped.columns), layers), hide_index=True)
 if before is not None:
     with st.expander(state.t("asof.side_by_side"), expanded=True):
         now = land.summary(layers, plan, as_of=as_of)
@@ -47,6 +41,7 @@ if before is not None:
                              asof.label(compare_to): now["key"].map(prior).round(1)})
         st.dataframe(side, hide_index=True)
 
+sold = land.sold_by_year(layers, plan, as_of=as_of)
 c1, c2 = st.columns(2)
 c1.markdown(f"**{state.t('land.per_year')}**")
 c1.bar_chart(sold[["area_mu", "target_mu"]].rename(

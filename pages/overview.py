@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from geo import i18n, kpi
+from geo import figures, i18n
 from geo.cadastre import TILE_MIN_ZOOM
 from geo.maps import overview as overview_maps
 from geo.maps.overview import uses_parcel_tiles
 from layers import render
-from ui import cadastre, data, frame, maps, snapshot, state
+from ui import asof, cadastre, data, frame, maps, snapshot, state, tracking
 
 lang = state.lang()
 layers = data.layers()
@@ -15,14 +15,11 @@ plan = data.current_plan()
 
 st.title(state.t("overview.heading"))
 
-st.subheader(state.t("overview.kpis"))
-cards = kpi.overview_kpis(layers, plan)
-for row_start in range(0, len(cards), 4):
-    for col, k in zip(st.columns(4), cards[row_start:row_start + 4], strict=False):
-        verdict = state.t("kpi.met") if k.met else state.t("kpi.not_met")
-        col.metric(state.t(k.label, **k.label_args), f"{k.value:,.0f}",
-                   delta=f"{k.share:.0%} · {state.t('kpi.of_target', target=f'{k.target:,.0f}')} · {verdict}",
-                   delta_color="normal" if k.met else "inverse", border=True)
+as_of, compare_to = asof.show(key="overview")
+st.subheader(f"{state.t('overview.kpis')} · {asof.label(as_of)}")
+cards = figures.overview(data.figures_as_of(as_of))
+before = figures.overview(data.figures_as_of(compare_to)) if compare_to is not None else None
+tracking.figure_cards(cards, before=before, before_label=asof.label(compare_to))
 
 st.subheader(state.t("overview.map"))
 basemap, api_key = frame.effective_basemap()

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from geo import asof as asof_geo
-from geo import i18n, parks, schema
+from geo import figures, parks, schema
 from geo.maps import tracking as tracking_maps
 from ui import asof, data, edit, frame, maps, snapshot, state, tracking, widgets
 
@@ -15,15 +15,13 @@ st.title(state.t("parks.heading"))
 as_of, compare_to = asof.show(key="parks")
 
 st.subheader(f"{state.t('parks.progress')} · {asof.label(as_of)}")
-progress = parks.progress(layers, plan, as_of=as_of)
-before = parks.progress(layers, plan, as_of=compare_to) if compare_to is not None else None
-tracking.progress_cards(progress, before=before, before_label=asof.label(compare_to))
-if before is not None:
+park_figures = data.figures_as_of(as_of, figures.PARK_KEYS)
+before_figures = data.figures_as_of(compare_to, figures.PARK_KEYS) if compare_to is not None else None
+tracking.figure_cards(park_figures, before=before_figures, before_label=asof.label(compare_to))
+if before_figures is not None:
     with st.expander(state.t("asof.side_by_side"), expanded=True):
-        side = progress[[i18n.name_column(lang), "target"]].copy()
-        side[asof.label(as_of)] = progress["value"]
-        side[asof.label(compare_to)] = before["value"]
-        st.dataframe(side.rename(columns=tracking.col_label), hide_index=True)
+        st.dataframe(tracking.side_by_side(park_figures, before_figures, asof.label(as_of),
+                                           asof.label(compare_to)), hide_index=True)
 
 table = parks.table(layers, plan, as_of=as_of)
 st.subheader(state.t("parks.filters"))

@@ -10,9 +10,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
-from geo import basemaps, plan, settings, store
+from geo import basemaps, figures, plan, settings, store
 
 
 def store_path() -> Path:
@@ -47,6 +48,18 @@ def meta() -> dict:
 
 def current_plan() -> plan.Plan:
     return current().plan
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _figures(store_key: str, as_of: pd.Timestamp | None) -> list[figures.Figure]:
+    return figures.figures(current(), as_of=as_of)
+
+
+def figures_as_of(as_of: pd.Timestamp | None, keys=None) -> list[figures.Figure]:
+    """Every figure of the plan as of ``as_of`` (:func:`geo.figures.figures`), cached per
+    store version; ``keys``: only those."""
+    figs = _figures(current().key, as_of)
+    return figs if keys is None else [f for f in figs if f.key in keys]
 
 
 @st.cache_data(ttl=600, show_spinner=False)

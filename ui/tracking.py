@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import pandas as pd
 import streamlit as st
 
-from geo import i18n
+from geo import figures, i18n
 from ui import state
 from ui.edit import col_label
 
@@ -50,24 +50,47 @@ def display(df: pd.DataFrame, columns: list[str], layers: Mapping[str, pd.DataFr
     return out.rename(columns=col_label)
 
 
-def progress_cards(progress: pd.DataFrame, *, before: pd.DataFrame | None = None,
-                   before_label: str = "", per_row: int = 4) -> None:
-    """One metric per target: value, share of the target, met or not; delta against ``before``."""
+def _number(value: float, unit: str) -> str:
+    return f"{value:,.1f}" if unit == "mu" and abs(value) < 100 else f"{value:,.0f}"
+
+
+def figure_cards(figs: list[figures.Figure], *, before: list[figures.Figure] | None = None,
+                 before_label: str = "", per_row: int = 4) -> None:
+    """One card per figure (:mod:`geo.figures`): its label, value, the target and a verdict
+    coloured by met / not met, the share of the target; help: the figure's key and what it
+    counts. ``before``: the same figures at another date, shown as the change."""
     lang = state.lang()
-    rows = progress.to_dict("records")
-    prior = dict(zip(before["target_id"], before["value"], strict=True)) if before is not None else {}
-    for start in range(0, len(rows), per_row):
-        for col, r in zip(st.columns(per_row), rows[start:start + per_row], strict=False):
-            name = r["name_en"] if lang == "en" else r["name_zh"]
-            verdict = state.t("kpi.met") if r["met"] else state.t("kpi.not_met")
-            target = f"{r['target']:,.0f}"
-            help_text = f"{r['share']:.0%} · {state.t('kpi.of_target', target=target)} · {verdict}"
+    prior = {f.key: f.value for f in before or []}
+    for start in range(0, len(figs), per_row):
+        for col, f in zip(st.columns(per_row), figs[start:start + per_row], strict=False):
+            help_text = (f"{f.definition.text(lang)}\n\n"
+                         f"{state.t('fig.key', id=f.key)}")
             delta = None
-            if r["target_id"] in prior:
-                diff = r["value"] - prior[r["target_id"]]
-                delta = f"{diff:+,.0f} {state.t('asof.delta', label=before_label)}"
-            col.metric(name, f"{r['value']:,.0f}", delta=delta, help=help_text, border=True)
-            col.progress(min(max(r["share"], 0.0), 1.0), text=help_text)
+            if f.key in prior:
+                delta = (f"{f.value - prior[f.key]:+,.0f} "
+                         f"{state.t('asof.delta', label=before_label)}")
+            with col.container(border=True):
+                st.metric(f.label.text(lang), _number(f.value, f.unit), delta=delta,
+                          delta_color="off", help=help_text)
+                if f.target is not None:
+                    verdict = state.t("kpi.met") if f.met else state.t("kpi.not_met")
+                    st.badge(f"{verdict} · {f.share:.0%} · "
+                             f"{state.t('kpi.of_target', target=_number(f.target, f.unit))}",
+                             color="green" if f.met else "red")
+                    st.progress(min(max(f.share, 0.0), 1.0))
+
+
+def side_by_side(figs: list[figures.Figure], before: list[figures.Figure], label: str,
+                 before_label: str) -> pd.DataFrame:
+    """The figures at two dates, a row each: label, target, value at each date."""
+    lang = state.lang()
+    prior = {f.key: f.value for f in before}
+    return pd.DataFrame({
+        state.t("brief.col.indicator"): [f.label.text(lang) for f in figs],
+        state.t("brief.col.target"): [f.target for f in figs],
+        label: [f.value for f in figs],
+        before_label: [prior.get(f.key) for f in figs],
+    })
 
 
 def summary_label(key: str) -> str:

@@ -4,7 +4,8 @@ Each sub-command is the guts of a tool in :mod:`geo` plus argument parsing,
 the way rasterio's ``rio`` wraps its modules: ``demo`` and ``check``
 (:mod:`geo.cli.basics`), ``import`` (:mod:`geo.cli.importing`), ``assess`` and
 ``find-sites`` (:mod:`geo.cli.assess`), ``export`` and ``brief``
-(:mod:`geo.cli.export`), ``tiles`` (:mod:`geo.cli.cadastre`).
+(:mod:`geo.cli.export`), ``figures`` (:mod:`geo.cli.figures`), ``tiles``
+(:mod:`geo.cli.cadastre`).
 """
 
 from __future__ import annotations
@@ -13,13 +14,13 @@ import argparse
 import logging
 import sys
 
-from geo.cli import assess, basics, cadastre, export, importing  # noqa: F401 (they register)
+from geo.cli import assess, basics, cadastre, export, figures, importing  # noqa: F401 (they register)
 from geo.cli._registry import COMMANDS, command
 from geo.errors import PlannerError
 
 __all__ = ["COMMANDS", "build_parser", "command", "main"]
 
-ORDER = ("demo", "check", "import", "assess", "find-sites", "export", "brief", "tiles")  # in --help
+ORDER = ("demo", "check", "import", "figures", "assess", "find-sites", "export", "brief", "tiles")  # in --help
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -22,7 +22,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
-from geo import asof, i18n, kpi
+from geo import asof, figures, i18n
 from geo.errors import PlannerError
 from geo.export import fonts, maps, sheet
 from geo.export.errors import ExportError
@@ -55,6 +55,7 @@ class BriefContext:
             raise ExportError(msg)
         self.as_of: date = end.date()
         self.at = asof.layers_as_of(dict(self.layers), end)
+        self.figures = figures.figures(self.layers, self.plan, as_of=end)
 
     @classmethod
     def for_store(cls, store, quarter: str, lang: str = "zh") -> BriefContext:
@@ -139,19 +140,11 @@ def overview_map_page(ctx: BriefContext, number: int) -> Figure:
 
 
 def kpi_rows(ctx: BriefContext) -> pd.DataFrame:
-    """The KPI table: every overview KPI and the park targets, as of the quarter's end."""
-    t = ctx.t
-    rows = []
-    for k in kpi.overview_kpis(ctx.at, ctx.plan):
-        rows.append((t(k.label, **k.label_args), k.value, k.target, k.unit, k.share, k.met))
-    seen = {"parks_built", "park_land_mu", "park_floor_m2"}
-    parks_mod = _optional("geo.parks", "progress")
-    if parks_mod is not None:
-        for r in parks_mod.progress(ctx.layers, ctx.plan, as_of=pd.Timestamp(ctx.as_of)).itertuples():
-            if r.target_id not in seen:
-                name = r.name_en if ctx.lang == "en" else r.name_zh
-                rows.append((name, r.value, r.target, r.unit, r.share, bool(r.met)))
-    return pd.DataFrame(rows, columns=["name", "value", "target", "unit", "share", "met"])
+    """The KPI table: every figure of the plan that has a target (:mod:`geo.figures`), as of
+    the quarter's end: the same figures as the overview and each page."""
+    rows = [(f.label.text(ctx.lang), f.value, f.target, f.unit, f.share, bool(f.met), f.key)
+            for f in ctx.figures if f.target is not None]
+    return pd.DataFrame(rows, columns=["name", "value", "target", "unit", "share", "met", "key"])
 
 
 def kpi_page(ctx: BriefContext, number: int) -> Figure:
@@ -195,8 +188,8 @@ def parks_page(ctx: BriefContext, number: int) -> Figure:
 
 def land_supply_page(ctx: BriefContext, number: int) -> Figure:
     fig, rect = _page(ctx, ctx.t("brief.section.land_supply"), number)
-    sold = kpi.land_sold_mu_by_year(ctx.at["parcels"], ctx.at["land_sales"],
-                                    [y for y in ctx.plan.years if y <= ctx.as_of.year])
+    sold = pd.Series({f.year: f.value for f in ctx.figures if f.base == "land.sold_mu"},
+                     dtype=float)
     target = ctx.plan.target("land_sold_mu").value
     ax = fig.add_axes((rect[0] + 0.04, rect[1] + 0.05, rect[2] - 0.08, rect[3] - 0.1))
     years = [str(y) for y in sold.index]

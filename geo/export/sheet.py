@@ -405,16 +405,6 @@ def context_for(store: Store, lang: str, **kwargs) -> SheetContext:
 
 def latest_date(layers: Mapping[str, pd.DataFrame], *, today: date | None = None) -> date | None:
     """The latest event date in the data (sales, starts, completions, revitalisations)."""
-    today = today or datetime.now(UTC).date()
-    found: list[pd.Timestamp] = []
-    for layer, cols in (("land_sales", ("sale_date", "actual_start", "actual_completion")),
-                        ("parks", ("start_date", "completion_date")),
-                        ("cases", ("revitalised_date",))):
-        df = layers.get(layer)
-        for col in cols:
-            if df is not None and col in df.columns:
-                d = pd.to_datetime(df[col], errors="coerce")
-                d = d[d.dt.date <= today] if len(d) else d
-                if d.notna().any():
-                    found.append(d.max())
-    return max(found).date() if found else None
+    from geo import asof
+
+    return asof.data_date(layers, today=today).date()

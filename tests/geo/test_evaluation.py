@@ -166,3 +166,22 @@ def test_outside_platforms_by_geometry(layers):
     moved.loc[moved["enterprise_id"] == "E1", "geometry"] = fx.Point(fx.X0 + 9000, fx.Y0)
     assert ev.outside_platforms({**layers, "enterprises": moved})["enterprise_id"].tolist() == [
         "E1", "E4"]
+
+
+def test_an_enterprise_without_land_is_left_out_of_scores_and_aggregates(layers):
+    before = ev.aggregate(layers, ev.scores(layers, FIXED, 2021), "town").set_index("town_code")
+    ents = layers["enterprises"]
+    ents.loc[ents["enterprise_id"] == "E2", "land_area_mu"] = 0.0
+    scored = ev.scores(layers, FIXED, 2021)
+    assert "E2" not in set(scored["enterprise_id"])
+    left_out = ev.unscored(layers, 2021)
+    assert left_out["enterprise_id"].tolist() == ["E2"] and left_out["reason"].tolist() == ["no_land_area"]
+    town = ents.set_index("enterprise_id").loc["E2", "town_code"]
+    after = ev.aggregate(layers, scored, "town").set_index("town_code")
+    # E2's 300 (10k yuan) of tax no longer counts in its town's per-mu tax, nor its land
+    e2_tax = layers["enterprise_figures"].query("enterprise_id == 'E2' and year == 2021")["tax_10k"].sum()
+    assert after.loc[town, "enterprises"] == before.loc[town, "enterprises"] - 1
+    if town in after.index and after.loc[town, "land_area_mu"] > 0:
+        expected = (before.loc[town, "tax_per_mu"] * before.loc[town, "land_area_mu"] - e2_tax) / \
+            (before.loc[town, "land_area_mu"] - 15.0)
+        assert after.loc[town, "tax_per_mu"] == pytest.approx(expected)

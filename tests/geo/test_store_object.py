@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from geo import edits, kpi, plan, store
+from geo import edits, figures, plan, store
 from geo.errors import StoreError
 from tests.fixtures import tiny_layers
 
@@ -23,8 +23,8 @@ def test_a_store_is_a_mapping_of_every_layer(tiny):
     with pytest.raises(KeyError):
         s["nope"]
     # a tool that takes every layer takes the store as it is
-    assert [k.value for k in kpi.overview_kpis(s, plan.load_plan())] == \
-        [k.value for k in kpi.overview_kpis(store.read_all(tiny), plan.load_plan())]
+    assert [f.value for f in figures.figures(s, plan.load_plan())] == \
+        [f.value for f in figures.figures(store.read_all(tiny), plan.load_plan())]
 
 
 def test_meta_demo_flag_and_plan(tiny, demo_store):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo import kpi, plan, store
+from geo import figures, plan, store
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -29,15 +29,12 @@ def test_every_page_file_is_registered():
 def test_overview_shows_the_kpis_computed_from_the_demo(app, demo_store):
     at = app.run()
     assert not at.exception
-    expected = kpi.overview_kpis(store.read_all(demo_store), plan.load_plan())
+    expected = figures.overview(figures.figures(store.read_all(demo_store), plan.load_plan()))
     shown = {m.label: m.value for m in at.metric}
-    for k in expected:
-        label = {"kpi.parks_started": "小微园开工", "kpi.parks_built": "小微园建成",
-                 "kpi.park_land_mu": "已开工小微园规划用地（亩）",
-                 "kpi.park_floor_m2": "已开工小微园建筑面积（平方米）",
-                 "kpi.revitalised_mu": "累计盘活低效用地（亩）"}.get(
-            k.label, f"{k.label_args.get('year')}年工业用地出让（亩）")
-        assert shown[label] == f"{k.value:,.0f}"
+    assert list(shown)[:3] == ["已开工小微园（个）", "已建成小微园（个）", "已开工小微园规划占地（亩）"]
+    for f in expected:
+        assert shown[f.label.text("zh")] == (f"{f.value:,.1f}" if f.unit == "mu" and f.value < 100
+                                             else f"{f.value:,.0f}"), f.key
     assert any("演示数据（虚构）" in w.value for w in at.warning)
 
 
@@ -46,7 +43,7 @@ def test_switching_to_english_changes_the_labels(app):
     at.radio(key="lang").set_value("en").run()
     assert not at.exception
     assert "overview" in at.title[0].value
-    assert any(m.label == "Micro parks built" for m in at.metric)
+    assert any(m.label == "Micro parks completed" for m in at.metric)
     assert any("synthetic demo data" in w.value for w in at.warning)
 
 

@@ -28,7 +28,7 @@ def _metric(at, label):
 def test_renders_progress_and_filters_change_the_table(app, demo_store):
     assert app.title[0].value == "低效用地认定与盘活"
     labels = [m.label for m in app.metric][:3]
-    assert labels == ["盘活低效用地", "改造旧厂房", "建成标准厂房"]
+    assert labels == ["累计盘活低效用地（亩）", "累计改造旧厂房（平方米）", "累计建成标准厂房（平方米）"]
     found = _table(app, "认定原因")
     assert len(found) == int(_metric(app, "低效宗地（宗）").replace(",", ""))
     towns = sorted(found["乡镇"].unique())

@@ -30,7 +30,8 @@ def _terms(at):
 def test_renders_filters_and_as_of(app, store_copy):
     assert app.title[0].value == "工业用地出让与标准地监管"
     labels = [m.label for m in app.metric]
-    assert labels[:4] == ["2019年出让（亩）", "2020年出让（亩）", "2021年出让（亩）", "开发区扩容（亩）"]
+    assert labels[:4] == ["2019年出让工业用地（亩）", "2020年出让工业用地（亩）", "2021年出让工业用地（亩）",
+                          "开发区扩容（亩）"]
     sales = store.read_layer(store_copy, "land_sales")
     assert len(_terms(app)) == len(sales)
     gaps = next(df.value for df in app.dataframe if "批而未供" in df.value.columns)
@@ -48,7 +49,7 @@ def test_renders_filters_and_as_of(app, store_copy):
     # as of mid-2020 only the sales made by then, and no 2021 card
     app.selectbox(key="land.asof").set_value("2020Q2").run()
     assert not app.exception
-    assert [m.label for m in app.metric][:3] == ["2019年出让（亩）", "2020年出让（亩）", "开发区扩容（亩）"]
+    assert [m.label for m in app.metric][:3] == ["2019年出让工业用地（亩）", "2020年出让工业用地（亩）", "开发区扩容（亩）"]
     assert (_terms(app)["出让年份"] <= 2020).all()
 
 

@@ -30,8 +30,10 @@ def _parks_table(at):
 def test_renders_filters_and_as_of(app, store_copy):
     assert app.title[0].value == "小微企业园建设进度"
     labels = [m.label for m in app.metric]
-    assert labels[:7] == ["小微企业园开工建设", "小微企业园规划占地", "小微企业园总建筑面积",
-                          "智慧化小微园区", "省级三星级以上小微园区", "小微企业入园", "专精特新企业"]
+    # started and completed are two figures, each label saying what it counts
+    assert labels[:8] == ["已开工小微园（个）", "已建成小微园（个）", "已开工小微园规划占地（亩）",
+                          "已开工小微园建筑面积（平方米）", "数字化（智慧）园区（个）", "星级园区（个）",
+                          "入园企业（家）", "专精特新企业（家）"]
     assert len(_parks_table(app)) == 17
     assert "12" in app.caption[0].value  # the per-mu tax standard and its source
     # a filter changes the table
@@ -50,7 +52,7 @@ def test_renders_filters_and_as_of(app, store_copy):
     app.checkbox(key="parks.compare_on").check().run()
     assert not app.exception
     side = next(df.value for df in app.dataframe if "2019年末" in df.value.columns)
-    assert len(side) == 7 and len(side.columns) == 4
+    assert len(side) == 8 and len(side.columns) == 4
 
 
 def test_edit_lands_in_store_and_audit(page, store_copy):
