@@ -21,7 +21,8 @@ $(STAMP): pyproject.toml requirements.lock
 
 data: $(STORE)
 
-$(STORE): $(STAMP)
+# rebuilt when the schema or the generator changes (a store of another schema version is refused)
+$(STORE): $(STAMP) geo/schema.py geo/demo.py
 	$(BIN)/python -m geo demo --out $(STORE)
 
 run: setup data

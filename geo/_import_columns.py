@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from geo import i18n, schema, settings, units
-from geo._import_report import ImportRefusedError, norm_header, refuse, tr
+from geo._import_report import ImportRefusedError, norm_header, refuse, tr, without_paths
 
 MAPPINGS_DIR = settings.DATA_DIR / "mappings"
 """Where mapping presets are saved (one JSON file each)."""
@@ -231,7 +231,7 @@ def load_preset(name_or_path: str | os.PathLike, *, directory: str | os.PathLike
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
-        raise refuse("err.preset", preset=str(name_or_path), detail=str(exc),
+        raise refuse("err.preset", preset=str(name_or_path), detail=without_paths(exc),
                       presets=", ".join(list_presets(directory)) or "-") from exc
     mapping = ColumnMapping.from_dict(data)
     mapping.name = mapping.name or path.stem

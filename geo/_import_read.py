@@ -23,7 +23,7 @@ import pyogrio
 import shapely
 
 from geo import i18n
-from geo._import_report import ImportReport, Problem, norm_header, refuse, tr
+from geo._import_report import ImportReport, Problem, norm_header, refuse, tr, without_paths
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 """Largest file accepted (Streamlit's default upload limit)."""
@@ -53,7 +53,7 @@ def _safe_extract(archive: Path, target: Path, *, max_unzipped: int) -> list[Pat
     try:
         zf = zipfile.ZipFile(archive)
     except (zipfile.BadZipFile, OSError) as exc:
-        raise refuse("err.bad_zip", file=archive.name, detail=str(exc)) from exc
+        raise refuse("err.bad_zip", file=archive.name, detail=without_paths(exc)) from exc
     root = target.resolve()
     out: list[Path] = []
     with zf:
@@ -78,7 +78,7 @@ def _safe_extract(archive: Path, target: Path, *, max_unzipped: int) -> list[Pat
                                           limit_mb=f"{max_unzipped / 2**20:.0f}")
                         dst.write(chunk)
             except (zipfile.BadZipFile, zlib_error(), EOFError) as exc:
-                raise refuse("err.bad_zip", file=archive.name, detail=str(exc)) from exc
+                raise refuse("err.bad_zip", file=archive.name, detail=without_paths(exc)) from exc
             out.append(dest)
     return out
 
@@ -142,7 +142,7 @@ def list_sources(path: str | os.PathLike, *,
                 names = [Path(n) for n in zf.namelist()]
             return sorted(n.stem for n in _datasets(names))
     except (zipfile.BadZipFile, pyogrio.errors.DataSourceError, ValueError, OSError) as exc:
-        raise refuse("err.unreadable", file=path.name, detail=str(exc)) from exc
+        raise refuse("err.unreadable", file=path.name, detail=without_paths(exc)) from exc
     return []
 
 
@@ -182,7 +182,7 @@ def _read_vector(path: Path, name: str, layer: str | None, report: ImportReport)
     try:
         layers = [n for n, _ in pyogrio.list_layers(path)]
     except pyogrio.errors.DataSourceError as exc:
-        raise refuse("err.unreadable", file=name, detail=str(exc)) from exc
+        raise refuse("err.unreadable", file=name, detail=without_paths(exc)) from exc
     if suffix == ".gpkg":
         if layer is None and len(layers) > 1:
             raise refuse("err.choose_layer", file=name, layers=", ".join(layers))
@@ -199,9 +199,9 @@ def _read_vector(path: Path, name: str, layer: str | None, report: ImportReport)
             frames.append(pyogrio.read_dataframe(path, layer=lyr, use_arrow=True, **kwargs))
     except UnicodeDecodeError as exc:
         raise refuse("err.encoding", file=name, encoding=kwargs.get("encoding", "UTF-8"),
-                      detail=str(exc)) from exc
+                      detail=without_paths(exc)) from exc
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, RuntimeError) as exc:
-        raise refuse("err.unreadable", file=name, detail=str(exc)) from exc
+        raise refuse("err.unreadable", file=name, detail=without_paths(exc)) from exc
     report.source_layer = ", ".join(str(c) for c in chosen if c) or None
     frames = [f for f in frames if len(f)]
     if not frames:
@@ -226,7 +226,7 @@ def _read_csv(path: Path, name: str, report: ImportReport) -> pd.DataFrame:
         return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""],
                            sep=None, engine="python")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, csv_error()) as exc:
-        raise refuse("err.unreadable", file=name, detail=str(exc)) from exc
+        raise refuse("err.unreadable", file=name, detail=without_paths(exc)) from exc
 
 
 def csv_error() -> type[Exception]:
@@ -248,7 +248,7 @@ def _read_table(path: Path, name: str, layer: str | None, report: ImportReport) 
             df = pd.read_excel(book, sheet_name=sheet, dtype=object)
             report.source_layer = sheet
         except (ValueError, OSError, zipfile.BadZipFile) as exc:
-            raise refuse("err.unreadable", file=name, detail=str(exc)) from exc
+            raise refuse("err.unreadable", file=name, detail=without_paths(exc)) from exc
     df.columns = [str(c).strip() for c in df.columns]
     df = df.dropna(how="all")
     if df.empty:
@@ -288,7 +288,7 @@ def _table_geometry(df: pd.DataFrame, name: str, report: ImportReport) -> gpd.Ge
             try:
                 geoms.append(shapely.from_wkt(str(text)) if pd.notna(text) else None)
             except shapely.errors.GEOSException as exc:
-                report.rejected.append(Problem(name, int(row), tr("err.bad_wkt", column=wkt, detail=str(exc))))
+                report.rejected.append(Problem(name, int(row), tr("err.bad_wkt", column=wkt, detail=without_paths(exc))))
                 geoms.append(None)
         report.notes.append(tr("geom.wkt", column=wkt))
         return gpd.GeoDataFrame(df.drop(columns=[wkt]), geometry=geoms, crs=None)

@@ -25,6 +25,15 @@ class CRSUnknownError(ImportRefusedError):
         self.candidates = candidates
 
 
+_PATH = re.compile(r"(?:[A-Za-z]:)?(?:/[^/\s'\":,]+)+/")
+
+
+def without_paths(exc: BaseException) -> str:
+    """A library's error text without the server's folders (``/tmp/x/y/file.zip`` -> ``file.zip``):
+    a planner sees the file's name, never where the server keeps it."""
+    return _PATH.sub("", str(exc))
+
+
 def tr(key: str, **fmt: object) -> i18n.Message:
     """The importer's message ``import.<key>``, not yet in a language."""
     return i18n.Message.of(f"import.{key}", **fmt)

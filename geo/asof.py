@@ -27,10 +27,12 @@ cases
 enterprise_figures
     only the years complete at the date (as of 2021Q1, up to 2020).
 
-Edits made in the app are undone too: :func:`rewind` puts back the old value of
-every audit row written after the date (on a later day), newest first. Date
-fields are not rewound: a date is a fact that carries its own time (a
-completion date entered today for a park finished in 2021 applies in 2021).
+Changes recorded in the history (edits and imports) are undone too: :func:`rewind`
+puts back the old value of every change that took effect after the date (its
+``effective`` day, which an edit may back-date, else the day it was entered),
+newest first. Date fields are not rewound: a date is a fact that carries its
+own time (a completion date entered today for a park finished in 2021 applies
+in 2021).
 """
 
 from __future__ import annotations
@@ -200,20 +202,26 @@ def figures_as_of(figures: pd.DataFrame, as_of) -> pd.DataFrame:
 
 
 def rewind(df: pd.DataFrame, audit: pd.DataFrame, layer: str, key: str, as_of) -> pd.DataFrame:
-    """``df`` with every edit of ``layer`` recorded after ``as_of`` undone.
+    """``df`` with every change of ``layer`` that took effect after ``as_of`` undone.
 
-    Audit rows are applied newest first, each putting back its ``old_value``
-    (converted to the column's type; an empty old value becomes missing).
+    A change takes effect on its ``effective`` day (an edit back-dated to when it
+    happened), else on the day it was entered (``at``). History rows are applied
+    newest first, each putting back its ``old_value`` (converted to the column's
+    type; an empty old value becomes missing).
     """
     as_of = _ts(as_of)
     if as_of is None or audit is None or audit.empty:
         return df
-    at = pd.to_datetime(audit["at"])
-    later = audit[(audit["layer"] == layer) & (at >= as_of.normalize() + pd.Timedelta(days=1))]
+    entered = pd.to_datetime(audit["at"], utc=True, errors="coerce", format="ISO8601")
+    # the day of entry in Beijing, where the planners are
+    day = entered.dt.tz_convert("Asia/Shanghai").dt.tz_localize(None).dt.normalize()
+    if "effective" in audit.columns:
+        day = pd.to_datetime(audit["effective"], errors="coerce").fillna(day)
+    later = audit[(audit["layer"] == layer) & (day >= as_of.normalize() + pd.Timedelta(days=1))]
     if later.empty:
         return df
     out = df.copy()
-    for row in later.sort_values(["at", "audit_id"], ascending=False).itertuples():
+    for row in later.sort_values(["audit_id"], ascending=False).itertuples():
         if row.field not in out.columns or pd.api.types.is_datetime64_any_dtype(out[row.field]):
             continue
         mask = out[key].astype(str) == str(row.feature_id)

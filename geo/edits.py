@@ -125,21 +125,41 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def apply_edit(path: str | os.PathLike, layer: str, feature_id: str, changes: Mapping[str, object],
-               *, user: str, now: dt.datetime | None = None) -> pd.DataFrame:
-    """Write ``changes`` ({field: new value}) to one feature, with its audit rows.
+def utc_stamp(moment: dt.datetime) -> str:
+    """``moment`` as the history stores it: ISO 8601 UTC to the second, with ``Z``."""
+    if moment.tzinfo is None:
+        moment = moment.astimezone()  # a naive time is the server's local time
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
-    Fields whose value does not change are skipped. Returns the audit rows
-    written (empty when nothing changed).
+
+BEIJING = "Asia/Shanghai"
+
+
+def beijing_time(stamps: pd.Series) -> pd.Series:
+    """History timestamps (UTC) as Beijing time, ``YYYY-MM-DD HH:MM`` (naive ones read as UTC)."""
+    t = pd.to_datetime(stamps, utc=True, errors="coerce", format="ISO8601")
+    return t.dt.tz_convert(BEIJING).dt.strftime("%Y-%m-%d %H:%M")
+
+
+def apply_edit(path: str | os.PathLike, layer: str, feature_id: str, changes: Mapping[str, object],
+               *, user: str, now: dt.datetime | None = None,
+               effective: dt.date | str | None = None) -> pd.DataFrame:
+    """Write ``changes`` ({field: new value}) to one feature, with its history rows.
+
+    ``effective`` is the day the change took effect (default: the day it is
+    entered); the as-of views undo it only on the days before. Fields whose
+    value does not change are skipped. Returns the history rows written (empty
+    when nothing changed).
 
     Raises
     ------
     ValidationError
         Any invalid value, an unknown feature or an empty user: nothing is written.
     """
-    now = now or dt.datetime.now().replace(microsecond=0)
+    now = now or dt.datetime.now(dt.UTC).replace(microsecond=0)
     if not changes:
         raise _refuse(layer, feature_id, "-", "no change given")
+    effective = validate_effective(layer, feature_id, effective, now)
     stored = {name: validate(layer, feature_id, name, value, today=now.date())
               for name, value in changes.items()}
     if not str(user).strip():
@@ -160,16 +180,34 @@ def apply_edit(path: str | os.PathLike, layer: str, feature_id: str, changes: Ma
         for i, (name, value) in enumerate(changed.items()):
             con.execute(f"UPDATE {_quote(layer)} SET {_quote(name)} = ? WHERE {_quote(key)} = ?",
                         (value, str(feature_id)))
-            rows.append({"audit_id": next_id + i, "at": now.isoformat(timespec="seconds"),
+            rows.append({"audit_id": next_id + i, "at": utc_stamp(now),
                          "user": str(user).strip(), "layer": layer, "feature_id": str(feature_id),
-                         "field": name, "old_value": _text(old[name]), "new_value": _text(value)})
+                         "field": name, "old_value": _text(old[name]), "new_value": _text(value),
+                         "effective": effective.isoformat(), "batch": None})
         for r in rows:
             con.execute("INSERT INTO audit (audit_id, at, user, layer, feature_id, field, old_value,"
-                        " new_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", tuple(r.values()))
+                        " new_value, effective, batch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        tuple(r.values()))
         if rows:
             con.execute("UPDATE gpkg_contents SET last_change = ? WHERE table_name IN (?, 'audit')",
                         (dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z"), layer))
     return pd.DataFrame(rows, columns=schema.LAYERS["audit"].field_names)
+
+
+def validate_effective(layer: str, feature_id: str, effective, now: dt.datetime) -> dt.date:
+    """The effective date of a change: the day given (not after the day of entry), or that day."""
+    today = (now.astimezone(dt.UTC) if now.tzinfo else now).date()
+    if effective is None or effective == "":
+        return today
+    try:
+        day = _parse_date(effective)
+    except ValueError:
+        day = None
+    if day is None:
+        raise _refuse(layer, feature_id, "effective", f"{effective!r} is not a date")
+    if day > today:
+        raise _refuse(layer, feature_id, "effective", f"{day} is after the day of entry {today}")
+    return day
 
 
 def _check_order(layer: str, feature_id: str, values: Mapping[str, object]) -> None:
@@ -182,6 +220,6 @@ def _check_order(layer: str, feature_id: str, values: Mapping[str, object]) -> N
 
 
 def history(audit: pd.DataFrame, layer: str, feature_id: str) -> pd.DataFrame:
-    """The audit rows of one feature, newest first."""
+    """The history rows of one feature, newest first (by entry)."""
     rows = audit[(audit["layer"] == layer) & (audit["feature_id"].astype(str) == str(feature_id))]
     return rows.sort_values(["at", "audit_id"], ascending=False).reset_index(drop=True)

@@ -28,7 +28,9 @@ re-exported here; callers import :mod:`geo.importer` only.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
+import getpass
 import logging
 import os
 from collections.abc import Mapping
@@ -611,12 +613,74 @@ def merged_layer(plan: ImportPlan, existing: pd.DataFrame) -> pd.DataFrame:
     return merged
 
 
-def apply_import(plan: ImportPlan) -> ImportReport:
-    """Write the planned rows: one atomic :func:`geo.store.replace_layers`; the store is untouched
-    on failure, and the write is refused when the store changed since the check."""
+def _history_text(value) -> str | None:
+    """A value as the history records it (dates as days, whole numbers without ``.0``)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp | dt.date):
+        return pd.Timestamp(value).date().isoformat()
+    if isinstance(value, bool | np.bool_):
+        return "1" if value else "0"
+    if isinstance(value, float | np.floating) and float(value).is_integer():
+        return str(int(value))
+    return str(value.item() if isinstance(value, np.generic) else value)
+
+
+def import_history(plan: ImportPlan, existing: pd.DataFrame, *, user: str, at: str,
+                   effective: dt.date, start_id: int) -> pd.DataFrame:
+    """The history rows an import writes, as an edit does: for each updated feature, one row
+    per changed field (old and new value); for each added feature, one row (field ``*``).
+    Every row names the batch (the file, with its counts). Geometry is not compared."""
+    layer = schema.LAYERS[plan.layer]
+    keys = layer.key.split(",")
+    batch = (f"{plan.report.file} · +{len(plan.report.added)} "
+             f"~{len(plan.report.updated)}")
+    new_ids = _ident(plan.frame, keys).to_numpy()
+    old = existing.assign(__id=_ident(existing, keys).to_numpy()) if len(existing) else None
+    old = old.drop_duplicates("__id").set_index("__id") if old is not None else pd.DataFrame()
+    matched = pd.Series(new_ids).isin(old.index).to_numpy()
+    records: list[tuple] = []
+    for fid in new_ids[~matched]:
+        records.append((fid, "*", None, "added"))
+    if matched.any():
+        new_m = plan.frame.iloc[np.flatnonzero(matched)]
+        old_m = old.loc[new_ids[matched]]
+        for f in layer.field_names:
+            if f in keys or f not in new_m.columns or f not in old_m.columns:
+                continue
+            a = [_history_text(v) for v in old_m[f].to_numpy()]
+            b = [_history_text(v) for v in new_m[f].to_numpy()]
+            records += [(fid, f, x, y) for fid, x, y in zip(new_ids[matched], a, b, strict=True)
+                        if x != y]
+    return pd.DataFrame({
+        "audit_id": np.arange(start_id, start_id + len(records), dtype="int64"),
+        "at": at, "user": user, "layer": plan.layer,
+        "feature_id": [str(r[0]) for r in records], "field": [r[1] for r in records],
+        "old_value": [r[2] for r in records], "new_value": [r[3] for r in records],
+        "effective": pd.Timestamp(effective), "batch": batch,
+    })
+
+
+def apply_import(plan: ImportPlan, *, user: str = "", effective: dt.date | None = None,
+                 now: dt.datetime | None = None) -> ImportReport:
+    """Write the planned rows and their history (:func:`import_history`) in one atomic
+    :func:`geo.store.replace_layers`; the store is untouched on failure, and the write is
+    refused when the store changed since the check. ``effective``: the day the imported values
+    took effect (default: today), so that the as-of views of earlier days keep the old ones."""
+    from geo import edits
+
     if plan.source.changed():
         raise refuse("err.store_changed", store=plan.source.name)
-    plan.source.replace_layers({plan.layer: merged_layer(plan, plan.source[plan.layer])})
+    now = now or dt.datetime.now(dt.UTC).replace(microsecond=0)
+    who = str(user).strip() or getpass.getuser()
+    day = edits.validate_effective(plan.layer, "*", effective, now)
+    existing = plan.source[plan.layer]
+    audit = plan.source.audit
+    start = int(audit["audit_id"].max()) + 1 if len(audit) else 1
+    rows = import_history(plan, existing, user=who, at=edits.utc_stamp(now), effective=day,
+                          start_id=start)
+    history = pd.concat([audit, rows], ignore_index=True) if len(audit) else rows
+    plan.source.replace_layers({plan.layer: merged_layer(plan, existing), "audit": history})
     plan.report.written = True
     logger.info("imported %s into %s/%s: %d added, %d updated", plan.report.file, plan.store, plan.layer,
                 len(plan.report.added), len(plan.report.updated))

@@ -77,6 +77,9 @@ class RankingRules:
     red_requires_all_met: bool = True
     top_n: int = 3
     bottom_n: int = 3
+    # "separate": platforms and towns ranked in two lists (a platform and the town that holds
+    # it are the same land, so they are not ranked against each other); "together": one list
+    lists: str = "separate"
 
 
 DEFAULT_INDICATORS = (Indicator("land_sold_mu", 30, 10.0), Indicator("revitalised_mu", 20, 0.0),
@@ -110,7 +113,15 @@ def rules_from_plan(plan: Plan) -> RankingRules:
     return RankingRules(indicators=tuple(inds) or DEFAULT_INDICATORS,
                         platforms=tuple(raw.get("platforms", ())), towns=tuple(raw.get("towns", ())),
                         red_requires_all_met=bool(raw.get("red_requires_all_met", True)),
-                        top_n=int(raw.get("top_n", 3)), bottom_n=int(raw.get("bottom_n", 3)))
+                        top_n=int(raw.get("top_n", 3)), bottom_n=int(raw.get("bottom_n", 3)),
+                        lists=_lists(raw.get("lists", "separate"), where))
+
+
+def _lists(value, where: str) -> str:
+    if value not in ("separate", "together"):
+        msg = f"{where} lists = {value!r}: use \"separate\" or \"together\""
+        raise PlanFileError(msg)
+    return value
 
 
 def quarters(plan: Plan) -> list[str]:
@@ -210,6 +221,10 @@ def rank_and_flag(values: pd.DataFrame, rules: RankingRules) -> pd.DataFrame:
         ``score``, ``rank`` (1 = best, ties share), ``rank_from_bottom`` (1 = worst,
         ties share), ``top``, ``bottom`` and ``flag`` (red/yellow/blue), sorted by
         rank then unit id.
+
+    Ties are shown as ties: equal scores share a rank (the best of the places they
+    hold), so tied units are both inside or both outside the top and bottom
+    places and get the same flag; the table lists them by unit id.
     """
     out = values.copy()
     score = pd.Series(0.0, index=out.index)
@@ -254,9 +269,18 @@ def flags(layers: Mapping[str, pd.DataFrame], plan: Plan, quarter: str, *,
     """
     rules = rules or rules_from_plan(plan)
     table = units(layers, rules)
-    ranked = rank_and_flag(indicator_values(layers, table, quarter, prepared=prepared), rules)
+    values = indicator_values(layers, table, quarter, prepared=prepared)
+    if rules.lists == "separate":  # each kind of unit in a list of its own
+        kind = table.set_index("unit_id")["kind"]
+        ranked = pd.concat([rank_and_flag(values[kind.reindex(values.index) == k], rules)
+                            for k in ("platform", "town") if (kind == k).any()],
+                           ignore_index=True)
+    else:
+        ranked = rank_and_flag(values, rules)
     out = table.merge(ranked, on="unit_id")
-    out = out.sort_values(["rank", "unit_id"], ignore_index=True)
+    order = {"platform": 0, "town": 1}
+    out = out.assign(_kind=out["kind"].map(order) if rules.lists == "separate" else 0)
+    out = out.sort_values(["_kind", "rank", "unit_id"], ignore_index=True).drop(columns="_kind")
     out.insert(0, "quarter", quarter)
     return gpd.GeoDataFrame(out, geometry="geometry", crs=table.crs)
 

@@ -20,7 +20,7 @@ import pandas as pd
 from geo import i18n
 from geo.errors import SchemaError
 
-SCHEMA_VERSION = 2  # 2: the ``audit`` table of attribute edits
+SCHEMA_VERSION = 3  # 2: the ``audit`` table of attribute edits; 3: its effective date and batch
 
 ENUMS: dict[str, tuple[str, ...]] = {
     "park_status": ("planned", "under_construction", "completed", "operating"),
@@ -209,14 +209,20 @@ LAYERS: dict[str, Layer] = {
         ), "The plan's targets, as loaded from the plan file when the store was built."),
         Layer("audit", None, "audit_id", (
             _f("audit_id", "int", doc="running number of the change"),
-            _f("at", "str", doc="when, ISO 8601 local time to the second (YYYY-MM-DDTHH:MM:SS)"),
+            _f("at", "str", doc="when it was entered, ISO 8601 UTC to the second "
+                               "(YYYY-MM-DDTHH:MM:SSZ); shown in Beijing time"),
             _f("user", "str", doc="who made the change"),
             _f("layer", "str", doc="layer of the changed feature"),
             _f("feature_id", "str", doc="key of the changed feature in that layer"),
             _f("field", "str", doc="changed field"),
             _f("old_value", "str", required=False, doc="value before, as text (empty: none)"),
             _f("new_value", "str", required=False, doc="value after, as text (empty: none)"),
-        ), "Audit trail of attribute edits made in the app (one row per changed field)."),
+            _f("effective", "date", required=False,
+               doc="the day the change took effect (empty: the day it was entered); the as-of "
+                   "views undo a change on the days before it"),
+            _f("batch", "str", required=False,
+               doc="the import the change came with (file name and counts); empty for an edit"),
+        ), "History of every change of an attribute, by an edit or an import (a row a field)."),
         Layer("meta", None, "key", (
             _f("key", "str"),
             _f("value", "str"),

@@ -72,8 +72,10 @@ def check_store(path: str | os.PathLike) -> dict[str, str]:
     meta = read_meta(path)
     version = meta.get("schema_version")
     if version != str(schema.SCHEMA_VERSION):
+        fix = (f"run `python -m geo migrate --store {path}`" if version in MIGRATIONS
+               else "rebuild it")
         msg = (f"Store {path}: schema version {version!r}, this tool reads version "
-               f"{schema.SCHEMA_VERSION}. Rebuild it or migrate it.")
+               f"{schema.SCHEMA_VERSION}: {fix}.")
         raise StoreError(msg)
     present = {name for name, _ in pyogrio.list_layers(path)}
     missing = [name for name in schema.REQUIRED_LAYERS if name not in present]
@@ -81,6 +83,43 @@ def check_store(path: str | os.PathLike) -> dict[str, str]:
         msg = f"Store {path}: missing layers {missing}."
         raise StoreError(msg)
     return meta
+
+
+# schema version -> the SQL that brings a store of that version to the next one
+MIGRATIONS: dict[str, tuple[str, ...]] = {
+    "2": ("ALTER TABLE audit ADD COLUMN effective TEXT", "ALTER TABLE audit ADD COLUMN batch TEXT"),
+}
+
+
+def migrate(path: str | os.PathLike) -> list[str]:
+    """Bring a store of an older schema version to this one, all or nothing (on a copy that
+    replaces the file only when every step worked); returns the versions it passed."""
+    path = Path(path)
+    version = read_meta(path).get("schema_version")
+    passed: list[str] = []
+    with _shadow(path, copy=True) as tmp:
+        con = sqlite3.connect(tmp, isolation_level=None)
+        register_gpkg_functions(con)
+        try:
+            con.execute("BEGIN IMMEDIATE")
+            while version != str(schema.SCHEMA_VERSION):
+                if version not in MIGRATIONS:
+                    msg = (f"Store {path}: schema version {version!r} cannot be migrated to "
+                           f"{schema.SCHEMA_VERSION}; rebuild it.")
+                    raise StoreError(msg)
+                for sql in MIGRATIONS[version]:
+                    con.execute(sql)
+                passed.append(version)
+                version = str(int(version) + 1)
+                con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (version,))
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        finally:
+            con.close()
+        check_store(tmp)
+    return passed
 
 
 def is_demo(path: str | os.PathLike) -> bool:

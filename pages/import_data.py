@@ -1,5 +1,7 @@
 """Import: upload -> layer, CRS, mapping -> check (report) -> confirm -> write, all or nothing."""
 
+import os
+
 import streamlit as st
 
 from geo import importer
@@ -67,7 +69,7 @@ if checked is not None:
                   key="import.confirm", type="primary", on_click=importing.request, args=("confirm",))
     if importing.requested("confirm") and not plan.report.written and plan_signature == signature:
         try:
-            importer.apply_import(plan)
+            importer.apply_import(plan, user=os.environ.get("USER", ""))
             st.rerun()
         except PlannerError as exc:
             st.error(exc.text(lang))

@@ -13,8 +13,12 @@ from geo import settings
 @pytest.fixture(scope="session")
 def demo_store(tmp_path_factory) -> Path:
     """The demo GeoPackage (``make`` builds data/jinyun_demo.gpkg; built here if missing)."""
+    from geo import schema, store
+
     path = settings.DEFAULT_STORE
-    if not path.exists() or not settings.dem_path(path).exists():
+    current = (path.exists() and settings.dem_path(path).exists()
+               and store.read_meta(path).get("schema_version") == str(schema.SCHEMA_VERSION))
+    if not current:
         from geo import demo
 
         path = tmp_path_factory.mktemp("demo") / "jinyun_demo.gpkg"

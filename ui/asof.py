@@ -49,11 +49,14 @@ def label(date: pd.Timestamp | None) -> str:
 
 
 def options(first_year: int | None = None, last_year: int | None = None) -> list[str]:
-    """Period codes offered: current data, then the newest year or quarter first."""
+    """Period codes offered: current data; the plan's years, newest first, and the year before
+    it; then the years after the plan, up to this year (available, not in the way)."""
     plan = data.current_plan()
     first = first_year if first_year is not None else plan.start_year - 1
     last = last_year if last_year is not None else dt.date.today().year
-    return [asof_mod.CURRENT, *reversed(asof_mod.periods(first, last))]
+    within = list(reversed(asof_mod.periods(first, min(last, plan.end_year))))
+    later = asof_mod.periods(plan.end_year + 1, last) if last > plan.end_year else []
+    return [asof_mod.CURRENT, *within, *later]
 
 
 def show(key: str, *, first_year: int | None = None, last_year: int | None = None,
@@ -80,7 +83,7 @@ def show(key: str, *, first_year: int | None = None, last_year: int | None = Non
         other = right.selectbox(state.t("asof.compare_with"), opts, index=default,
                                 key=f"{key}.compare_to", format_func=_period_label)
         compare_to = asof_mod.period_end(other)
-        if other == asof_mod.CURRENT:
-            compare_to = pd.Timestamp(dt.date.today())
+        if other == asof_mod.CURRENT:  # the data as stored, dated at their latest event
+            compare_to = asof_mod.data_date(data.current())
     as_of = asof_mod.period_end(period)
     return as_of, compare_to

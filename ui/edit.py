@@ -14,6 +14,7 @@ Session keys owned: ``<key>.edit.*``.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import os
 
@@ -83,11 +84,16 @@ def show(layer: str, feature_ids: list[str], *, key: str) -> None:
     current = table.loc[table[id_col] == fid, field].iloc[0]
     with c3:
         value = _value_widget(layer, field, current, key=f"{key}.edit.value.{fid}.{field}")
-    user = st.text_input(state.t("edit.user"), value=os.environ.get("USER", ""),
+    u1, u2 = st.columns(2)
+    user = u1.text_input(state.t("edit.user"), value=os.environ.get("USER", ""),
                          key=f"{key}.edit.user")
+    today = dt.datetime.now(dt.UTC).date()
+    effective = u2.date_input(state.t("edit.effective"), value=today, max_value=today,
+                              key=f"{key}.edit.effective", help=state.t("edit.effective_help"))
     if st.button(state.t("edit.save"), key=f"{key}.edit.save", type="primary"):
         try:
-            rows = edits.apply_edit(data.store_path(), layer, fid, {field: value}, user=user)
+            rows = edits.apply_edit(data.store_path(), layer, fid, {field: value}, user=user,
+                                    effective=effective)
         except PlannerError as exc:
             st.error(f"{state.t('edit.refused')}: {exc}")
         else:
@@ -104,8 +110,12 @@ def show(layer: str, feature_ids: list[str], *, key: str) -> None:
     if hist.empty:
         st.caption(state.t("edit.no_history"))
     else:
-        cols = ["at", "user", "field", "old_value", "new_value"]
-        shown = hist[cols].copy()
+        cols = ["at", "effective", "user", "field", "old_value", "new_value", "batch"]
+        shown = hist.reindex(columns=cols).copy()
+        shown["at"] = edits.beijing_time(hist["at"])
+        shown["effective"] = pd.to_datetime(hist.get("effective"), errors="coerce").dt.strftime(
+            "%Y-%m-%d").fillna("")
+        shown["batch"] = shown["batch"].fillna("")
         for col in ("old_value", "new_value"):
             shown[col] = [_shown_value(layer, f, v) for f, v in zip(hist["field"], hist[col], strict=True)]
         shown["field"] = hist["field"].map(col_label)

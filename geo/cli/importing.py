@@ -28,6 +28,7 @@ def _args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--source-layer", default=None, help="layer/sheet/dataset inside the file when several")
     p.add_argument("--crs", default=None, help="CRS of the coordinates when the file has none, e.g. EPSG:4528")
     p.add_argument("--gcj02", action="store_true", help="coordinates are GCJ-02 (AMap/Gaode, Tencent)")
+    p.add_argument("--user", default="", help="who imports (recorded in the history; default: the OS user)")
     p.add_argument("--mapping", default=None, help="column-mapping preset: a name in data/mappings/ or a JSON path")
     p.add_argument("--default", action="append", default=[], metavar="FIELD=VALUE",
                    help="value for every row where the file has none (repeatable), e.g. --default year=2023")
@@ -81,7 +82,7 @@ def _import(args: argparse.Namespace) -> int:
         return EXIT_REJECTED_ROWS
     if not args.dry_run:
         try:
-            importer.apply_import(plan)
+            importer.apply_import(plan, user=args.user)
         except importer.ImportRefusedError as exc:
             print(f"error: {exc.text(lang)}", file=sys.stderr)
             return EXIT_REFUSED

@@ -13,7 +13,7 @@ import pytest
 from geo import edits, store
 from geo.errors import ValidationError
 
-NOW = dt.datetime(2026, 11, 27, 10, 30, 0)
+NOW = dt.datetime(2026, 11, 27, 10, 30, 0, tzinfo=dt.UTC)
 
 
 def _sha(path) -> str:
@@ -35,7 +35,7 @@ def test_edit_lands_in_store_and_audit(store_copy):
     first = audit.sort_values("audit_id").iloc[0]
     assert (first["audit_id"], first["user"], first["layer"], first["feature_id"], first["field"],
             first["old_value"], first["new_value"], first["at"]) == (
-        1, "张工", "parks", "P01", "status", "planned", "under_construction", "2026-11-27T10:30:00")
+        1, "张工", "parks", "P01", "status", "planned", "under_construction", "2026-11-27T10:30:00Z")
     assert pd.isna(audit.sort_values("audit_id").iloc[1]["old_value"])
     # the store still opens, and its spatial index still finds the park
     store.check_store(store_copy)

@@ -148,3 +148,40 @@ def test_evaluation_as_of_a_quarter_uses_the_last_complete_year():
     assert asof.figures_as_of(figs, pd.Timestamp("2021-03-31"))["year"].max() == 2020
     assert asof.figures_as_of(figs, pd.Timestamp("2021-12-31"))["year"].max() == 2021
     assert asof.last_complete_year("2020-06-30") == 2019
+
+
+@pytest.fixture
+def tiny_store(tmp_path):
+    return store.write_store(tmp_path / "tiny.gpkg", tiny_layers(), meta={"demo": "0"})
+
+
+def test_a_back_dated_edit_moves_the_figures_of_its_own_date(tiny_store):
+    from geo import edits
+
+    def started(as_of):
+        return _fig(figures.figures(store.Store(tiny_store), plan.load_plan(), as_of=as_of),
+                    "parks.started").value
+
+    assert started("2021-12-31") == 3
+    # P1 started on 1 November 2021, entered years later with that effective date
+    edits.apply_edit(tiny_store, "parks", "P1", {"status": "under_construction",
+                                                 "start_date": "2021-11-01"},
+                     user="测试", effective="2021-11-01")
+    assert started("2021-12-31") == 4  # the 2021Q4 figures (overview, brief, parks page) move
+    assert started("2021-09-30") == 3  # before it took effect: as it was
+    hist = edits.history(store.read_layer(tiny_store, "audit"), "parks", "P1")
+    assert set(hist["effective"].dt.strftime("%Y-%m-%d")) == {"2021-11-01"}
+    assert hist["at"].str.endswith("Z").all()  # entered: UTC; shown in Beijing time
+    assert edits.beijing_time(pd.Series(["2026-12-02T16:30:00Z"])).iloc[0] == "2026-12-03 00:30"
+
+
+def test_an_edit_entered_today_without_a_date_leaves_earlier_figures(tiny_store):
+    from geo import edits
+
+    edits.apply_edit(tiny_store, "parks", "P1", {"status": "under_construction",
+                                                 "start_date": "2021-11-01"}, user="测试")
+    s = store.Store(tiny_store)
+    assert _fig(figures.figures(s, plan.load_plan(), as_of="2021-12-31"), "parks.started").value == 3
+    with pytest.raises(Exception, match="after the day of entry"):
+        edits.apply_edit(tiny_store, "parks", "P2", {"star_rating": 1}, user="测试",
+                         effective="2999-01-01")

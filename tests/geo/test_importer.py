@@ -293,3 +293,29 @@ def test_auto_mapping_units_in_headers():
     m = importer.auto_mapping(["企业名称", "统一社会信用代码", "用地面积(公顷)"], "enterprises")
     assert m.columns == {"uscc": "统一社会信用代码", "name": "企业名称", "land_area_mu": "用地面积(公顷)"}
     assert m.units == {"land_area_mu": "公顷"}
+
+
+def test_an_import_records_history_as_an_edit_does(small_store, tmp_path):
+    import datetime as dt
+
+    from geo import asof
+
+    gdf = gpd.GeoDataFrame({"宗地编号": ["P1", "N9"], "土地用途": ["工业用地", "工业用地"],
+                            "供地状态": ["已达标", "已批未供"], "批准年份": [2020, 2021]},
+                           geometry=[square(0), square(40)], crs="EPSG:4549")
+    path = tmp_path / "update.geojson"
+    gdf.to_crs("EPSG:4490").to_file(path)
+    plan = importer.plan_import(path, small_store, layer="parcels")
+    assert plan.report.updated == ["P1"] and plan.report.added == ["N9"]
+    importer.apply_import(plan, user="李工", now=dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC))
+    audit = store.read_layer(small_store, "audit")
+    changed = audit[audit["feature_id"] == "P1"].set_index("field")
+    assert changed.loc["lifecycle", "old_value"] == "approved"
+    assert changed.loc["lifecycle", "new_value"] == "meeting"
+    assert set(audit["user"]) == {"李工"} and audit["batch"].str.startswith("update.geojson").all()
+    assert audit[audit["feature_id"] == "N9"]["field"].tolist() == ["*"]
+    # the as-of views of an earlier day keep the value from before the import
+    layers = store.read_all(small_store)
+    then = asof.layers_as_of(layers, pd.Timestamp("2025-12-31"))["parcels"].set_index("parcel_id")
+    assert then.loc["P1", "lifecycle"] == "approved"
+    assert layers["parcels"].set_index("parcel_id").loc["P1", "lifecycle"] == "meeting"

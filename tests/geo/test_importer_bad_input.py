@@ -193,3 +193,11 @@ def test_geojson_that_is_not_json(tmp_path, small_store):
     bad = tmp_path / "parcels.geojson"
     bad.write_bytes(io.BytesIO(b"{ this is not json").read())
     _refused(bad, small_store, "Cannot read file parcels.geojson")
+
+
+def test_a_library_error_names_the_file_never_the_server_folder(tmp_path, small_store):
+    html = tmp_path / "deep" / "folder" / "parcels.geojson"
+    html.parent.mkdir(parents=True)
+    html.write_text("<html><body>not geojson</body></html>", encoding="utf-8")
+    exc = _refused(html, small_store, "parcels.geojson")
+    assert str(tmp_path) not in exc.text("en") and str(tmp_path) not in exc.text("zh")

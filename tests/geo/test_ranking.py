@@ -80,10 +80,31 @@ def test_flags_end_to_end_on_the_fixture(tmp_path):
         target = 80
     """)
     f = rk.flags(fx.layers(), plan, "2021Q1").set_index("unit_id")
-    # 2021 tax / 4: PL1 (30+300+450)/4 = 195, T1 330/4 = 82.5, T2 450/4 = 112.5
-    assert f["rank"].to_dict() == {"PL1": 1, "T2": 2, "T1": 3}
+    # 2021 tax / 4: PL1 (30+300+450)/4 = 195, T1 330/4 = 82.5, T2 450/4 = 112.5; by default
+    # platforms and towns are ranked in two lists (a platform lies in a town: the same land)
+    assert f["rank"].to_dict() == {"PL1": 1, "T2": 1, "T1": 2}
     assert (f["flag"] == "red").all()
     assert f.loc["PL1", "quarter"] == "2021Q1" and f.crs is not None
+    together = fx.plan(tmp_path, """
+        [ranking]
+        lists = "together"
+        [[ranking.indicators]]
+        id = "tax_10k"
+        weight = 1
+        target = 80
+    """)
+    one = rk.flags(fx.layers(), together, "2021Q1").set_index("unit_id")
+    assert one["rank"].to_dict() == {"PL1": 1, "T2": 2, "T1": 3}
+
+
+def test_a_tie_is_shown_as_a_tie_with_equal_flags():
+    values = pd.DataFrame({"tax_10k": [100.0, 100.0, 50.0, 10.0]},
+                          index=pd.Index(["A", "B", "C", "D"], name="unit_id"))
+    rules = rk.RankingRules(indicators=(rk.Indicator("tax_10k", 1, 0),), top_n=1, bottom_n=1)
+    out = rk.rank_and_flag(values, rules).set_index("unit_id")
+    assert out.loc["A", "rank"] == out.loc["B", "rank"] == 1
+    assert out.loc["A", "flag"] == out.loc["B", "flag"] == "red"
+    assert out.loc["D", "rank_from_bottom"] == 1
 
 
 def test_rules_from_plan_and_quarters(tmp_path):

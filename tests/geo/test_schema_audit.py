@@ -1,18 +1,21 @@
-"""Schema version 2: the audit table, present and empty in a freshly built store."""
+"""Schema version 3: the history table (with effective date and batch), present and empty in a
+freshly built store; a version-2 store is migrated."""
 
 from __future__ import annotations
 
 import sqlite3
 
+import pandas as pd
+
 from geo import schema, store
 
 
 def test_audit_layer_in_schema():
-    assert schema.SCHEMA_VERSION == 2
+    assert schema.SCHEMA_VERSION == 3
     audit = schema.LAYERS["audit"]
     assert audit.geometry is None and audit.key == "audit_id"
     assert audit.field_names == ["audit_id", "at", "user", "layer", "feature_id", "field",
-                                 "old_value", "new_value"]
+                                 "old_value", "new_value", "effective", "batch"]
     assert not audit.get("old_value").required and audit.get("user").required
 
 
@@ -25,9 +28,35 @@ def test_empty_frame_has_schema_types():
 
 def test_demo_store_has_an_empty_audit_table(demo_store):
     meta = store.check_store(demo_store)
-    assert meta["schema_version"] == "2"
+    assert meta["schema_version"] == "3"
     with sqlite3.connect(f"file:{demo_store}?mode=ro", uri=True) as con:
         cols = [r[1] for r in con.execute("PRAGMA table_info(audit)")]
         count = con.execute("SELECT COUNT(*) FROM audit").fetchone()[0]
     assert set(schema.LAYERS["audit"].field_names) <= set(cols)
     assert count == 0
+
+
+def test_a_version_2_store_is_refused_with_the_fix_then_migrated(tmp_path):
+    import shutil
+
+    import pytest
+
+    from geo import edits, settings
+    from geo.errors import StoreError
+    from tests.fixtures import tiny_layers
+
+    path = store.write_store(tmp_path / "old.gpkg", tiny_layers())
+    with store.transaction(path) as con:  # make it a version-2 store: no effective, no batch
+        con.execute("ALTER TABLE audit DROP COLUMN effective")
+        con.execute("ALTER TABLE audit DROP COLUMN batch")
+        con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    backup = tmp_path / "backup.gpkg"
+    shutil.copy2(path, backup)
+    with pytest.raises(StoreError, match=r"version '2'.*python -m geo migrate --store"):
+        store.check_store(path)
+    assert store.migrate(path) == ["2"]
+    assert store.check_store(path)["schema_version"] == "3"
+    edits.apply_edit(path, "parks", "P1", {"star_rating": 1}, user="测试", effective="2021-05-01")
+    audit = store.read_layer(path, "audit")
+    assert audit["effective"].iloc[0] == pd.Timestamp("2021-05-01")
+    assert settings  # the migrated store is usable by every tool
