@@ -20,7 +20,7 @@ from geo.errors import PlannerError
 
 __all__ = ["COMMANDS", "build_parser", "command", "main"]
 
-ORDER = ("demo", "check", "import", "figures", "assess", "find-sites", "export", "brief", "tiles")  # in --help
+ORDER = ("demo", "check", "migrate", "import", "figures", "assess", "find-sites", "export", "brief", "tiles")  # in --help
 
 
 def build_parser() -> argparse.ArgumentParser:

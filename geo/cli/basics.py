@@ -40,3 +40,17 @@ def _check(args: argparse.Namespace) -> int:
     meta = store.check_store(path)
     print(f"{path}: schema version {meta['schema_version']}, demo={meta.get('demo', '0')}, OK")
     return 0
+
+
+@command("migrate", "bring a store of an older schema version to this one (all or nothing)",
+         _check_args)
+def _migrate(args: argparse.Namespace) -> int:
+    from geo import store
+
+    path = args.store or store_path()
+    passed = store.migrate(path)
+    if passed:
+        print(f"{path}: migrated from schema version {passed[0]} to {store.schema.SCHEMA_VERSION}")
+    else:
+        print(f"{path}: already at schema version {store.schema.SCHEMA_VERSION}")
+    return 0

@@ -60,3 +60,19 @@ def test_a_version_2_store_is_refused_with_the_fix_then_migrated(tmp_path):
     audit = store.read_layer(path, "audit")
     assert audit["effective"].iloc[0] == pd.Timestamp("2021-05-01")
     assert settings  # the migrated store is usable by every tool
+
+
+def test_migrate_command(tmp_path, capsys):
+    from geo import cli
+    from tests.fixtures import tiny_layers
+
+    path = store.write_store(tmp_path / "old.gpkg", tiny_layers())
+    with store.transaction(path) as con:
+        con.execute("ALTER TABLE audit DROP COLUMN effective")
+        con.execute("ALTER TABLE audit DROP COLUMN batch")
+        con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    assert cli.main(["check", "--store", str(path)]) == 2
+    assert "geo migrate" in capsys.readouterr().err
+    assert cli.main(["migrate", "--store", str(path)]) == 0
+    assert "from schema version 2 to 3" in capsys.readouterr().out
+    assert cli.main(["check", "--store", str(path)]) == 0
