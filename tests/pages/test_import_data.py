@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -121,3 +122,23 @@ def test_no_server_file_can_be_typed(small_store, monkeypatch):
     app = _open()
     assert not app.text_input  # no path field: only uploads, and the import folder when configured
     assert not [s for s in app.selectbox if s.key == "import.server_file"]
+
+
+def test_an_import_is_in_the_history_and_the_as_of_views(app, small_store, tmp_path):
+    from geo import asof
+
+    gdf = gpd.GeoDataFrame({"宗地编号": ["P1"], "土地用途": ["工业用地"], "供地状态": ["已达标"],
+                            "批准年份": [2020]}, geometry=[square(0)], crs="EPSG:4549")
+    path = tmp_path / "更新.geojson"
+    gdf.to_crs("EPSG:4490").to_file(path)
+    _choose(app, path)
+    app.button(key="import.check").click().run()
+    app.button(key="import.confirm").click().run()
+    assert not app.exception
+    audit = store.read_layer(small_store, "audit")
+    row = audit[(audit["feature_id"] == "P1") & (audit["field"] == "lifecycle")].iloc[0]
+    assert (row["old_value"], row["new_value"]) == ("approved", "meeting")
+    assert row["batch"].startswith("更新.geojson")
+    layers = store.read_all(small_store)
+    then = asof.layers_as_of(layers, pd.Timestamp("2021-12-31"))["parcels"].set_index("parcel_id")
+    assert then.loc["P1", "lifecycle"] == "approved"

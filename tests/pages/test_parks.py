@@ -86,3 +86,32 @@ def test_invalid_edit_refused_store_unchanged(page, store_copy):
     assert "修改被拒绝" in page.error[0].value
     assert sha256(store_copy) == sha
     assert store.read_layer(store_copy, "audit").empty
+
+
+def test_a_back_dated_edit_moves_the_figures_of_2021q4(page, store_copy):
+    import datetime as dt
+
+    from geo import figures
+
+    def started_2021q4() -> float:
+        figs = figures.figures(store.Store(store_copy), as_of="2021-12-31")
+        return figures.by_key(figs)["parks.started"].value
+
+    before = started_2021q4()
+    page.text_input(key="parks.edit.user").input("张工").run()
+    page.selectbox(key="parks.edit.feature").set_value("P01").run()
+    page.selectbox(key="parks.edit.field").set_value("start_date").run()
+    page.text_input(key="parks.edit.value.P01.start_date").input("2021-11-01").run()
+    page.button(key="parks.edit.save").click().run()
+    page.selectbox(key="parks.edit.field").set_value("status").run()
+    page.selectbox(key="parks.edit.value.P01.status").set_value("under_construction").run()
+    page.date_input(key="parks.edit.effective").set_value(dt.date(2021, 11, 1)).run()
+    page.button(key="parks.edit.save").click().run()
+    assert not page.exception and not page.error
+    assert started_2021q4() == before + 1
+    # the page's own card as of 2021Q4 shows it too, and the history both dates
+    page.selectbox(key="parks.asof").set_value("2021Q4").run()
+    card = next(m for m in page.metric if m.label == "已开工小微园（个）")
+    assert card.value == f"{before + 1:,.0f}"
+    history = page.table[0].value
+    assert "2021-11-01" in history["生效日期"].tolist()
