@@ -468,12 +468,16 @@ def _score(out: pd.DataFrame, config: AssessConfig) -> pd.DataFrame:
     shares = config.weight_shares()
     excluded = (1 - out["buildable_mu"] / out["area_mu"]).clip(0, 1)
     out["excluded_share"] = excluded
-    weighted = sum(shares[c] * crit[c] for c in CRITERIA)
+    # each criterion reads rate x weight = points; their sum is how suitable the buildable
+    # land is; the score is that times the share of the site that can be built on
     for c in CRITERIA:
         out[f"c_{c}"] = crit[c]
-        out[f"points_{c}"] = 100 * shares[c] * crit[c] * (1 - excluded)
-    out["points_excluded"] = -100 * weighted * excluded
-    out["score"] = 100 * weighted * (1 - excluded)
+        out[f"points_{c}"] = 100 * shares[c] * crit[c]
+    out["suitability"] = sum(out[f"points_{c}"] for c in CRITERIA)
+    out["buildable_share"] = 1 - excluded
+    out["points_excluded"] = out["suitability"] * excluded  # lost to exclusions (for the record)
+    out["excluded"] = out["buildable_share"] <= 0
+    out["score"] = out["suitability"] * out["buildable_share"]
     out["rank"] = out["score"].round(1).rank(ascending=False, method="min", na_option="bottom").astype(int)
     return out
 
@@ -488,6 +492,21 @@ _ID_COLUMNS = ("candidate_id", "id", "ID", "编号", "地块编号", "parcel_id"
 _NAME_COLUMNS = ("name", "Name", "NAME", "名称", "地块名称", "name_zh")
 
 
+def _column_or_numbered(gdf: pd.DataFrame, columns: Sequence[str], pattern: str, *,
+                        unique: bool = False) -> np.ndarray:
+    """The first of ``columns`` in ``gdf`` as text, a blank (or, with ``unique``, a repeated)
+    value replaced by ``pattern`` numbered by the row ("候选 3": a placemark with no name)."""
+    col = next((c for c in columns if c in gdf.columns), None)
+    numbered = [pattern.format(n=i + 1) for i in range(len(gdf))]
+    if col is None:
+        return np.array(numbered, dtype=object)
+    text = [None if pd.isna(v) or not str(v).strip() else str(v).strip() for v in gdf[col]]
+    if unique:
+        counts = pd.Series([t for t in text if t is not None]).value_counts()
+        text = [t if t is not None and counts[t] == 1 else None for t in text]
+    return np.array([t if t is not None else numbered[i] for i, t in enumerate(text)], dtype=object)
+
+
 def read_candidates(path, *, layer: str | None = None, crs=None,
                     gcj02: bool = False) -> gpd.GeoDataFrame:
     """Candidates from a file, read by the import code (:func:`geo.importer.read_features`).
@@ -499,11 +518,8 @@ def read_candidates(path, *, layer: str | None = None, crs=None,
     from geo import importer  # the import code is the one file reader of the tool
 
     gdf, rep = importer.read_features(path, layer=layer, crs=crs, gcj02=gcj02)
-    id_col = next((c for c in _ID_COLUMNS if c in gdf.columns), None)
-    name_col = next((c for c in _NAME_COLUMNS if c in gdf.columns), None)
-    ids = (gdf[id_col].astype(str).to_numpy() if id_col
-           else np.array([f"C{i + 1}" for i in range(len(gdf))]))
-    names = gdf[name_col].astype(str).to_numpy() if name_col else ids
+    ids = _column_or_numbered(gdf, _ID_COLUMNS, "C{n}", unique=True)
+    names = _column_or_numbered(gdf, _NAME_COLUMNS, "候选 {n}")
     repaired_rows = {p.row for p in rep.repaired}
     return gpd.GeoDataFrame({"candidate_id": ids, "name": names,
                              "repaired": [r in repaired_rows for r in gdf.index]},
@@ -586,13 +602,17 @@ def comparison_table(result: pd.DataFrame, lang: str = i18n.DEFAULT_LANG,
 
 
 def breakdown(row: Mapping[str, Any], config: AssessConfig, lang: str = i18n.DEFAULT_LANG) -> pd.DataFrame:
-    """Score breakdown of one candidate: each criterion's value, weight and points, then exclusions."""
+    """Score breakdown of one candidate, which a reader can add up: each criterion's rate,
+    weight and points (rate x weight x 100), their sum (the suitability of the buildable
+    land), the share of the site that can be built on, and the score (sum x share)."""
     shares = config.weight_shares()
     rows = [{"criterion": i18n.t(f"assess.crit.{c}", lang), "value": row[f"c_{c}"],
              "weight": shares[c], "points": row[f"points_{c}"]} for c in CRITERIA]
-    rows.append({"criterion": i18n.t("assess.crit.excluded", lang), "value": row["excluded_share"],
-                 "weight": np.nan, "points": row["points_excluded"]})
-    rows.append({"criterion": i18n.t("assess.fig.score", lang), "value": np.nan, "weight": 1.0,
+    rows.append({"criterion": i18n.t("assess.crit.suitability", lang), "value": np.nan,
+                 "weight": np.nan, "points": row["suitability"]})
+    rows.append({"criterion": i18n.t("assess.crit.buildable_share", lang),
+                 "value": row["buildable_share"], "weight": np.nan, "points": np.nan})
+    rows.append({"criterion": i18n.t("assess.fig.score", lang), "value": np.nan, "weight": np.nan,
                  "points": row["score"]})
     return pd.DataFrame(rows)
 
@@ -603,15 +623,22 @@ def breakdown_table(row: Mapping[str, Any], config: AssessConfig,
     table = breakdown(row, config, lang)
 
     def fmt(value, pattern):
-        return "" if pd.isna(value) else pattern.format(value)
+        return "" if pd.isna(value) else pattern.format(abs(value) if round(value, 2) == 0 else value)
 
+    n = len(CRITERIA)
+    values = [fmt(v, "{:.2f}") for v in table["value"][:n]] + [
+        "", fmt(table["value"].iloc[n + 1], "{:.0%}"), ""]
+    points = [fmt(v, "{:.1f}") for v in table["points"]]
+    if row["excluded"]:
+        points[-1] = i18n.t("assess.excluded_score", lang)
+    else:
+        points[-1] = (f"{fmt(row['suitability'], '{:.1f}')} × {row['buildable_share']:.0%} = "
+                      f"{fmt(row['score'], '{:.1f}')}")
     return pd.DataFrame({
         i18n.t("assess.col.criterion", lang): table["criterion"],
-        i18n.t("assess.col.value", lang): [fmt(v, "{:.2f}") for v in table["value"]],
-        i18n.t("assess.col.weight", lang): [fmt(v, "{:.0%}") for v in table["weight"][:-1]] + [""],
-        i18n.t("assess.col.points", lang): [fmt(v, "{:+.1f}") if i == len(table) - 2 and round(v, 1)
-                                             else fmt(abs(v) if round(v, 1) == 0 else v, "{:.1f}")
-                                             for i, v in enumerate(table["points"])],
+        i18n.t("assess.col.value", lang): values,
+        i18n.t("assess.col.weight", lang): [fmt(v, "{:.0%}") for v in table["weight"]],
+        i18n.t("assess.col.points", lang): points,
     })
 
 

@@ -26,6 +26,7 @@ import pandas as pd
 
 from geo import schema, store
 from geo.errors import ValidationError
+from geo.i18n import Message
 
 EDITABLE: dict[str, tuple[str, ...]] = {
     "parks": ("status", "planned_area_mu", "floor_area_m2", "start_date", "completion_date",
@@ -141,21 +142,53 @@ def beijing_time(stamps: pd.Series) -> pd.Series:
     return t.dt.tz_convert(BEIJING).dt.strftime("%Y-%m-%d %H:%M")
 
 
+class StaleEditError(ValidationError):
+    """The feature was changed by someone else since the planner read it: nothing was written.
+
+    ``changes`` holds the history rows written since (who, when, what)."""
+
+    def __init__(self, message: Message, changes: pd.DataFrame):
+        super().__init__(message)
+        self.changes = changes
+
+
+def feature_version(audit: pd.DataFrame, layer: str, feature_id: str) -> int:
+    """The version of one feature as a planner reads it: the number of the last history row
+    that changed it (0 if none). Every edit and every import writes a history row, so the
+    version changes with every write of the feature, on every store."""
+    rows = audit[(audit["layer"] == layer) & (audit["feature_id"].astype(str) == str(feature_id))]
+    return int(pd.to_numeric(rows["audit_id"]).max()) if len(rows) else 0
+
+
+def _since(con, layer: str, feature_id: str, version: int) -> pd.DataFrame:
+    cur = con.execute("SELECT audit_id, at, user, field, old_value, new_value FROM audit "
+                      "WHERE layer = ? AND feature_id = ? AND CAST(audit_id AS INTEGER) > ? "
+                      "ORDER BY CAST(audit_id AS INTEGER)",
+                      (layer, str(feature_id), int(version)))
+    return pd.DataFrame(cur.fetchall(), columns=["audit_id", "at", "user", "field", "old_value",
+                                                 "new_value"])
+
+
 def apply_edit(path: str | os.PathLike, layer: str, feature_id: str, changes: Mapping[str, object],
                *, user: str, now: dt.datetime | None = None,
-               effective: dt.date | str | None = None) -> pd.DataFrame:
+               effective: dt.date | str | None = None,
+               expected_version: int | None = None) -> pd.DataFrame:
     """Write ``changes`` ({field: new value}) to one feature, with its history rows.
 
     ``effective`` is the day the change took effect (default: the day it is
-    entered); the as-of views undo it only on the days before. Fields whose
-    value does not change are skipped. Returns the history rows written (empty
-    when nothing changed).
+    entered); the as-of views undo it only on the days before.
+    ``expected_version`` is the :func:`feature_version` the planner saw: when
+    someone changed the feature since, the edit is refused with
+    :class:`StaleEditError` naming who changed what and when (no write is ever
+    silently overwritten). Fields whose value does not change are skipped.
+    Returns the history rows written (empty when nothing changed).
 
     Raises
     ------
     ValidationError
         Any invalid value, an unknown feature or an empty user: nothing is written.
     """
+    given_now = now
     now = now or dt.datetime.now(dt.UTC).replace(microsecond=0)
     if not changes:
         raise _refuse(layer, feature_id, "-", "no change given")
@@ -167,6 +200,17 @@ def apply_edit(path: str | os.PathLike, layer: str, feature_id: str, changes: Ma
     key = schema.LAYERS[layer].key
     columns = list(dict.fromkeys([*stored, *_ORDER.get(layer, ())]))
     with store.transaction(Path(path)) as con:
+        # the time of the change is when it gets the store, so history order is time order
+        now = given_now or dt.datetime.now(dt.UTC).replace(microsecond=0)
+        if expected_version is not None:
+            since = _since(con, layer, feature_id, expected_version)
+            if len(since):
+                last = since.iloc[-1]
+                who = "、".join(dict.fromkeys(since["user"]))
+                what = [Message.of("edit.stale_change", field=r.field, old=r.old_value or "∅",
+                                   new=r.new_value or "∅") for r in since.itertuples()]
+                raise StaleEditError(Message.of("edit.stale", feature=f"{layer} {feature_id}",
+                                                who=who, at=str(last["at"]), what=what), since)
         cols_sql = ", ".join(_quote(c) for c in columns)
         row = con.execute(f"SELECT {cols_sql} FROM {_quote(layer)} WHERE {_quote(key)} = ?",
                           (str(feature_id),)).fetchone()
@@ -176,7 +220,10 @@ def apply_edit(path: str | os.PathLike, layer: str, feature_id: str, changes: Ma
         _check_order(layer, feature_id, {**old, **stored})
         changed = {c: v for c, v in stored.items() if _text(old[c]) != _text(v)}
         rows = []
-        next_id = con.execute("SELECT COALESCE(MAX(audit_id), 0) + 1 FROM audit").fetchone()[0]
+        # CAST: a store whose history table was created from an empty text column holds the
+        # numbers as text, where MAX('9', '10') is '9'
+        next_id = con.execute("SELECT COALESCE(MAX(CAST(audit_id AS INTEGER)), 0) + 1 FROM audit"
+                              ).fetchone()[0]
         for i, (name, value) in enumerate(changed.items()):
             con.execute(f"UPDATE {_quote(layer)} SET {_quote(name)} = ? WHERE {_quote(key)} = ?",
                         (value, str(feature_id)))

@@ -23,6 +23,14 @@ class StoreError(PlannerError):
     """The GeoPackage store is missing, of another schema version, or lacks a layer."""
 
 
+class StoreBusyError(StoreError):
+    """Another writer holds the store longer than a writer waits."""
+
+
+class StoreChangedError(StoreError):
+    """The store changed between reading and writing: the write is refused, nothing is lost."""
+
+
 class SchemaError(PlannerError):
     """A layer's columns or values do not fit the schema."""
 

@@ -676,7 +676,7 @@ def apply_import(plan: ImportPlan, *, user: str = "", effective: dt.date | None 
     day = edits.validate_effective(plan.layer, "*", effective, now)
     existing = plan.source[plan.layer]
     audit = plan.source.audit
-    start = int(audit["audit_id"].max()) + 1 if len(audit) else 1
+    start = int(pd.to_numeric(audit["audit_id"]).max()) + 1 if len(audit) else 1
     rows = import_history(plan, existing, user=who, at=edits.utc_stamp(now), effective=day,
                           start_id=start)
     history = pd.concat([audit, rows], ignore_index=True) if len(audit) else rows

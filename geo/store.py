@@ -18,6 +18,7 @@ import shutil
 import sqlite3
 import tempfile
 import threading
+import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -27,7 +28,7 @@ import pyogrio
 import shapely
 
 from geo import schema
-from geo.errors import StoreError
+from geo.errors import StoreBusyError, StoreChangedError, StoreError
 from geo.settings import STORAGE_CRS
 
 logger = logging.getLogger(__name__)
@@ -51,8 +52,16 @@ def read_meta(path: str | os.PathLike) -> dict[str, str]:
     path = Path(path)
     _check_file(path)
     try:
-        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as con:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True,
+                                                timeout=WRITE_WAIT_S)) as con:
             rows = con.execute("SELECT key, value FROM meta").fetchall()
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc):
+            msg = (f"Store {path.name}: the file is in use by another program ({exc}); "
+                   f"nothing was written. Try again in a moment.")
+            raise StoreBusyError(msg) from exc
+        msg = f"Store {path}: no readable meta table ({exc}); it was not written by this tool."
+        raise StoreError(msg) from exc
     except sqlite3.DatabaseError as exc:
         msg = f"Store {path}: no readable meta table ({exc}); it was not written by this tool."
         raise StoreError(msg) from exc
@@ -77,7 +86,11 @@ def check_store(path: str | os.PathLike) -> dict[str, str]:
         msg = (f"Store {path}: schema version {version!r}, this tool reads version "
                f"{schema.SCHEMA_VERSION}: {fix}.")
         raise StoreError(msg)
-    present = {name for name, _ in pyogrio.list_layers(path)}
+    def layers():
+        with read_lock(path):
+            return pyogrio.list_layers(path)
+
+    present = {name for name, _ in _retrying(layers, path, "its layers")}
     missing = [name for name in schema.REQUIRED_LAYERS if name not in present]
     if missing:
         msg = f"Store {path}: missing layers {missing}."
@@ -97,7 +110,7 @@ def migrate(path: str | os.PathLike) -> list[str]:
     path = Path(path)
     version = read_meta(path).get("schema_version")
     passed: list[str] = []
-    with _shadow(path, copy=True) as tmp:
+    with write_lock(path), _shadow(path, copy=True) as tmp:
         con = sqlite3.connect(tmp, isolation_level=None)
         register_gpkg_functions(con)
         try:
@@ -137,11 +150,7 @@ def read_layer(path: str | os.PathLike, name: str, *, bbox=None) -> pd.DataFrame
     if name not in schema.LAYERS:
         msg = f"Unknown layer {name!r}; the schema has {list(schema.LAYERS)}"
         raise StoreError(msg)
-    try:
-        df = pyogrio.read_dataframe(path, layer=name, use_arrow=True, bbox=bbox)
-    except pyogrio.errors.DataLayerError as exc:
-        msg = f"Store {path}: cannot read layer {name!r} ({exc})."
-        raise StoreError(msg) from exc
+    df = _read_retrying(path, name, bbox)
     for col in _date_fields(name):
         if col in df.columns:
             df[col] = pd.to_datetime(df[col], errors="coerce")
@@ -151,6 +160,30 @@ def read_layer(path: str | os.PathLike, name: str, *, bbox=None) -> pd.DataFrame
     if isinstance(df, gpd.GeoDataFrame) and df.crs is None:
         df = df.set_crs(STORAGE_CRS)
     return df
+
+
+def _retrying(read, path: Path, what: str):
+    """``read()``, tried again for a while when it meets a writer's lock (SQLite locks the file
+    while an edit commits, for milliseconds) rather than failing the page."""
+    deadline = time.monotonic() + WRITE_WAIT_S
+    while True:
+        try:
+            return read()
+        except (pyogrio.errors.DataLayerError, pyogrio.errors.DataSourceError, OSError) as exc:
+            busy = any(w in str(exc) for w in ("locked", "readonly", "busy"))
+            if busy and time.monotonic() < deadline:
+                time.sleep(0.05)
+                continue
+            msg = f"Store {path}: cannot read {what} ({exc})."
+            raise (StoreBusyError if busy else StoreError)(msg) from exc
+
+
+def _read_retrying(path: Path, name: str, bbox) -> pd.DataFrame:
+    def read():
+        with read_lock(path):
+            return pyogrio.read_dataframe(path, layer=name, use_arrow=True, bbox=bbox)
+
+    return _retrying(read, path, f"layer {name!r}")
 
 
 def read_all(path: str | os.PathLike) -> dict[str, pd.DataFrame]:
@@ -164,6 +197,9 @@ def _prepare(name: str, df: pd.DataFrame) -> pd.DataFrame:
     layer = schema.LAYERS[name]
     extra = [c for c in schema.COMMON_OPTIONAL if c in df.columns]
     out = df[[*layer.field_names, *extra, *(["geometry"] if layer.geometry else [])]].copy()
+    for f in layer.fields:  # whole numbers stay INTEGER in the file, missing ones included
+        if f.dtype == "int":
+            out[f.name] = pd.to_numeric(out[f.name], errors="raise").round().astype("Int64")
     for col in _date_fields(name):
         out[col] = pd.to_datetime(out[col], errors="coerce").dt.strftime("%Y-%m-%d")
         out[col] = out[col].astype(object).where(out[col].notna(), None)
@@ -226,15 +262,25 @@ def write_store(path: str | os.PathLike, layers: Mapping[str, pd.DataFrame],
     return path
 
 
-def replace_layers(path: str | os.PathLike, layers: Mapping[str, pd.DataFrame]) -> None:
-    """Replace whole layers of an existing store, all or nothing."""
+def replace_layers(path: str | os.PathLike, layers: Mapping[str, pd.DataFrame], *,
+                   expect_version: str | None = None) -> None:
+    """Replace whole layers of an existing store, all or nothing, under :func:`write_lock`.
+
+    ``expect_version``: the :func:`file_version` the new layers were computed from;
+    the write is refused (:class:`StoreChangedError`) when the store changed since.
+    """
     path = Path(path)
-    check_store(path)
     prepared = {name: _prepare(name, df) for name, df in layers.items()}
-    with _shadow(path, copy=True) as tmp:
-        for name, df in prepared.items():
-            _write_layer(tmp, name, df)
-        check_store(tmp)
+    with write_lock(path):
+        check_store(path)
+        if expect_version is not None and file_version(path) != expect_version:
+            msg = (f"Store {path.name}: changed since these layers were read (another planner "
+                   f"saved meanwhile); nothing was written. Check again.")
+            raise StoreChangedError(msg)
+        with _shadow(path, copy=True) as tmp:
+            for name, df in prepared.items():
+                _write_layer(tmp, name, df)
+            check_store(tmp)
 
 
 _ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
@@ -267,40 +313,130 @@ def register_gpkg_functions(con: sqlite3.Connection) -> None:
         con.create_function(name, 1, _gpkg_bound(i), deterministic=True)
 
 
+WRITE_WAIT_S = 30.0  # how long a writer waits for another one before giving up with a message
+
+
+def lock_path(path: Path) -> Path:
+    return path.with_name(f".{path.name}.lock")
+
+
+def _leftovers(path: Path) -> list[Path]:
+    """Temporary copies and journals of writes that never finished (a killed import)."""
+    return [p for p in path.parent.glob(f".{path.stem}-*.gpkg*") if p.is_file()]
+
+
+_held = threading.local()  # the stores this thread holds the write lock of
+
+
+def _flock(fh, mode: int, path: Path, wait_s: float) -> None:
+    import fcntl
+
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            fcntl.flock(fh, mode | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise StoreBusyError(
+                    f"Store {path.name}: another planner's change is still being written; "
+                    f"nothing was written. Try again in a moment.") from None
+            time.sleep(0.02)
+
+
+@contextlib.contextmanager
+def read_lock(path: str | os.PathLike) -> Iterator[None]:
+    """Readers share the store, writers have it alone (:func:`write_lock`): GDAL's reads do
+    not see SQLite's own locks, so a read during a commit could see half-written pages."""
+    import fcntl
+
+    path = Path(path)
+    held = getattr(_held, "paths", set())
+    if path.name.startswith(".") or path.resolve() in held or not path.exists():
+        yield  # a temporary copy, or this thread is the writer
+        return
+    with lock_path(path).open("a+") as fh:
+        _flock(fh, fcntl.LOCK_SH, path, WRITE_WAIT_S)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def write_lock(path: str | os.PathLike, *, wait_s: float = WRITE_WAIT_S) -> Iterator[None]:
+    """One writer at a time on the store at ``path``, across threads and processes.
+
+    Every write (an edit's transaction, a whole-layer replace, a migration) holds
+    this lock, so an import's swap cannot drop an edit made while it was writing,
+    and two imports cannot both write. A writer waits up to ``wait_s`` seconds,
+    then gets :class:`StoreBusyError` with a message instead of a traceback.
+    Holding it, a writer removes what killed writers left behind.
+    """
+    import fcntl
+
+    path = Path(path)
+    if not hasattr(_held, "paths"):
+        _held.paths = set()
+    with lock_path(path).open("a+") as fh:
+        _flock(fh, fcntl.LOCK_EX, path, wait_s)
+        _held.paths.add(path.resolve())
+        try:
+            for stale in _leftovers(path):  # no other writer can be running: these are dead
+                with contextlib.suppress(FileNotFoundError):
+                    stale.unlink()
+                    logger.warning("removed %s, left by a write that did not finish", stale.name)
+            yield
+        finally:
+            _held.paths.discard(path.resolve())
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
 @contextlib.contextmanager
 def transaction(path: str | os.PathLike) -> Iterator[sqlite3.Connection]:
-    """An SQLite transaction on the store for small attribute edits.
+    """An SQLite transaction on the store for small attribute edits, under :func:`write_lock`.
 
     Commits when the block ends, rolls back on any exception: the file is as
     it was. Geometry changes go through :func:`replace_layers` instead.
     """
     path = Path(path)
-    check_store(path)
-    con = sqlite3.connect(path, isolation_level=None)
-    register_gpkg_functions(con)
-    try:
-        con.execute("BEGIN IMMEDIATE")
-        yield con
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        con.close()
+    with write_lock(path):
+        check_store(path)
+        con = sqlite3.connect(path, isolation_level=None, timeout=WRITE_WAIT_S)
+        register_gpkg_functions(con)
+        try:
+            try:
+                con.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:  # another program holds the file
+                raise StoreBusyError(f"Store {path.name}: the file is in use by another program "
+                                     f"({exc}); nothing was written.") from exc
+            yield con
+            con.execute("COMMIT")
+        except BaseException:
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+            raise
+        finally:
+            con.close()
 
 
 def file_version(path: str | os.PathLike) -> str:
     """A token that changes with every write of the file at ``path`` ("" when it is missing).
 
-    Whole-layer writes swap in a new file (another inode); an edit changes the
-    file in place (modification time in nanoseconds, size). Cheap enough to ask
-    on every page run.
+    Whole-layer writes swap in a new file (another inode); an edit commits in
+    place, which SQLite counts in the file's header (the "file change counter",
+    bytes 24-27, bumped by every committed write transaction): a file's
+    modification time can stay the same for two commits within a few
+    milliseconds, the counter cannot. Cheap enough to ask on every page run.
     """
     try:
-        st = os.stat(path)
+        with open(path, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            fh.seek(24)
+            counter = int.from_bytes(fh.read(4), "big")
     except FileNotFoundError:
         return ""
-    return f"{st.st_ino:x}-{st.st_mtime_ns:x}-{st.st_size:x}"
+    return f"{st.st_ino:x}-{counter:x}-{st.st_size:x}"
 
 
 class Store(Mapping[str, pd.DataFrame]):
@@ -413,8 +549,9 @@ class Store(Mapping[str, pd.DataFrame]):
         return transaction(self.location)
 
     def replace_layers(self, layers: Mapping[str, pd.DataFrame]) -> Store:
-        """Replace whole layers, all or nothing; returns the store at its new version."""
-        replace_layers(self.location, layers)
+        """Replace whole layers, all or nothing, only if the store is still at this value's
+        version (else :class:`StoreChangedError`); returns the store at its new version."""
+        replace_layers(self.location, layers, expect_version=self.version)
         return self.reopen()
 
     def __repr__(self) -> str:

@@ -151,7 +151,7 @@ def _report_pdf(result: gpd.GeoDataFrame, candidate_id: str, config: assess.Asse
 
 
 def score_card(row: pd.Series, config: assess.AssessConfig,
-               result: gpd.GeoDataFrame | None = None) -> None:
+               result: gpd.GeoDataFrame | None = None, *, index: int = 0) -> None:
     """One candidate's score, breakdown, constraints hit and notes, and its one-page report."""
     st.markdown(f"**{state.t('assess.scorecard', name=row['name'])}**")
     score = "—" if pd.isna(row["score"]) else f"{row['score']:.1f}"
@@ -175,7 +175,8 @@ def score_card(row: pd.Series, config: assess.AssessConfig,
         st.download_button(state.t("export.assess_report"),
                            lambda: _report_pdf(result, row["candidate_id"], config),
                            file_name=f"assessment_{row['candidate_id']}.pdf", mime="application/pdf",
-                           on_click="ignore", key=f"assess.report.{row['candidate_id']}")
+                           # keyed by position: a key from the file's data can repeat
+                           on_click="ignore", key=f"assess.report.{index}")
 
 
 def score_cards(result: pd.DataFrame, config: assess.AssessConfig, *, per_row: int = 3,
@@ -184,6 +185,7 @@ def score_cards(result: pd.DataFrame, config: assess.AssessConfig, *, per_row: i
     ``with_report``: the result must then come from :func:`geo.assess.assess`)."""
     for start in range(0, len(result), per_row):
         chunk = result.iloc[start:start + per_row]
-        for col, (_, row) in zip(st.columns(per_row), chunk.iterrows(), strict=False):
+        for i, (col, (_, row)) in enumerate(zip(st.columns(per_row), chunk.iterrows(),
+                                                strict=False)):
             with col:
-                score_card(row, config, result if with_report else None)
+                score_card(row, config, result if with_report else None, index=start + i)

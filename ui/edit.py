@@ -90,13 +90,24 @@ def show(layer: str, feature_ids: list[str], *, key: str) -> None:
     today = dt.datetime.now(dt.UTC).date()
     effective = u2.date_input(state.t("edit.effective"), value=today, max_value=today,
                               key=f"{key}.edit.effective", help=state.t("edit.effective_help"))
+    # the version of the feature when this planner first saw it: a save on top of someone
+    # else's later change is refused rather than overwriting it
+    seen_key = f"{key}.edit.seen.{layer}.{fid}"
+    if seen_key not in st.session_state:
+        st.session_state[seen_key] = edits.feature_version(layers["audit"], layer, fid)
     if st.button(state.t("edit.save"), key=f"{key}.edit.save", type="primary"):
         try:
             rows = edits.apply_edit(data.store_path(), layer, fid, {field: value}, user=user,
-                                    effective=effective)
+                                    effective=effective,
+                                    expected_version=st.session_state[seen_key])
+        except edits.StaleEditError as exc:
+            st.error(exc.text(state.lang()))
+            st.button(state.t("edit.reload"), key=f"{key}.edit.reload",
+                      on_click=st.session_state.pop, args=(seen_key, None))
         except PlannerError as exc:
-            st.error(f"{state.t('edit.refused')}: {exc}")
+            st.error(f"{state.t('edit.refused')}: {exc.text(state.lang())}")
         else:
+            st.session_state.pop(seen_key, None)
             if rows.empty:
                 st.info(state.t("edit.unchanged"))
             else:

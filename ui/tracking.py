@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 import pandas as pd
@@ -51,7 +52,16 @@ def display(df: pd.DataFrame, columns: list[str], layers: Mapping[str, pd.DataFr
 
 
 def _number(value: float, unit: str) -> str:
-    return f"{value:,.1f}" if unit == "mu" and abs(value) < 100 else f"{value:,.0f}"
+    # mu with a decimal: 599.8 mu must not read as the 600 it misses
+    return f"{value:,.1f}" if unit == "mu" else f"{value:,.0f}"
+
+
+def _share(f: figures.Figure) -> str:
+    """The share of the target; a target missed never reads 100 % (99.97 % is 99.9 %)."""
+    pct = 100 * f.share
+    if not f.met and pct >= 99.5:
+        return f"{math.floor(pct * 10) / 10:.1f}%"
+    return f"{pct:.0f}%"
 
 
 def figure_cards(figs: list[figures.Figure], *, before: list[figures.Figure] | None = None,
@@ -74,7 +84,7 @@ def figure_cards(figs: list[figures.Figure], *, before: list[figures.Figure] | N
                           delta_color="off", help=help_text)
                 if f.target is not None:
                     verdict = state.t("kpi.met") if f.met else state.t("kpi.not_met")
-                    st.badge(f"{verdict} · {f.share:.0%} · "
+                    st.badge(f"{verdict} · {_share(f)} · "
                              f"{state.t('kpi.of_target', target=_number(f.target, f.unit))}",
                              color="green" if f.met else "red")
                     st.progress(min(max(f.share, 0.0), 1.0))

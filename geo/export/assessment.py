@@ -56,7 +56,7 @@ def _subtitle(rep: Mapping[str, Any], lang: str) -> str:
 
 def _breakdown(fig: Figure, rect, rep: Mapping[str, Any], lang: str) -> None:
     rows = [r for r in rep["breakdown"] if r["weight"] is not None and r["value"] is not None]
-    excluded = [r for r in rep["breakdown"] if r["weight"] is None]
+    subtotal, share, score = rep["breakdown"][-3:]
     ax = fig.add_axes(rect)
     names = [r["criterion"] for r in rows][::-1]
     full = [100 * r["weight"] for r in rows][::-1]
@@ -67,8 +67,10 @@ def _breakdown(fig: Figure, rect, rep: Mapping[str, Any], lang: str) -> None:
     ax.set_xlim(0, max(full + [1.0]) * 1.25)
     ax.tick_params(labelsize=7)
     ax.spines[["top", "right"]].set_visible(False)
-    lost = f"\n{excluded[0]['criterion']}：−{abs(excluded[0]['points']):.1f}" if excluded else ""
-    ax.set_title(f"{i18n.t('export.assess_breakdown', lang)}{lost}", fontsize=7.5, loc="right")
+    # the score as the reader checks it: the bars' sum times the buildable share
+    total = (f"{subtotal['points']:.1f} × {share['value']:.0%} = {score['points']:.1f}"
+             if share["value"] else i18n.t("assess.excluded_score", lang))
+    ax.set_title(f"{i18n.t('export.assess_breakdown', lang)}\n{total}", fontsize=7.5, loc="right")
 
 
 def _figures(fig: Figure, rect, rep: Mapping[str, Any], lang: str) -> None:

@@ -187,10 +187,16 @@ def test_zero_area_and_outside_county_are_refused(ctx, dem):
 
 def test_score_parts_add_up_and_hard_constraints_are_configurable(ctx, dem):
     r = run(ctx, dem, [HALF]).iloc[0]
+    shares = assess.AssessConfig().weight_shares()
+    for c in assess.CRITERIA:  # every row reads rate x weight = points
+        assert r[f"points_{c}"] == pytest.approx(100 * shares[c] * r[f"c_{c}"])
     points = sum(r[f"points_{c}"] for c in assess.CRITERIA)
-    assert points == pytest.approx(r["score"])
-    assert points - r["points_excluded"] == pytest.approx(100 * sum(
-        assess.AssessConfig().weight_shares()[c] * r[f"c_{c}"] for c in assess.CRITERIA))
+    assert points == pytest.approx(r["suitability"])  # the subtotal is their sum
+    assert r["score"] == pytest.approx(points * r["buildable_share"])  # x the buildable share
+    assert r["buildable_share"] == pytest.approx(0.5) and not r["excluded"]
+    table = assess.breakdown_table(r, assess.AssessConfig(), "en")
+    assert table.iloc[-1]["Points"] == f"{points:.1f} × 50% = {r['score']:.1f}"
+    assert not any(str(p).startswith("-") for p in table["Points"])  # no negative row
     assert r["c_road"] == pytest.approx(1 - 500 / 3000)
     assert r["c_flat"] == 1.0
     soft = assess.AssessConfig(hard_constraints=("eco_redline",))
@@ -284,3 +290,27 @@ def test_read_candidates_from_a_geopackage_through_the_importer(ctx, dem, tmp_pa
     result = assess.assess(cands, ctx, dem).set_index("candidate_id")
     assert result.loc["A-1", "basic_farmland_share"] == pytest.approx(0.5, abs=1e-6)
     assert result.loc["A-2", "inside_platform"]
+
+
+def test_unnamed_placemarks_get_numbered_names_and_ids_stay_unique(tmp_path):
+    kml = tmp_path / "gaode.kml"
+    poly = ("<Polygon><outerBoundaryIs><LinearRing><coordinates>120.10,28.60 120.11,28.60 "
+            "120.11,28.61 120.10,28.60</coordinates></LinearRing></outerBoundaryIs></Polygon>")
+    marks = "".join(f"<Placemark>{name}{poly}</Placemark>"
+                    for name in ("<name>东区</name>", "", "<name> </name>"))
+    kml.write_text('<?xml version="1.0" encoding="UTF-8"?><kml xmlns="http://www.opengis.net/kml/2.2">'
+                   f"<Document>{marks}</Document></kml>", encoding="utf-8")
+    cands = assess.read_candidates(kml)
+    assert list(cands["name"]) == ["东区", "候选 2", "候选 3"]
+    assert cands["candidate_id"].is_unique
+
+
+def test_a_site_on_the_red_line_is_shown_excluded_not_negative(ctx, dem):
+    r = run(ctx, dem, [box(X0 + 8200, Y0 + 8200, X0 + 8800, Y0 + 8800)]).iloc[0]
+    assert r["excluded"] and r["score"] == 0 and r["buildable_mu"] == pytest.approx(0)
+    table = assess.breakdown_table(r, assess.AssessConfig(), "en")
+    assert table.iloc[-1]["Points"] == "Excluded: 0.0"
+    assert not any(str(p).startswith("-") for p in table["Points"])
+    hits = assess.constraints_hit(r, assess.AssessConfig(), "en")
+    red = next(h for h in hits if h["key"] == "eco_redline")  # the exclusion, with its area
+    assert red["hard"] and red["share"] == pytest.approx(1.0) and red["mu"] == pytest.approx(540)

@@ -115,3 +115,29 @@ def test_a_back_dated_edit_moves_the_figures_of_2021q4(page, store_copy):
     assert card.value == f"{before + 1:,.0f}"
     history = page.table[0].value
     assert "2021-11-01" in history["生效日期"].tolist()
+
+
+def test_two_sessions_on_one_park_the_second_is_refused_with_the_first_change(store_copy,
+                                                                                monkeypatch):
+    from tests.pages.conftest import open_page_alone as open_alone
+
+    first = open_alone(PAGE, store_copy, monkeypatch)
+    second = open_alone(PAGE, store_copy, monkeypatch)  # both read the park before any save
+    for at in (first, second):
+        at.selectbox(key="parks.edit.feature").set_value("P03").run()
+        at.selectbox(key="parks.edit.field").set_value("enterprises_in").run()
+    first.text_input(key="parks.edit.user").input("王工").run()
+    first.text_input(key="parks.edit.value.P03.enterprises_in").input("31").run()
+    first.button(key="parks.edit.save").click().run()
+    assert not first.error
+    second.text_input(key="parks.edit.user").input("李工").run()
+    second.text_input(key="parks.edit.value.P03.enterprises_in").input("45").run()
+    second.button(key="parks.edit.save").click().run()
+    assert any("王工" in e.value and "31" in e.value for e in second.error)
+    parks = store.read_layer(store_copy, "parks").set_index("park_id")
+    assert parks.loc["P03", "enterprises_in"] == 31  # the first save stands
+    second.button(key="parks.edit.reload").click().run()  # reload, then the save lands
+    second.text_input(key="parks.edit.value.P03.enterprises_in").input("45").run()
+    second.button(key="parks.edit.save").click().run()
+    assert not second.error
+    assert store.read_layer(store_copy, "parks").set_index("park_id").loc["P03", "enterprises_in"] == 45
