@@ -108,6 +108,7 @@ class AssessConfig:
     parcel_min_mu: float = 50.0
     site_min_score: float = 50.0
     smoothing_px: int = 3
+    road_width_m: float = 12.0  # the land a road line stands for (not buildable), metres
 
     def __post_init__(self) -> None:
         bad = [k for k in self.hard_constraints if k not in CONSTRAINT_KEYS]
@@ -280,6 +281,30 @@ def _nearest(geoms: np.ndarray, targets: np.ndarray, tree: shapely.STRtree) -> t
     return dist, idx
 
 
+def _in_use(geoms: np.ndarray, ctx: Context, config: AssessConfig,
+            own: Sequence[str | None]) -> np.ndarray:
+    """The part of each candidate already taken: existing parcels, parks and roads (each road
+    line as a strip ``road_width_m`` wide). That land is not buildable for a new site; a
+    parcel picked as the candidate itself (``own``: its parcel id) does not count."""
+    roads = np.concatenate([g for g in ctx.roads.values() if len(g)] or [np.array([], dtype=object)])
+    taken = np.concatenate([ctx.parcels.geometry.values, ctx.parks.geometry.values,
+                            shapely.buffer(roads, config.road_width_m / 2) if len(roads)
+                            else np.array([], dtype=object)])
+    labels = np.concatenate([ctx.parcels["parcel_id"].astype(str).to_numpy(),
+                             np.full(len(taken) - len(ctx.parcels), None, dtype=object)])
+    out = np.array([shapely.Polygon()] * len(geoms), dtype=object)
+    if not len(taken):
+        return out
+    tree = shapely.STRtree(taken)
+    src, tgt = tree.query(geoms, predicate="intersects")
+    for i in np.unique(src):
+        hits = tgt[src == i]
+        hits = hits[labels[hits] != own[i]] if own[i] is not None else hits
+        if len(hits):
+            out[i] = _polygonal(shapely.intersection(geoms[i], shapely.union_all(taken[hits])))
+    return out
+
+
 def _industrial_distance(geoms: np.ndarray, ctx: Context, reach_m: float) -> tuple[np.ndarray, np.ndarray]:
     """Distance to existing parcels, not counting parcels the candidate itself mostly covers.
 
@@ -425,8 +450,14 @@ def assess(candidates: gpd.GeoDataFrame, ctx: Context, dem: Dem | str | None, *,
     out["platform_share"] = plat_share
     out["inside_platform"] = plat_share >= config.inside_platform_share
 
-    # buildable: inside the county, outside hard constraints, not too steep
+    # buildable: inside the county, outside hard constraints, not already taken by parcels,
+    # parks or roads, not too steep
+    own = (gdf["parcel_id"].where(gdf["parcel_id"].notna(), None).tolist()
+           if "parcel_id" in gdf.columns else [None] * len(gdf))
+    in_use = _in_use(geoms, ctx, config, own)
+    out["in_use_mu"] = shapely.area(in_use) / M2_PER_MU
     buildable_geoms = shapely.difference(shapely.intersection(geoms, ctx.county), ctx.hard_union(config))
+    buildable_geoms = shapely.difference(buildable_geoms, in_use)
     buildable_geoms = np.array([_polygonal(g) for g in buildable_geoms], dtype=object)
     out["unexcluded_mu"] = shapely.area(buildable_geoms) / M2_PER_MU
     dem_obj = _dem_for(geoms, dem)
@@ -534,7 +565,8 @@ def parcels_as_candidates(parcels: gpd.GeoDataFrame, ids: Sequence[str]) -> gpd.
         msg = f"Parcels {missing} are not in the store."
         raise CandidateError(msg)
     return gpd.GeoDataFrame({"candidate_id": picked["parcel_id"].to_numpy(),
-                             "name": picked["parcel_id"].to_numpy()},
+                             "name": picked["parcel_id"].to_numpy(),
+                             "parcel_id": picked["parcel_id"].to_numpy()},
                             geometry=picked.geometry.values, crs=picked.crs)
 
 
@@ -545,6 +577,7 @@ FIGURES: tuple[tuple[str, str, str | None, str], ...] = (
     ("score", "assess.fig.score", None, "{:.1f}"),
     ("rank", "assess.fig.rank", None, "{:d}"),
     ("area_mu", "assess.fig.area_mu", "unit.mu", "{:,.1f}"),
+    ("in_use_mu", "assess.fig.in_use_mu", "unit.mu", "{:,.1f}"),
     ("buildable_mu", "assess.fig.buildable_mu", "unit.mu", "{:,.1f}"),
     ("compactness", "assess.fig.compactness", None, "{:.2f}"),
     ("elev_min", "assess.fig.elev_min", "assess.unit.m", "{:,.0f}"),

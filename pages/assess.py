@@ -26,6 +26,10 @@ with right:
     st.caption(state.t("assess.draw_help"))
     st.button(state.t("assess.clear"), on_click=ua.clear_drawings)
     upload = st.file_uploader(state.t("assess.upload"), key="assess_upload")
+    # where the coordinates came from, as on the import page (through the same code)
+    gcj02 = st.checkbox(state.t("import.gcj02"), key="assess_gcj02",
+                        help=state.t("import.gcj02_help")) if upload is not None else False
+    upload_crs = ua.upload_crs_choice(upload) if upload is not None else None
     st.file_uploader(state.t("assess.dem_upload"), type=["tif", "tiff"], key=ua.DEM_UPLOAD_KEY)
     st.caption(state.t("assess.dem_used", name=ua.dem_file().name))
     picked = widgets.multiselect(state.t("assess.pick"), sorted(layers["parcels"]["parcel_id"]),
@@ -44,7 +48,7 @@ with right:
 parts, errors, result, sites = [ua.drawn_candidates()], [], None, None
 try:
     if upload is not None:
-        parts.append(ua.uploaded_candidates(upload))
+        parts.append(ua.uploaded_candidates(upload, crs=upload_crs, gcj02=gcj02))
     if picked:
         parts.append(assess.parcels_as_candidates(layers["parcels"], picked))
     parts = [p.to_crs("EPSG:4490") for p in parts if len(p)]

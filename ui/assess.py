@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import tempfile
 from pathlib import Path
@@ -13,8 +14,9 @@ import shapely
 import streamlit as st
 
 from geo import assess, settings, suitability, terrain
+from geo.errors import PlannerError
 from geo.settings import WEB_CRS
-from ui import data, state, widgets
+from ui import data, importing, state, widgets
 
 MAP_KEY = "assess_map"
 DRAWN_KEY = "assess_drawn"        # list of GeoJSON geometries the user drew, in order
@@ -54,13 +56,33 @@ def drawn_candidates() -> gpd.GeoDataFrame:
                             geometry=geoms, crs=WEB_CRS)
 
 
-def uploaded_candidates(upload) -> gpd.GeoDataFrame:
-    """Candidates from an uploaded file, read by the import code."""
-    suffix = Path(upload.name).suffix or ".geojson"
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"upload{suffix}"
+def _saved(upload) -> Path:
+    """The upload as a file (kept per content, like the import page's uploads)."""
+    digest = hashlib.sha256(upload.getvalue()).hexdigest()[:16]
+    suffix = Path(upload.name).suffix.lower() or ".geojson"
+    path = Path(tempfile.gettempdir()) / "jinyun-assess" / digest / f"candidates{suffix}"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(upload.getvalue())
-        gdf = assess.read_candidates(path)
+    return path
+
+
+def upload_crs_choice(upload) -> str | None:
+    """When the uploaded file has no CRS: the candidates the import page offers, chosen here."""
+    try:
+        info = importing.inspect(_saved(upload), None)
+    except PlannerError:
+        return None  # the read below says what is wrong
+    if info.crs:
+        return None
+    return importing.crs_choice(info.candidates, key="assess.crs")
+
+
+def uploaded_candidates(upload, *, crs: str | None = None,
+                        gcj02: bool = False) -> gpd.GeoDataFrame:
+    """Candidates from an uploaded file, read by the import code (its CRS handling and
+    GCJ-02 conversion included)."""
+    gdf = assess.read_candidates(_saved(upload), crs=crs, gcj02=gcj02)
     gdf["candidate_id"] = "U-" + gdf["candidate_id"].astype(str)
     return gdf
 
@@ -155,11 +177,22 @@ def score_card(row: pd.Series, config: assess.AssessConfig,
     """One candidate's score, breakdown, constraints hit and notes, and its one-page report."""
     st.markdown(f"**{state.t('assess.scorecard', name=row['name'])}**")
     score = "—" if pd.isna(row["score"]) else f"{row['score']:.1f}"
-    c1, c2, c3 = st.columns(3)
+    if row.get("excluded", False):
+        score = state.t("assess.excluded_score")
+    c1, c2 = st.columns(2)
     c1.metric(state.t("assess.fig.score"), score)
     c2.metric(state.t("assess.fig.rank"), int(row["rank"]))
-    c3.metric(f"{state.t('assess.fig.buildable_mu')}（{state.t('unit.mu')}）",
-              "—" if pd.isna(row["buildable_mu"]) else f"{row['buildable_mu']:,.1f}")
+    # the areas in full (a metric card would cut "1,0…"): gross, in use, constrained, net
+    unit = state.t("unit.mu")
+    constrained = max(float(row["area_mu"]) - float(row.get("in_use_mu", 0.0))
+                      - float(row["buildable_mu"]), 0.0)
+    st.dataframe(pd.DataFrame({
+        state.t("assess.area.kind"): [state.t("assess.fig.area_mu"), state.t("assess.fig.in_use_mu"),
+                                      state.t("assess.area.constrained"),
+                                      state.t("assess.fig.buildable_mu")],
+        unit: [f"{float(row['area_mu']):,.1f}", f"{float(row.get('in_use_mu', 0.0)):,.1f}",
+               f"{constrained:,.1f}", f"{float(row['buildable_mu']):,.1f}"],
+    }), hide_index=True)
     st.dataframe(assess.breakdown_table(row, config, state.lang()), hide_index=True)
     hits = assess.constraints_hit(row, config, state.lang())
     if hits:

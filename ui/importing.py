@@ -78,10 +78,10 @@ def requested(action: str) -> bool:
     return bool(st.session_state.pop(f"import.do.{action}", False))
 
 
-def crs_choice(candidates: list[str], *, where=st) -> str | None:
+def crs_choice(candidates: list[str], *, where=st, key: str = "import.crs") -> str | None:
     """None (the file's own CRS) or one of the candidates / known CRSs."""
     options = [NONE, *candidates, *(c for c in importer.CANDIDATE_CRS if c not in candidates)]
-    choice = where.selectbox(state.t("import.crs"), options, key="import.crs",
+    choice = where.selectbox(state.t("import.crs"), options, key=key,
                           format_func=lambda c: state.t("import.crs_from_file") if c == NONE else (
                               f"{c} · {state.t('import.crs_candidate')}" if c in candidates else c))
     return None if choice == NONE else choice

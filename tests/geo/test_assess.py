@@ -314,3 +314,36 @@ def test_a_site_on_the_red_line_is_shown_excluded_not_negative(ctx, dem):
     hits = assess.constraints_hit(r, assess.AssessConfig(), "en")
     red = next(h for h in hits if h["key"] == "eco_redline")  # the exclusion, with its area
     assert red["hard"] and red["share"] == pytest.approx(1.0) and red["mu"] == pytest.approx(540)
+
+
+def test_a_gaode_kml_is_assessed_where_the_sites_really_are(tmp_path):
+    from shapely.geometry import Polygon
+
+    from geo import gcj02
+
+    true = Polygon([(120.100, 28.600), (120.110, 28.600), (120.110, 28.610), (120.100, 28.610)])
+    lon, lat = gcj02.wgs84_to_gcj02(*map(np.array, zip(*true.exterior.coords, strict=True)))
+    coords = " ".join(f"{x:.8f},{y:.8f}" for x, y in zip(lon, lat, strict=True))
+    kml = tmp_path / "gaode.kml"
+    kml.write_text('<?xml version="1.0" encoding="UTF-8"?><kml xmlns="http://www.opengis.net/kml/2.2">'
+                   "<Document><Placemark><Polygon><outerBoundaryIs><LinearRing><coordinates>"
+                   f"{coords}</coordinates></LinearRing></outerBoundaryIs></Polygon></Placemark>"
+                   "</Document></kml>", encoding="utf-8")
+    as_drawn = assess.read_candidates(kml)
+    corrected = assess.read_candidates(kml, gcj02=True)
+    metric = lambda g: gpd.GeoSeries([g], crs="EPSG:4490").to_crs("EPSG:4549").iloc[0]  # noqa: E731
+    truth = metric(true)
+    assert metric(corrected.geometry.iloc[0]).hausdorff_distance(truth) < 1.0  # to 1 m
+    assert metric(as_drawn.geometry.iloc[0]).hausdorff_distance(truth) > 300  # ~550 m off
+    assert corrected["name"].iloc[0] == "候选 1"
+
+
+def test_land_already_in_use_is_not_buildable(ctx, dem):
+    # a site over the existing parcel (X0+2500..2800, Y0+1000..1300) and free land around it
+    site = box(X0 + 2400, Y0 + 900, X0 + 2950, Y0 + 1500)
+    r = run(ctx, dem, [site]).iloc[0]
+    taken_mu = box(X0 + 2500, Y0 + 1000, X0 + 2800, Y0 + 1300).area / (10000 / 15)  # 135 mu
+    assert r["in_use_mu"] == pytest.approx(taken_mu, abs=0.01)
+    # nothing else excludes any of it here: net buildable = gross - in use, to 0.01 mu
+    assert r["area_mu"] - r["in_use_mu"] == pytest.approx(r["buildable_mu"], abs=0.01)
+    assert r["buildable_share"] == pytest.approx(1 - taken_mu / r["area_mu"], abs=1e-4)
