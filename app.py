@@ -30,6 +30,8 @@ page = st.navigation([
     st.Page("pages/assess.py", title=state.t("page.assess"), icon=":material/pin_drop:", url_path="assess"),
     # export 6
     st.Page("pages/export.py", title=state.t("page.export"), icon=":material/print:", url_path="export"),
+    st.Page("pages/history.py", title=state.t("page.history"), icon=":material/history:",
+            url_path="history"),
 ])
 if frame.check_store():
     frame.demo_banner()

@@ -270,3 +270,43 @@ def history(audit: pd.DataFrame, layer: str, feature_id: str) -> pd.DataFrame:
     """The history rows of one feature, newest first (by entry)."""
     rows = audit[(audit["layer"] == layer) & (audit["feature_id"].astype(str) == str(feature_id))]
     return rows.sort_values(["at", "audit_id"], ascending=False).reset_index(drop=True)
+
+
+def history_since(audit: pd.DataFrame, *, since=None, user: str | None = None,
+                  layer: str | None = None, feature_id: str | None = None) -> pd.DataFrame:
+    """The county's history, newest first, filtered by entry date (on or after ``since``),
+    person, layer and feature."""
+    rows = audit
+    if since is not None:
+        entered = pd.to_datetime(rows["at"], utc=True, errors="coerce", format="ISO8601")
+        rows = rows[entered >= pd.Timestamp(since, tz="UTC")]
+    if user:
+        rows = rows[rows["user"] == user]
+    if layer:
+        rows = rows[rows["layer"] == layer]
+    if feature_id:
+        rows = rows[rows["feature_id"].astype(str) == str(feature_id)]
+    order = pd.to_numeric(rows["audit_id"])
+    return rows.assign(_o=order).sort_values("_o", ascending=False).drop(columns="_o").reset_index(
+        drop=True)
+
+
+def revert(path: str | os.PathLike, audit_ids, *, user: str,
+           now: dt.datetime | None = None) -> pd.DataFrame:
+    """Undo recorded changes (one, or a batch's): put each field's old value back, as new edits
+    with their own history rows. Refused (:class:`StaleEditError`, nothing written) when a
+    feature was changed again after the change being undone; a feature an import added is
+    kept (its ``*`` row has no field to put back)."""
+    audit = store.read_layer(path, "audit")
+    ids = {int(i) for i in audit_ids}
+    rows = audit[pd.to_numeric(audit["audit_id"]).isin(ids) & (audit["field"] != "*")]
+    if rows.empty:
+        raise ValidationError(Message.of("edit.revert_none"))
+    out = []
+    for (layer, fid), part in rows.groupby(["layer", "feature_id"], sort=False):
+        last = int(pd.to_numeric(part["audit_id"]).max())
+        changes = {r.field: (r.old_value if r.old_value is not None else "") for r in
+                   part.sort_values("audit_id", ascending=False).itertuples()}
+        out.append(apply_edit(path, layer, str(fid), changes, user=user, now=now,
+                              expected_version=last))
+    return pd.concat(out, ignore_index=True) if out else pd.DataFrame()

@@ -14,13 +14,21 @@ import argparse
 import logging
 import sys
 
-from geo.cli import assess, basics, cadastre, export, figures, importing  # noqa: F401 (they register)
+from geo.cli import (  # noqa: F401 (they register their commands)
+    assess,
+    basics,
+    cadastre,
+    export,
+    figures,
+    history,
+    importing,
+)
 from geo.cli._registry import COMMANDS, command
 from geo.errors import PlannerError
 
 __all__ = ["COMMANDS", "build_parser", "command", "main"]
 
-ORDER = ("demo", "check", "migrate", "import", "figures", "assess", "find-sites", "export", "brief", "tiles")  # in --help
+ORDER = ("demo", "check", "migrate", "import", "history", "figures", "assess", "find-sites", "export", "brief", "tiles")  # in --help
 
 
 def build_parser() -> argparse.ArgumentParser:
