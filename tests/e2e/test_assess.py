@@ -38,7 +38,9 @@ def test_drawing_a_polygon_returns_its_score_card(page, app_url, demo_store, tmp
     assert_no_exception(page)
     metrics = page.locator("[data-testid='stMetric']").all_inner_texts()
     score = next(m for m in metrics if "适宜性评分" in m)
-    assert float(score.split()[-1]) > 50  # developed land near roads and industry scores well
+    # drawn on developed land: the parcels already there are in use, not buildable, so the
+    # score (the subtotal times the buildable share) is low
+    assert 0 <= float(score.split()[-1]) < 50
     table = page.locator("[data-testid='stDataFrame']").first
     assert table.is_visible()
     # the assessed candidate is drawn back on the map
