@@ -509,8 +509,19 @@ def _score(out: pd.DataFrame, config: AssessConfig) -> pd.DataFrame:
     out["points_excluded"] = out["suitability"] * excluded  # lost to exclusions (for the record)
     out["excluded"] = out["buildable_share"] <= 0
     out["score"] = out["suitability"] * out["buildable_share"]
-    out["rank"] = out["score"].round(1).rank(ascending=False, method="min", na_option="bottom").astype(int)
+    out["rank"] = rank_candidates(out)
     return out
+
+
+def rank_candidates(df: pd.DataFrame) -> pd.Series:
+    """1 = best, every candidate its own rank: by score (to 0.1, as shown), a tie going to the
+    larger buildable area, then to the smaller mean slope; candidates with no score last."""
+    key = pd.DataFrame({"score": -df["score"].round(1).fillna(-np.inf),
+                        "buildable": -df["buildable_mu"].fillna(0.0),
+                        "slope": df["slope_mean"].fillna(np.inf) if "slope_mean" in df
+                        else pd.Series(0.0, index=df.index)}, index=df.index)
+    order = key.sort_values(["score", "buildable", "slope"], kind="stable").index
+    return pd.Series(np.arange(1, len(df) + 1), index=order).reindex(df.index).astype(int)
 
 
 def assess_store(candidates: gpd.GeoDataFrame, layers: Mapping[str, pd.DataFrame],
@@ -626,11 +637,15 @@ def figure_label(key: str, unit: str | None, lang: str, config: AssessConfig | N
 
 def comparison_table(result: pd.DataFrame, lang: str = i18n.DEFAULT_LANG,
                      config: AssessConfig | None = None) -> pd.DataFrame:
-    """Figures as rows, candidates as columns (side by side), values formatted as text."""
+    """Figures as rows, candidates as columns (side by side), values formatted as text; a
+    constraint none of the candidates touches is left out (no "洪涝风险区 0.0亩")."""
+    touched = {k for k in CONSTRAINT_KEYS if (result[f"{k}_mu"] > 1e-6).any()}
+    rows = [f for f in FIGURES
+            if not any(f[0] in (f"{k}_mu", f"{k}_share") for k in set(CONSTRAINT_KEYS) - touched)]
     data = {}
     for _, row in result.iterrows():
-        data[str(row["name"])] = [_fmt(row[col], fmt, lang) for col, _, _, fmt in FIGURES]
-    index = [figure_label(key, unit, lang, config) for _, key, unit, _ in FIGURES]
+        data[str(row["name"])] = [_fmt(row[col], fmt, lang) for col, _, _, fmt in rows]
+    index = [figure_label(key, unit, lang, config) for _, key, unit, _ in rows]
     return pd.DataFrame(data, index=index)
 
 

@@ -239,6 +239,9 @@ def test_report_has_everything_for_one_page(ctx, dem):
     assert rep["title"].endswith(": a")
     labels = dict(rep["figures"])
     assert labels["Area (mu)"] == "750.0"
+    # only the constraints a candidate touches are listed
+    assert any("farmland" in k.lower() for k in labels)
+    assert not any("flood" in k.lower() or "water" in k.lower() for k in labels)
     assert rep["breakdown"][-1]["points"] == pytest.approx(rep["score"])
     assert [c["key"] for c in rep["constraints_hit"]] == ["basic_farmland"]
     assert rep["constraints_hit"][0]["hard"] and rep["constraints_hit"][0]["share"] == pytest.approx(0.5)
@@ -347,3 +350,11 @@ def test_land_already_in_use_is_not_buildable(ctx, dem):
     # nothing else excludes any of it here: net buildable = gross - in use, to 0.01 mu
     assert r["area_mu"] - r["in_use_mu"] == pytest.approx(r["buildable_mu"], abs=0.01)
     assert r["buildable_share"] == pytest.approx(1 - taken_mu / r["area_mu"], abs=1e-4)
+
+
+def test_ties_are_broken_by_buildable_area_then_slope():
+    df = pd.DataFrame({"score": [80.04, 80.01, 80.0, 95.0, np.nan],
+                       "buildable_mu": [900.0, 1200.0, 1200.0, 100.0, 5000.0],
+                       "slope_mean": [3.0, 6.0, 4.0, 9.0, 1.0]}, index=list("abcde"))
+    # a, b, c all show 80.0: the larger buildable area first, then the gentler slope
+    assert assess.rank_candidates(df).to_dict() == {"d": 1, "c": 2, "b": 3, "a": 4, "e": 5}
