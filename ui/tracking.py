@@ -85,7 +85,7 @@ def figure_cards(figs: list[figures.Figure], *, before: list[figures.Figure] | N
                 if f.target is not None:
                     verdict = state.t("kpi.met") if f.met else state.t("kpi.not_met")
                     st.badge(f"{verdict} · {_share(f)} · "
-                             f"{state.t('kpi.of_target', target=_number(f.target, f.unit))}",
+                             f"{state.t('kpi.of_target', target=f'{f.target:,.0f}')}",
                              color="green" if f.met else "red")
                     st.progress(min(max(f.share, 0.0), 1.0))
 
