@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 from pathlib import Path
+
+import pandas as pd
 
 from geo import asof, figures, store
 from geo.cli._registry import command
@@ -26,13 +29,9 @@ def as_of_date(text: str | None):
     """A period (``2021``, ``2021Q4``) or a date (``2021-11-30``) as a date; None stays None."""
     if text is None:
         return None
-    try:
+    with contextlib.suppress(ValueError):  # not a period: maybe a day
         return asof.period_end(text)
-    except ValueError:
-        pass
     try:
-        import pandas as pd
-
         return pd.Timestamp(text).normalize()
     except ValueError:
         msg = f"--as-of {text!r}: expected a year (2021), a quarter (2021Q4) or a date (2021-11-30)."

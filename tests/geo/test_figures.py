@@ -185,3 +185,11 @@ def test_an_edit_entered_today_without_a_date_leaves_earlier_figures(tiny_store)
     with pytest.raises(Exception, match="after the day of entry"):
         edits.apply_edit(tiny_store, "parks", "P2", {"star_rating": 1}, user="测试",
                          effective="2999-01-01")
+
+
+def test_figures_command_refuses_a_date_it_cannot_read(demo, capsys):
+    from geo import cli
+
+    assert cli.main(["figures", "--as-of", "2021年底", "--store", str(demo.location)]) == 2
+    assert "--as-of '2021年底'" in capsys.readouterr().err
+    assert cli.main(["figures", "--as-of", "2021-11-30", "--store", str(demo.location)]) == 0
