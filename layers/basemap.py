@@ -3,9 +3,21 @@
 from __future__ import annotations
 
 import folium
+from branca.element import MacroElement
+from jinja2 import Template
 
 from geo.basemaps import BASEMAPS
 from layers import assets
+
+
+class MetricScale(MacroElement):
+    """Leaflet's scale bar in metres and kilometres only (folium's own adds miles and feet)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        L.control.scale({metric: true, imperial: false}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
 
 
 def base_map(bounds: tuple[float, float, float, float], *, basemap: str = "none",
@@ -16,7 +28,8 @@ def base_map(bounds: tuple[float, float, float, float], *, basemap: str = "none"
     """
     minx, miny, maxx, maxy = bounds
     m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=10, tiles=None,
-                   prefer_canvas=True, control_scale=True, height=height)
+                   prefer_canvas=True, control_scale=False, height=height)
+    MetricScale().add_to(m)
     provider = BASEMAPS.get(basemap)
     if provider is not None:
         for i, url in enumerate(provider.urls(api_key)):

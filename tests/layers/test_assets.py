@@ -49,3 +49,9 @@ def test_an_unknown_cdn_address_is_refused():
 def test_standalone_base_for_exports():
     m = assets.localize(folium.Map(tiles=None), base="file:///srv/static/")
     assert "file:///srv/static/vendor/leaflet/leaflet.js" in assets.asset_urls(m)
+
+
+def test_the_scale_bar_is_metric_only(overview):
+    html = overview.get_root().render()
+    assert "L.control.scale({metric: true, imperial: false})" in html
+    assert "L.control.scale()" not in html  # folium's own, with miles and feet
