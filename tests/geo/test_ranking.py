@@ -71,28 +71,27 @@ def test_indicator_values_from_dated_records():
     assert q3["land_sold_mu"].sum() == 0 and q3.loc["T1", "tax_10k"] == pytest.approx(270 / 4)
 
 
-def test_flags_end_to_end_on_the_fixture(tmp_path):
-    plan = fx.plan(tmp_path, """
+def _tax_only(tmp_path, lists: str = ""):
+    """The fixture plan ranking by 2021 tax alone (target 80), ``lists`` as given."""
+    return fx.plan(tmp_path, f"""
         [ranking]
+        {lists}
         [[ranking.indicators]]
         id = "tax_10k"
         weight = 1
         target = 80
     """)
+
+
+def test_flags_end_to_end_on_the_fixture(tmp_path):
+    plan = _tax_only(tmp_path)
     f = rk.flags(fx.layers(), plan, "2021Q1").set_index("unit_id")
     # 2021 tax / 4: PL1 (30+300+450)/4 = 195, T1 330/4 = 82.5, T2 450/4 = 112.5; by default
     # platforms and towns are ranked in two lists (a platform lies in a town: the same land)
     assert f["rank"].to_dict() == {"PL1": 1, "T2": 1, "T1": 2}
     assert (f["flag"] == "red").all()
     assert f.loc["PL1", "quarter"] == "2021Q1" and f.crs is not None
-    together = fx.plan(tmp_path, """
-        [ranking]
-        lists = "together"
-        [[ranking.indicators]]
-        id = "tax_10k"
-        weight = 1
-        target = 80
-    """)
+    together = _tax_only(tmp_path, 'lists = "together"')
     one = rk.flags(fx.layers(), together, "2021Q1").set_index("unit_id")
     assert one["rank"].to_dict() == {"PL1": 1, "T2": 2, "T1": 3}
 
