@@ -29,17 +29,20 @@ run: setup data
 	$(BIN)/python -m ui.serve --server.port $(PORT) $(ARGS)
 
 # System packages the tests need: Debian's Chromium for the end-to-end tests,
-# a CJK font for exports, poppler-utils to read exported PDFs back.
+# a CJK font for exports, poppler-utils to read exported PDFs back, and
+# PostgreSQL + PostGIS, which the tests start themselves for the team store.
 sysdeps:
-	@if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/opentype/noto ] || ! command -v pdftotext >/dev/null; then \
+	@if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/opentype/noto ] || ! command -v pdftotext >/dev/null \
+		|| [ ! -f /usr/share/postgresql/15/extension/postgis.control ]; then \
 		$(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk poppler-utils >/dev/null; \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk poppler-utils \
+			postgresql-15 postgresql-15-postgis-3 >/dev/null; \
 	fi
 
 test: setup data sysdeps
 	$(BIN)/python -m pytest
 
-unit: setup data
+unit: setup data sysdeps
 	$(BIN)/python -m pytest -m "not e2e"
 
 e2e: setup data sysdeps

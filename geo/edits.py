@@ -3,7 +3,8 @@
 :func:`apply_edit` checks every new value first (:func:`validate`); an invalid
 one raises :class:`geo.errors.ValidationError` with a message that names the
 layer, the feature, the field and the problem, and nothing is written. Valid
-changes are written in one SQLite transaction (:func:`geo.store.transaction`):
+changes are written in one transaction (:func:`geo.store.transaction`, the same SQL on
+the GeoPackage and on PostGIS):
 the feature's fields are updated and one ``audit`` row per changed field is
 added (who, when, layer, feature id, field, old value, new value). Either all
 of it lands or none.
@@ -20,13 +21,12 @@ import datetime as dt
 import math
 import os
 from collections.abc import Mapping
-from pathlib import Path
 
 import pandas as pd
 
 from geo import schema, store
 from geo.errors import ValidationError
-from geo.i18n import Message
+from geo.i18n import Code, Column, Message
 
 EDITABLE: dict[str, tuple[str, ...]] = {
     "parks": ("status", "planned_area_mu", "floor_area_m2", "start_date", "completion_date",
@@ -160,11 +160,32 @@ def feature_version(audit: pd.DataFrame, layer: str, feature_id: str) -> int:
     return int(pd.to_numeric(rows["audit_id"]).max()) if len(rows) else 0
 
 
+def _stale_message(layer: str, feature_id: str, since: pd.DataFrame) -> Message:
+    """Who changed the feature, when (Beijing time) and what, in the reader's words."""
+    who = "、".join(dict.fromkeys(since["user"]))
+    at = beijing_time(since["at"].iloc[-1:]).iloc[0]
+    fields = schema.LAYERS[layer]
+    what = [Message.of("edit.stale_change", field=Column(r.field),
+                       old=Code(_enum(fields, r.field), r.old_value),
+                       new=Code(_enum(fields, r.field), r.new_value))
+            for r in since.itertuples()]
+    feature = Message.of("edit.feature_ref", layer=Message.of(f"layer.{layer}"), id=feature_id)
+    return Message.of("edit.stale", feature=feature, who=who, at=Message.of("edit.beijing_at", at=at),
+                      what=what)
+
+
+def _enum(layer: schema.Layer, field: str) -> str | None:
+    try:
+        return layer.get(field).enum
+    except KeyError:
+        return None
+
+
 def _since(con, layer: str, feature_id: str, version: int) -> pd.DataFrame:
-    cur = con.execute("SELECT audit_id, at, user, field, old_value, new_value FROM audit "
-                      "WHERE layer = ? AND feature_id = ? AND CAST(audit_id AS INTEGER) > ? "
-                      "ORDER BY CAST(audit_id AS INTEGER)",
-                      (layer, str(feature_id), int(version)))
+    cur = con.execute('SELECT audit_id, at, "user", field, old_value, new_value FROM audit '
+                      "WHERE layer = :layer AND feature_id = :fid "
+                      "AND CAST(audit_id AS INTEGER) > :version ORDER BY CAST(audit_id AS INTEGER)",
+                      {"layer": layer, "fid": str(feature_id), "version": int(version)})
     return pd.DataFrame(cur.fetchall(), columns=["audit_id", "at", "user", "field", "old_value",
                                                  "new_value"])
 
@@ -199,46 +220,46 @@ def apply_edit(path: str | os.PathLike, layer: str, feature_id: str, changes: Ma
         raise _refuse(layer, feature_id, "user", "say who makes the change")
     key = schema.LAYERS[layer].key
     columns = list(dict.fromkeys([*stored, *_ORDER.get(layer, ())]))
-    with store.transaction(Path(path)) as con:
+    with store.transaction(path) as con:
         # the time of the change is when it gets the store, so history order is time order
         now = given_now or dt.datetime.now(dt.UTC).replace(microsecond=0)
         if expected_version is not None:
             since = _since(con, layer, feature_id, expected_version)
             if len(since):
-                last = since.iloc[-1]
-                who = "、".join(dict.fromkeys(since["user"]))
-                what = [Message.of("edit.stale_change", field=r.field, old=r.old_value or "∅",
-                                   new=r.new_value or "∅") for r in since.itertuples()]
-                raise StaleEditError(Message.of("edit.stale", feature=f"{layer} {feature_id}",
-                                                who=who, at=str(last["at"]), what=what), since)
+                raise StaleEditError(_stale_message(layer, feature_id, since), since)
         cols_sql = ", ".join(_quote(c) for c in columns)
-        row = con.execute(f"SELECT {cols_sql} FROM {_quote(layer)} WHERE {_quote(key)} = ?",
-                          (str(feature_id),)).fetchone()
+        row = con.execute(f"SELECT {cols_sql} FROM {_quote(layer)} WHERE {_quote(key)} = :fid",
+                          {"fid": str(feature_id)}).fetchone()
         if row is None:
             raise _refuse(layer, feature_id, key, "no such feature in the store")
-        old = dict(zip(columns, row, strict=True))
+        old = dict(zip(columns, tuple(row), strict=True))
         _check_order(layer, feature_id, {**old, **stored})
         changed = {c: v for c, v in stored.items() if _text(old[c]) != _text(v)}
         rows = []
         # CAST: a store whose history table was created from an empty text column holds the
         # numbers as text, where MAX('9', '10') is '9'
-        next_id = con.execute("SELECT COALESCE(MAX(CAST(audit_id AS INTEGER)), 0) + 1 FROM audit"
-                              ).fetchone()[0]
+        next_id = int(con.execute("SELECT COALESCE(MAX(CAST(audit_id AS INTEGER)), 0) + 1 "
+                                  "FROM audit").fetchone()[0])
         for i, (name, value) in enumerate(changed.items()):
-            con.execute(f"UPDATE {_quote(layer)} SET {_quote(name)} = ? WHERE {_quote(key)} = ?",
-                        (value, str(feature_id)))
+            bound = bool(value) if value is not None and _is_flag(layer, name) else value
+            con.execute(f"UPDATE {_quote(layer)} SET {_quote(name)} = :value "
+                        f"WHERE {_quote(key)} = :fid", {"value": bound, "fid": str(feature_id)})
             rows.append({"audit_id": next_id + i, "at": utc_stamp(now),
                          "user": str(user).strip(), "layer": layer, "feature_id": str(feature_id),
                          "field": name, "old_value": _text(old[name]), "new_value": _text(value),
                          "effective": effective.isoformat(), "batch": None})
+        names = list(schema.LAYERS["audit"].field_names)
         for r in rows:
-            con.execute("INSERT INTO audit (audit_id, at, user, layer, feature_id, field, old_value,"
-                        " new_value, effective, batch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        tuple(r.values()))
+            con.execute(f"INSERT INTO audit ({', '.join(_quote(n) for n in names)}) "
+                        f"VALUES ({', '.join(':' + n for n in names)})", r)
         if rows:
-            con.execute("UPDATE gpkg_contents SET last_change = ? WHERE table_name IN (?, 'audit')",
-                        (dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z"), layer))
+            con.touch([layer, "audit"])
     return pd.DataFrame(rows, columns=schema.LAYERS["audit"].field_names)
+
+
+def _is_flag(layer: str, field: str) -> bool:
+    # a yes/no is bound as a boolean: PostgreSQL has no implicit 0/1 to boolean
+    return schema.LAYERS[layer].get(field).dtype == "bool"
 
 
 def validate_effective(layer: str, feature_id: str, effective, now: dt.datetime) -> dt.date:

@@ -102,6 +102,29 @@ class Message:
 
 
 @dataclass(frozen=True)
+class Column:
+    """A field's label in the reader's language (:func:`column_label`), inside a message."""
+
+    name: str
+
+    def text(self, lang: str = DEFAULT_LANG) -> str:
+        return column_label(self.name, lang)
+
+
+@dataclass(frozen=True)
+class Code:
+    """A stored value as the reader knows it: an enum code by its label, nothing as ∅."""
+
+    enum: str | None
+    value: str | None
+
+    def text(self, lang: str = DEFAULT_LANG) -> str:
+        if self.value is None or self.value == "":
+            return "∅"
+        return enum_label(self.enum, self.value, lang) if self.enum else str(self.value)
+
+
+@dataclass(frozen=True)
 class Joined:
     """Several messages shown as one (the problems of one row), in the language's punctuation."""
 

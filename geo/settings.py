@@ -1,9 +1,11 @@
 """Settings, each documented once here.
 
 ``JINYUN_STORE``
-    Path of the GeoPackage store. Default ``data/jinyun_demo.gpkg`` in the project.
+    The store: a GeoPackage path (default ``data/jinyun_demo.gpkg`` in the project) or,
+    for a team, a PostgreSQL URL ``postgresql://user@host/db`` (:mod:`geo.postgis`).
 ``JINYUN_DEM``
-    Path of the DEM GeoTIFF. Default: next to the store, ``<store stem>_dem.tif``.
+    Path of the DEM GeoTIFF. Default: next to a GeoPackage store, ``<store stem>_dem.tif``;
+    for a PostGIS store ``data/<database>_dem.tif``.
 ``JINYUN_PLAN``
     Path of the plan (targets) TOML file. Default ``data/plans/jinyun.toml``.
 ``TIANDITU_KEY``
@@ -46,16 +48,28 @@ DEFAULT_TILE_THRESHOLD = 8_000  # bench: 10k parcels drew faster as tiles than a
 DEMO_MARKER = "synthetic demo data / 演示数据（虚构）"
 
 
-def store_path() -> Path:
-    """Path of the GeoPackage store (``JINYUN_STORE`` or the bundled demo)."""
-    return Path(os.environ.get("JINYUN_STORE", DEFAULT_STORE))
+_URL_SCHEMES = ("postgresql://", "postgresql+psycopg://", "postgres://")
 
 
-def dem_path(store: Path | None = None) -> Path:
+def store_location(value: str | os.PathLike | None = None) -> Path | str:
+    """The store: ``value`` (a ``--store`` argument), else ``JINYUN_STORE``, else the bundled
+    demo; a GeoPackage as a path, a PostgreSQL URL as text."""
+    value = value if value else os.environ.get("JINYUN_STORE", DEFAULT_STORE)
+    text = str(value)
+    return text if text.startswith(_URL_SCHEMES) else Path(value)
+
+
+store_path = store_location
+
+
+def dem_path(store: Path | str | None = None) -> Path:
     """Path of the DEM (``JINYUN_DEM`` or ``<store stem>_dem.tif`` beside the store)."""
     if "JINYUN_DEM" in os.environ:
         return Path(os.environ["JINYUN_DEM"])
-    store = store or store_path()
+    store = store or store_location()
+    if isinstance(store, str):
+        database = store.rsplit("/", 1)[-1].split("?", 1)[0]
+        return DATA_DIR / f"{database}_dem.tif"
     return store.with_name(f"{store.stem}_dem.tif")
 
 
@@ -76,8 +90,5 @@ def import_dir() -> Path | None:
 
 
 def parcel_tile_threshold() -> int:
-    """Parcels above this count go to vector tiles (``JINYUN_IMPORT_DIR``
-    A folder on the server whose files the import page offers besides uploads
-    (:mod:`geo.import_folder`); nothing outside it can be opened. Unset: uploads only.
-``JINYUN_TILE_THRESHOLD``, 8000)."""
+    """Parcels above this count go to vector tiles (``JINYUN_TILE_THRESHOLD``, 8000)."""
     return int(os.environ.get("JINYUN_TILE_THRESHOLD", DEFAULT_TILE_THRESHOLD))

@@ -1,10 +1,15 @@
-"""The embedded GeoPackage store: open, check, read, and write all-or-nothing.
+"""The store: open, check, read, and write all-or-nothing, on either backend.
 
-A store is one ``.gpkg`` file holding every layer of :mod:`geo.schema` plus a
-``meta`` table with the schema version. Writes never touch the file in place:
-they go to a temporary copy in the same folder, which is checked and then
-swapped in with :func:`os.replace` (atomic on one file system). A failure at
-any point leaves the original file byte-for-byte as it was.
+A store holds every layer of :mod:`geo.schema` plus a ``meta`` table with the
+schema version. Its location is a GeoPackage path (the embedded default, one
+``.gpkg`` file) or a ``postgresql://`` URL (the team store, :mod:`geo.postgis`);
+every function here takes either, and what is above this module does not
+know which it has.
+
+GeoPackage writes never touch the file in place: they go to a temporary copy
+in the same folder, which is checked and then swapped in with
+:func:`os.replace` (atomic on one file system). A failure at any point leaves
+the original file byte-for-byte as it was. PostGIS writes are one transaction.
 
 Dates are stored as ISO ``YYYY-MM-DD`` text and read back as ``datetime64``.
 """
@@ -27,13 +32,34 @@ import pandas as pd
 import pyogrio
 import shapely
 
-from geo import schema
+from geo import postgis, schema
 from geo.errors import StoreBusyError, StoreChangedError, StoreError
 from geo.settings import STORAGE_CRS
 
 logger = logging.getLogger(__name__)
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
+
+Location = str | os.PathLike
+
+
+def location_of(value: Location) -> Path | str:
+    """A store location as given (a path, or a text that may be a PostgreSQL URL)."""
+    if postgis.is_url(str(value)):
+        return str(value)
+    return Path(value)
+
+
+def display_name(location: Location) -> str:
+    """What a planner sees of the store: the file's name or the database's, nothing more."""
+    loc = location_of(location)
+    return f"{postgis.database(loc)} (PostGIS)" if isinstance(loc, str) else loc.name
+
+
+def shown(location: Location) -> str:
+    """The location as a planner may see it (a URL without its password)."""
+    loc = location_of(location)
+    return postgis.shown(loc) if isinstance(loc, str) else str(loc)
 
 
 def _check_file(path: Path) -> None:
@@ -47,9 +73,11 @@ def _check_file(path: Path) -> None:
         raise StoreError(msg)
 
 
-def read_meta(path: str | os.PathLike) -> dict[str, str]:
+def read_meta(path: Location) -> dict[str, str]:
     """The ``meta`` table of a store as a dict; raises :class:`StoreError` if absent."""
-    path = Path(path)
+    path = location_of(path)
+    if isinstance(path, str):
+        return postgis.read_meta(path)
     _check_file(path)
     try:
         with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True,
@@ -68,7 +96,7 @@ def read_meta(path: str | os.PathLike) -> dict[str, str]:
     return dict(rows)
 
 
-def check_store(path: str | os.PathLike) -> dict[str, str]:
+def check_store(path: Location) -> dict[str, str]:
     """Check a store's schema version and layers; return its meta.
 
     Raises
@@ -77,23 +105,24 @@ def check_store(path: str | os.PathLike) -> dict[str, str]:
         Naming the file and what is wrong: missing, not a GeoPackage, another
         schema version, or missing layers.
     """
-    path = Path(path)
+    path = location_of(path)
     meta = read_meta(path)
     version = meta.get("schema_version")
     if version != str(schema.SCHEMA_VERSION):
-        fix = (f"run `python -m geo migrate --store {path}`" if version in MIGRATIONS
+        fix = (f"run `python -m geo migrate --store {shown(path)}`" if version in MIGRATIONS
                else "rebuild it")
-        msg = (f"Store {path}: schema version {version!r}, this tool reads version "
+        msg = (f"Store {shown(path)}: schema version {version!r}, this tool reads version "
                f"{schema.SCHEMA_VERSION}: {fix}.")
         raise StoreError(msg)
     def layers():
         with read_lock(path):
-            return pyogrio.list_layers(path)
+            return {name for name, _ in pyogrio.list_layers(path)}
 
-    present = {name for name, _ in _retrying(layers, path, "its layers")}
+    present = (postgis.list_layers(path) if isinstance(path, str)
+               else _retrying(layers, path, "its layers"))
     missing = [name for name in schema.REQUIRED_LAYERS if name not in present]
     if missing:
-        msg = f"Store {path}: missing layers {missing}."
+        msg = f"Store {shown(path)}: missing layers {missing}."
         raise StoreError(msg)
     return meta
 
@@ -104,11 +133,16 @@ MIGRATIONS: dict[str, tuple[str, ...]] = {
 }
 
 
-def migrate(path: str | os.PathLike) -> list[str]:
+def migrate(path: Location) -> list[str]:
     """Bring a store of an older schema version to this one, all or nothing (on a copy that
     replaces the file only when every step worked); returns the versions it passed."""
-    path = Path(path)
+    path = location_of(path)
     version = read_meta(path).get("schema_version")
+    if isinstance(path, str):
+        passed = postgis.run_migrations(path, version, MIGRATIONS, str(schema.SCHEMA_VERSION),
+                                        WRITE_WAIT_S)
+        check_store(path)
+        return passed
     passed: list[str] = []
     with write_lock(path), _shadow(path, copy=True) as tmp:
         con = sqlite3.connect(tmp, isolation_level=None)
@@ -135,7 +169,7 @@ def migrate(path: str | os.PathLike) -> list[str]:
     return passed
 
 
-def is_demo(path: str | os.PathLike) -> bool:
+def is_demo(path: Location) -> bool:
     """True when the store is the synthetic demo data set."""
     return read_meta(path).get("demo") == "1"
 
@@ -144,13 +178,14 @@ def _date_fields(layer_name: str) -> list[str]:
     return [f.name for f in schema.LAYERS[layer_name].fields if f.dtype == "date"]
 
 
-def read_layer(path: str | os.PathLike, name: str, *, bbox=None) -> pd.DataFrame:
+def read_layer(path: Location, name: str, *, bbox=None) -> pd.DataFrame:
     """Read one layer; spatial layers come back as a GeoDataFrame in EPSG:4490."""
-    path = Path(path)
+    path = location_of(path)
     if name not in schema.LAYERS:
         msg = f"Unknown layer {name!r}; the schema has {list(schema.LAYERS)}"
         raise StoreError(msg)
-    df = _read_retrying(path, name, bbox)
+    df = (postgis.read_layer(path, name, bbox=bbox) if isinstance(path, str)
+          else _read_retrying(path, name, bbox))
     for col in _date_fields(name):
         if col in df.columns:
             df[col] = pd.to_datetime(df[col], errors="coerce")
@@ -186,7 +221,7 @@ def _read_retrying(path: Path, name: str, bbox) -> pd.DataFrame:
     return _retrying(read, path, f"layer {name!r}")
 
 
-def read_all(path: str | os.PathLike) -> dict[str, pd.DataFrame]:
+def read_all(path: Location) -> dict[str, pd.DataFrame]:
     """Check the store, then read every layer of the schema."""
     check_store(path)
     return {name: read_layer(path, name) for name in schema.LAYERS}
@@ -238,14 +273,14 @@ def _shadow(path: Path, *, copy: bool) -> Iterator[Path]:
                 leftover.unlink()
 
 
-def write_store(path: str | os.PathLike, layers: Mapping[str, pd.DataFrame],
-                *, meta: Mapping[str, str] | None = None) -> Path:
-    """Write a whole new store, all or nothing.
+def write_store(path: Location, layers: Mapping[str, pd.DataFrame],
+                *, meta: Mapping[str, str] | None = None) -> Path | str:
+    """Write a whole new store, all or nothing (over what was there before).
 
     Every layer of the schema must be given (``meta`` is built here). Each is
     checked against the schema before anything is written.
     """
-    path = Path(path)
+    path = location_of(path)
     missing = [n for n in schema.REQUIRED_LAYERS if n != "meta" and n not in layers]
     if missing:
         msg = f"Store {path}: cannot write, layers missing {missing}"
@@ -254,6 +289,11 @@ def write_store(path: str | os.PathLike, layers: Mapping[str, pd.DataFrame],
     meta_rows = {"schema_version": str(schema.SCHEMA_VERSION), **(meta or {})}
     prepared["meta"] = _prepare("meta", pd.DataFrame(
         {"key": list(meta_rows), "value": [str(v) for v in meta_rows.values()]}))
+    if isinstance(path, str):
+        postgis.write_store(path, prepared, WRITE_WAIT_S)
+        check_store(path)
+        logger.info("wrote store %s", shown(path))
+        return path
     with _shadow(path, copy=False) as tmp:
         for name, df in prepared.items():
             _write_layer(tmp, name, df)
@@ -262,15 +302,19 @@ def write_store(path: str | os.PathLike, layers: Mapping[str, pd.DataFrame],
     return path
 
 
-def replace_layers(path: str | os.PathLike, layers: Mapping[str, pd.DataFrame], *,
+def replace_layers(path: Location, layers: Mapping[str, pd.DataFrame], *,
                    expect_version: str | None = None) -> None:
     """Replace whole layers of an existing store, all or nothing, under :func:`write_lock`.
 
-    ``expect_version``: the :func:`file_version` the new layers were computed from;
+    ``expect_version``: the :func:`version` the new layers were computed from;
     the write is refused (:class:`StoreChangedError`) when the store changed since.
     """
-    path = Path(path)
+    path = location_of(path)
     prepared = {name: _prepare(name, df) for name, df in layers.items()}
+    if isinstance(path, str):
+        postgis.replace_layers(path, prepared, expect_version=expect_version,
+                               check=lambda: check_store(path), wait_s=WRITE_WAIT_S)
+        return
     with write_lock(path):
         check_store(path)
         if expect_version is not None and file_version(path) != expect_version:
@@ -281,6 +325,51 @@ def replace_layers(path: str | os.PathLike, layers: Mapping[str, pd.DataFrame], 
             for name, df in prepared.items():
                 _write_layer(tmp, name, df)
             check_store(tmp)
+
+
+def empty_layer(name: str) -> pd.DataFrame:
+    """An empty layer of the schema, spatial ones with their CRS."""
+    layer = schema.LAYERS[name]
+    if not layer.geometry:
+        return schema.empty_frame(name)
+    attrs = {f.name: pd.Series([], dtype=schema._PANDAS_DTYPES[f.dtype]) for f in layer.fields}
+    return gpd.GeoDataFrame(attrs, geometry=gpd.GeoSeries([], crs=STORAGE_CRS))
+
+
+def _has_store(location: Path | str) -> bool:
+    if isinstance(location, Path):
+        return location.exists()
+    return "meta" in postgis.list_layers(location)
+
+
+def init_store(location: Location) -> Path | str:
+    """Create an empty store of this schema (a team's PostGIS database, or a new file);
+    refused when one is already there, so nobody's data is wiped by mistake."""
+    loc = location_of(location)
+    if _has_store(loc):
+        msg = (f"Store {shown(loc)}: a store is already there; nothing was written "
+               f"(`python -m geo check --store {shown(loc)}` shows it).")
+        raise StoreError(msg)
+    return write_store(loc, {name: empty_layer(name) for name in schema.LAYERS if name != "meta"},
+                       meta={"demo": "0"})
+
+
+def copy_store(source: Location, target: Location, *, replace: bool = False) -> dict[str, int]:
+    """Copy a whole store, history and meta included, GeoPackage and PostGIS either way
+    (to start a team from a file, or for a laptop copy or a backup). The target must be
+    new or empty (``geo init``) unless ``replace``; returns the rows copied per layer."""
+    src, dst = location_of(source), location_of(target)
+    layers = read_all(src)
+    if _has_store(dst) and not replace:
+        rows = {n: len(read_layer(dst, n)) for n in schema.LAYERS if n != "meta"}
+        if any(rows.values()):
+            msg = (f"Store {shown(dst)}: already holds data ({sum(rows.values())} rows); "
+                   f"nothing was written. Copy into a new or empty store, or pass --replace.")
+            raise StoreError(msg)
+    meta = {k: v for k, v in layers.pop("meta").set_index("key")["value"].items()
+            if k != "schema_version"}
+    write_store(dst, layers, meta=meta)
+    return {name: len(df) for name, df in layers.items()}
 
 
 _ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
@@ -392,14 +481,40 @@ def write_lock(path: str | os.PathLike, *, wait_s: float = WRITE_WAIT_S) -> Iter
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-@contextlib.contextmanager
-def transaction(path: str | os.PathLike) -> Iterator[sqlite3.Connection]:
-    """An SQLite transaction on the store for small attribute edits, under :func:`write_lock`.
+class _GpkgTx:
+    """One write transaction on a GeoPackage: SQL with ``:named`` parameters (as on PostGIS)."""
 
-    Commits when the block ends, rolls back on any exception: the file is as
+    def __init__(self, con: sqlite3.Connection):
+        self._con = con
+
+    def execute(self, sql: str, params: Mapping | None = None):
+        return self._con.execute(sql, dict(params or {}))
+
+    def touch(self, tables) -> None:
+        """Record in ``gpkg_contents`` that ``tables`` changed (the GeoPackage's own log)."""
+        import datetime as dt
+
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+        for table in tables:
+            self._con.execute("UPDATE gpkg_contents SET last_change = ? WHERE table_name = ?",
+                              (stamp, table))
+
+
+@contextlib.contextmanager
+def transaction(path: Location):
+    """A write transaction on the store for small attribute edits, one writer at a time
+    (:func:`write_lock`; on PostGIS an advisory lock). It runs SQL with ``:named``
+    parameters and quoted names, the same text on both backends.
+
+    Commits when the block ends, rolls back on any exception: the store is as
     it was. Geometry changes go through :func:`replace_layers` instead.
     """
-    path = Path(path)
+    path = location_of(path)
+    if isinstance(path, str):
+        check_store(path)
+        with postgis.transaction(path, WRITE_WAIT_S) as tx:
+            yield tx
+        return
     with write_lock(path):
         check_store(path)
         con = sqlite3.connect(path, isolation_level=None, timeout=WRITE_WAIT_S)
@@ -410,7 +525,7 @@ def transaction(path: str | os.PathLike) -> Iterator[sqlite3.Connection]:
             except sqlite3.OperationalError as exc:  # another program holds the file
                 raise StoreBusyError(f"Store {path.name}: the file is in use by another program "
                                      f"({exc}); nothing was written.") from exc
-            yield con
+            yield _GpkgTx(con)
             con.execute("COMMIT")
         except BaseException:
             if con.in_transaction:
@@ -418,6 +533,12 @@ def transaction(path: str | os.PathLike) -> Iterator[sqlite3.Connection]:
             raise
         finally:
             con.close()
+
+
+def version(location: Location) -> str:
+    """A token that changes with every write of the store ("" when it is missing)."""
+    loc = location_of(location)
+    return postgis.version(loc) if isinstance(loc, str) else file_version(loc)
 
 
 def file_version(path: str | os.PathLike) -> str:
@@ -453,9 +574,9 @@ class Store(Mapping[str, pd.DataFrame]):
     was, and :meth:`reopen` gives the store at its new version.
     """
 
-    def __init__(self, location: str | os.PathLike, *, plan_path: str | os.PathLike | None = None):
-        self.location = Path(location)
-        self.version = file_version(self.location)
+    def __init__(self, location: Location, *, plan_path: str | os.PathLike | None = None):
+        self.location = location_of(location)
+        self.version = version(self.location)
         self.meta: dict[str, str] = check_store(self.location)
         self._plan_path = Path(plan_path) if plan_path else None
         self._plan = None
@@ -465,13 +586,19 @@ class Store(Mapping[str, pd.DataFrame]):
     # --- identity -------------------------------------------------------------------------
     @property
     def name(self) -> str:
-        """The store's file name (what a sheet's source line and a planner see)."""
-        return self.location.name
+        """The store's file name, or its database (what a sheet's source line and a planner
+        see)."""
+        return display_name(self.location)
+
+    @property
+    def is_team(self) -> bool:
+        """True for the PostGIS team store."""
+        return isinstance(self.location, str)
 
     @property
     def key(self) -> str:
         """Location and version: the cache key of everything computed from this store."""
-        return f"{self.location}@{self.version}"
+        return f"{shown(self.location)}@{self.version}"
 
     @property
     def is_demo(self) -> bool:
@@ -489,7 +616,7 @@ class Store(Mapping[str, pd.DataFrame]):
 
     def changed(self) -> bool:
         """True when the file was written since this value was opened."""
-        return file_version(self.location) != self.version
+        return version(self.location) != self.version
 
     def reopen(self) -> Store:
         return Store(self.location, plan_path=self._plan_path)
@@ -505,7 +632,7 @@ class Store(Mapping[str, pd.DataFrame]):
                 if frame is None:
                     frame = read_layer(self.location, name)
                     if self.changed():  # never mix two versions in one value
-                        msg = (f"Store {self.location}: changed while it was being read "
+                        msg = (f"Store {self.name}: changed while it was being read "
                                f"(layer {name!r}); open it again.")
                         raise StoreError(msg)
                     self._frames[name] = frame
@@ -545,7 +672,7 @@ class Store(Mapping[str, pd.DataFrame]):
 
     # --- writes ---------------------------------------------------------------------------
     def transaction(self):
-        """An SQLite transaction for attribute edits (:func:`transaction`)."""
+        """A write transaction for attribute edits (:func:`transaction`)."""
         return transaction(self.location)
 
     def replace_layers(self, layers: Mapping[str, pd.DataFrame]) -> Store:
@@ -555,4 +682,4 @@ class Store(Mapping[str, pd.DataFrame]):
         return self.reopen()
 
     def __repr__(self) -> str:
-        return f"Store({str(self.location)!r}, version={self.version!r})"
+        return f"Store({shown(self.location)!r}, version={self.version!r})"

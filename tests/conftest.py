@@ -33,3 +33,28 @@ def store_copy(demo_store, tmp_path) -> Path:
     shutil.copy2(demo_store, target)
     shutil.copy2(settings.dem_path(demo_store), settings.dem_path(target))
     return target
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A real PostgreSQL + PostGIS server for the session (:mod:`tests.pg_server`)."""
+    import tempfile
+
+    from tests.pg_server import Server
+
+    # not under pytest's tmp folder: that is private to root, and the server runs as postgres
+    folder = Path(tempfile.mkdtemp(prefix="jinyun-pg-"))
+    server = Server(folder).start()
+    yield server
+    server.stop()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def pg_url(pg_server) -> str:
+    """A fresh empty PostGIS database (the team store before ``geo init``)."""
+    from geo import postgis
+
+    url = pg_server.new_database()
+    yield url
+    postgis.dispose(url)

@@ -16,8 +16,9 @@ import streamlit as st
 from geo import basemaps, figures, plan, settings, store
 
 
-def store_path() -> Path:
-    return settings.store_path()
+def store_path() -> Path | str:
+    """The store's location: a GeoPackage path or a PostgreSQL URL."""
+    return settings.store_location()
 
 
 def _mtime(path: Path) -> float:
@@ -33,7 +34,7 @@ def current() -> store.Store:
     """The store at its current version (shared, read-only: copy a frame before changing it)."""
     location = store_path()
     plan_location = settings.plan_path()
-    return _store(str(location), store.file_version(location), str(plan_location),
+    return _store(str(location), store.version(location), str(plan_location),
                   _mtime(plan_location))
 
 

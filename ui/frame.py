@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo import basemaps, settings
+from geo import basemaps, settings, store
 from geo.errors import PlannerError
 from ui import data, state
 
@@ -15,8 +15,8 @@ def sidebar() -> None:
                      format_func=lambda c: {"zh": "中文", "en": "English"}[c])
     st.sidebar.selectbox(state.t("app.basemap"), list(basemaps.BASEMAPS), key=state.BASEMAP_KEY,
                          format_func=lambda k: state.t(f"basemap.{k}"))
-    # the file's name only: the server's folders are not for every planner to see
-    st.sidebar.caption(f"{state.t('app.store')}: `{data.store_path().name}`")
+    # the file's or database's name only: the server's folders are not for every planner to see
+    st.sidebar.caption(f"{state.t('app.store')}: `{store.display_name(data.store_path())}`")
 
 
 def check_store() -> bool:

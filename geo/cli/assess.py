@@ -22,7 +22,7 @@ import pandas as pd
 from geo import assess, i18n, plan, store, suitability, terrain
 from geo.cli._registry import command
 from geo.errors import PlannerError
-from geo.settings import dem_path, store_path
+from geo.settings import dem_path, store_location, store_path
 
 EXIT_REFUSED = 2
 EXIT_SOME_REFUSED = 3
@@ -31,7 +31,8 @@ EXIT_SOME_REFUSED = 3
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--dem", type=Path, default=None,
                    help="DEM GeoTIFF (default: JINYUN_DEM or the store's DEM); another CRS is reprojected")
-    p.add_argument("--store", type=Path, default=None, help="GeoPackage (default: JINYUN_STORE)")
+    p.add_argument("--store", type=store_location, default=None,
+                   help="GeoPackage path or postgresql:// URL (default: JINYUN_STORE)")
     p.add_argument("--plan", type=Path, default=None, help="plan file with an [assessment] table")
     p.add_argument("--weights", default=None,
                    help="criterion weights, e.g. flat=3,road=2,industry=2,platform=1.5,constraints=1.5")

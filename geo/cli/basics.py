@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from geo.cli._registry import command
-from geo.settings import store_path
+from geo.settings import store_location, store_path
 
 
 def _demo_args(p: argparse.ArgumentParser) -> None:
@@ -29,7 +29,8 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _check_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--store", type=Path, default=None, help="GeoPackage (default: JINYUN_STORE)")
+    p.add_argument("--store", type=store_location, default=None,
+                   help="GeoPackage path or postgresql:// URL (default: JINYUN_STORE)")
 
 
 @command("check", "check a store's schema version and layers", _check_args)
@@ -38,7 +39,7 @@ def _check(args: argparse.Namespace) -> int:
 
     path = args.store or store_path()
     meta = store.check_store(path)
-    print(f"{path}: schema version {meta['schema_version']}, demo={meta.get('demo', '0')}, OK")
+    print(f"{store.shown(path)}: schema version {meta['schema_version']}, demo={meta.get('demo', '0')}, OK")
     return 0
 
 
@@ -50,7 +51,7 @@ def _migrate(args: argparse.Namespace) -> int:
     path = args.store or store_path()
     passed = store.migrate(path)
     if passed:
-        print(f"{path}: migrated from schema version {passed[0]} to {store.schema.SCHEMA_VERSION}")
+        print(f"{store.shown(path)}: migrated from schema version {passed[0]} to {store.schema.SCHEMA_VERSION}")
     else:
-        print(f"{path}: already at schema version {store.schema.SCHEMA_VERSION}")
+        print(f"{store.shown(path)}: already at schema version {store.schema.SCHEMA_VERSION}")
     return 0

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import argparse
 import time
-from pathlib import Path
 
 from geo import cadastre, settings, store
 from geo.cli._registry import command
+from geo.settings import store_location
 
 
 def _tiles_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--store", type=Path, default=None, help="GeoPackage (default: JINYUN_STORE)")
+    p.add_argument("--store", type=store_location, default=None,
+                   help="GeoPackage path or postgresql:// URL (default: JINYUN_STORE)")
 
 
 @command("tiles", "build the parcel vector tiles the overview map uses above "

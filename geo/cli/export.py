@@ -13,12 +13,13 @@ from pathlib import Path
 
 from geo.cli._registry import command
 from geo.export.errors import ExportError
-from geo.settings import store_path
+from geo.settings import store_location, store_path
 
 
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", type=Path, required=True, help="file to write")
-    p.add_argument("--store", type=Path, default=None, help="GeoPackage (default: JINYUN_STORE)")
+    p.add_argument("--store", type=store_location, default=None,
+                   help="GeoPackage path or postgresql:// URL (default: JINYUN_STORE)")
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the sheet")
 
 

@@ -12,14 +12,15 @@ import pandas as pd
 from geo import asof, figures, store
 from geo.cli._registry import command
 from geo.errors import PlannerError
-from geo.settings import store_path
+from geo.settings import store_location, store_path
 
 
 def _args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--as-of", default=None,
                    help="a year (2021), a quarter (2021Q4) or a date (2021-11-30); default: the "
                         "data as stored")
-    p.add_argument("--store", type=Path, default=None, help="GeoPackage (default: JINYUN_STORE)")
+    p.add_argument("--store", type=store_location, default=None,
+                   help="GeoPackage path or postgresql:// URL (default: JINYUN_STORE)")
     p.add_argument("--plan", type=Path, default=None, help="plan file (default: JINYUN_PLAN)")
     p.add_argument("--json", action="store_true", help="print JSON (one object per figure)")
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of labels")

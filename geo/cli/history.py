@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 
 from geo import edits, store
 from geo.cli._registry import command
-from geo.settings import store_path
+from geo.settings import store_location, store_path
 
 
 def _args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--store", type=Path, default=None, help="GeoPackage (default: JINYUN_STORE)")
+    p.add_argument("--store", type=store_location, default=None,
+                   help="GeoPackage path or postgresql:// URL (default: JINYUN_STORE)")
     p.add_argument("--since", default=None, help="entered on or after this day (2021-11-01)")
     p.add_argument("--user", default=None, help="changes made by this person")
     p.add_argument("--layer", default=None, help="changes of this layer (parks, parcels ...)")

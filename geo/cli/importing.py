@@ -15,7 +15,7 @@ from pathlib import Path
 
 from geo import i18n, importer
 from geo.cli._registry import command
-from geo.settings import store_path
+from geo.settings import store_location, store_path
 
 EXIT_REFUSED = 2
 EXIT_REJECTED_ROWS = 3
@@ -24,7 +24,8 @@ EXIT_REJECTED_ROWS = 3
 def _args(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", type=Path, help="file to import (.zip .gpkg .geojson .kml .kmz .csv .xlsx)")
     p.add_argument("--layer", required=True, help="layer of the store to import into (e.g. parcels)")
-    p.add_argument("--store", type=Path, default=None, help="GeoPackage (default: JINYUN_STORE)")
+    p.add_argument("--store", type=store_location, default=None,
+                   help="GeoPackage path or postgresql:// URL (default: JINYUN_STORE)")
     p.add_argument("--source-layer", default=None, help="layer/sheet/dataset inside the file when several")
     p.add_argument("--crs", default=None, help="CRS of the coordinates when the file has none, e.g. EPSG:4528")
     p.add_argument("--gcj02", action="store_true", help="coordinates are GCJ-02 (AMap/Gaode, Tencent)")

@@ -19,3 +19,33 @@ def small_store(tmp_path_factory, tmp_path) -> Path:
     path = tmp_path / "store.gpkg"
     path.write_bytes(_BASE["bytes"])
     return path
+
+
+@pytest.fixture(params=["gpkg", "postgis"])
+def any_small_store(request, small_store):
+    """The small store on each backend: the GeoPackage file, or a PostGIS copy of it."""
+    if request.param == "gpkg":
+        return small_store
+    from geo import store
+
+    url = request.getfixturevalue("pg_url")
+    store.copy_store(small_store, url)
+    return url
+
+
+def snapshot(location) -> dict:
+    """Every layer of a store, to show that a refused write changed nothing (on both backends)."""
+    from geo import store
+
+    return {name: store.read_layer(location, name) for name in store.schema.LAYERS}
+
+
+def same_snapshot(a: dict, b: dict) -> bool:
+    import pandas as pd
+
+    for name in a:
+        try:
+            pd.testing.assert_frame_equal(a[name], b[name], check_dtype=False)
+        except AssertionError:
+            return False
+    return True

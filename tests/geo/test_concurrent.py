@@ -27,7 +27,7 @@ def test_a_stale_edit_is_refused_naming_who_changed_what(tiny):
         edits.apply_edit(tiny, "parks", "P1", {"star_rating": 4}, user="李工",
                          expected_version=seen)
     text = info.value.text("zh")
-    assert "王工" in text and "star_rating：0 → 2" in text
+    assert "王工" in text and "星级：0 → 2" in text and "北京时间" in text
     assert "changed by 王工" in info.value.text("en")
     assert store.read_layer(tiny, "parks").set_index("park_id").loc["P1", "star_rating"] == 2
     assert list(info.value.changes["user"]) == ["王工"]

@@ -12,6 +12,7 @@ import pytest
 import shapely
 
 from geo import gcj02, importer, store, units
+from tests.geo.conftest import same_snapshot, snapshot
 from tests.geo.import_support import USCC_A, USCC_B, X0, Y0, refused, sha256, square
 
 
@@ -140,7 +141,8 @@ def test_plan_maps_chinese_columns_and_reports_add_update_reject(tmp_path, small
     assert "新增 2，更新 1，拒绝 3" in text and "第 5 行" in text
 
 
-def test_apply_writes_all_rows_and_keeps_the_others(tmp_path, small_store):
+def test_apply_writes_all_rows_and_keeps_the_others(tmp_path, any_small_store):
+    small_store = any_small_store
     path = tmp_path / "cadastre.geojson"
     gdf = _cn_parcels(["P2", "N1"], first=1, **{"建筑面积(亩)": [3.0, 1.5]})
     gdf.to_crs("EPSG:4490").to_file(path)
@@ -175,16 +177,17 @@ def test_failure_half_way_leaves_the_store_byte_identical(tmp_path, small_store,
         ["cadastre.geojson", "store.gpkg"]  # no temp left
 
 
-def test_apply_refuses_when_the_store_changed_since_the_check(tmp_path, small_store):
+def test_apply_refuses_when_the_store_changed_since_the_check(tmp_path, any_small_store):
+    small_store = any_small_store
     path = tmp_path / "cadastre.geojson"
     _cn_parcels(["N1"]).to_crs("EPSG:4490").to_file(path)
     plan = importer.plan_import(path, small_store, layer="parcels")
     parcels = store.read_layer(small_store, "parcels")
     store.replace_layers(small_store, {"parcels": parcels.iloc[:3]})  # someone else's write
-    before = sha256(small_store)
+    before = snapshot(small_store)
     with refused("changed since the check"):
         importer.apply_import(plan)
-    assert sha256(small_store) == before
+    assert same_snapshot(snapshot(small_store), before)
 
 
 def test_outside_the_county_and_wrong_geometry_types(tmp_path, small_store):
@@ -217,7 +220,8 @@ def test_csv_with_id_column_joins_existing_geometries(tmp_path, small_store):
     assert parcels.geometry["P3"].equals(p3_before)
 
 
-def test_enterprise_figures_joined_by_uscc_then_name(tmp_path, small_store):
+def test_enterprise_figures_joined_by_uscc_then_name(tmp_path, any_small_store):
+    small_store = any_small_store
     bad_uscc = USCC_B[:-1] + ("0" if USCC_B[-1] != "0" else "1")
     sheet = pd.DataFrame({
         "统一社会信用代码": [USCC_A, bad_uscc, "", "913311220000000000"],
@@ -297,7 +301,8 @@ def test_auto_mapping_units_in_headers():
     assert m.units == {"land_area_mu": "公顷"}
 
 
-def test_an_import_records_history_as_an_edit_does(small_store, tmp_path):
+def test_an_import_records_history_as_an_edit_does(any_small_store, tmp_path):
+    small_store = any_small_store
     import datetime as dt
 
     from geo import asof
