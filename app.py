@@ -4,12 +4,16 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import frame, state
+from ui import auth, frame, state
 
 # A local favicon: a Material icon or an emoji here makes the browser fetch one from a CDN.
 st.set_page_config(page_title="缙云县工业园区与用地规划 / Jinyun planner",
                    page_icon=str(Path(__file__).parent / "static" / "favicon.png"), layout="wide")
 frame.sidebar()
+store_ok = frame.check_store()
+if store_ok:
+    frame.demo_banner()
+user = auth.gate() if store_ok else None
 # Material Symbols ship with Streamlit; emoji would need a colour-emoji font on the machine.
 page = st.navigation([
     st.Page("pages/overview.py", title=state.t("page.overview"), icon=":material/map:", default=True,
@@ -32,7 +36,9 @@ page = st.navigation([
     st.Page("pages/export.py", title=state.t("page.export"), icon=":material/print:", url_path="export"),
     st.Page("pages/history.py", title=state.t("page.history"), icon=":material/history:",
             url_path="history"),
-])
-if frame.check_store():
-    frame.demo_banner()
+    *([st.Page("pages/admin.py", title=state.t("page.admin"), icon=":material/group:",
+               url_path="admin")] if user is not None and (user.is_admin or user.local) else []),
+], position="sidebar" if user is not None else "hidden")
+if user is not None:
+    auth.sidebar(user)
     page.run()

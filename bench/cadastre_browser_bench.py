@@ -259,21 +259,25 @@ def run(n: int, *, town: str, zoom: int, cold_tiles: bool, runs: int, warm: bool
     from playwright.sync_api import sync_playwright
 
     path = store_path or OUT_DIR / f"cadastre_{n}.gpkg"
-    if not path.exists():
+    team = isinstance(path, str)  # a PostGIS team store (postgresql:// URL)
+    if not team and not path.exists():
         t = time.perf_counter()
         build_store(n, path)
         print(f"generated {n} parcels -> {path} in {time.perf_counter() - t:.1f} s")
     layers = store.read_all(path)
     parcels = layers["parcels"]
     tiled = len(parcels) > settings.parcel_tile_threshold()
-    print(f"store {path}: {len(parcels):,} parcels; technique: "
+    print(f"store {store.shown(path)}: {len(parcels):,} parcels; technique: "
           f"{'grid aggregates + vector tiles' if tiled else 'embedded GeoJSON'}")
     if tiled and not cold_tiles:
         key = cadastre.content_key(parcels)
         target = settings.TILES_DIR / key
         t = time.perf_counter()
         existed = (target / "metadata.json").exists()
-        cadastre.build_tiles(parcels, target)
+        if team:
+            cadastre.build_tiles_postgis(path, parcels, target)
+        else:
+            cadastre.build_tiles(parcels, target)
         files = list(target.rglob("*.pbf"))
         size = sum(f.stat().st_size for f in files)
         print(f"tiles: {'already built' if existed else 'built'} in {time.perf_counter() - t:.1f} s"
@@ -304,7 +308,8 @@ def run(n: int, *, town: str, zoom: int, cold_tiles: bool, runs: int, warm: bool
             zv = zoom_view(fv["frame"], traffic, seat.y, seat.x, zoom)
             if i == 0:
                 OUT_DIR.mkdir(parents=True, exist_ok=True)
-                shot = OUT_DIR / f"{path.stem}_zoom.png"
+                stem = f"postgis_{len(parcels)}" if team else path.stem
+                shot = OUT_DIR / f"{stem}_zoom.png"
                 page.screenshot(path=str(shot))
             page.close()
             # the same views again, counting bytes (an empty cache for the first session)
@@ -337,8 +342,9 @@ def run(n: int, *, town: str, zoom: int, cold_tiles: bool, runs: int, warm: bool
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=100_000, help="parcels in the store (100000)")
-    parser.add_argument("--store", type=Path, default=None,
-                        help="bench this store instead (e.g. data/jinyun_demo.gpkg as a baseline)")
+    parser.add_argument("--store", type=settings.store_location, default=None,
+                        help="bench this store instead (e.g. data/jinyun_demo.gpkg as a baseline, "
+                             "or a postgresql:// team store)")
     parser.add_argument("--town", default="壶镇镇", help="town seat to zoom into (壶镇镇)")
     parser.add_argument("--zoom", type=int, default=cadastre.TILE_MIN_ZOOM)
     parser.add_argument("--runs", type=int, default=2, help="browser sessions (2)")

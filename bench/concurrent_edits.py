@@ -14,6 +14,7 @@ refused as stale, the errors, and saves per second.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import shutil
 import sys
 import tempfile
@@ -85,11 +86,23 @@ def main() -> None:
     parser.add_argument("--store", type=Path, default=Path("data/jinyun_demo.gpkg"))
     parser.add_argument("--writers", type=int, default=20)
     parser.add_argument("--edits", type=int, default=50, help="saves per writer and layer")
+    parser.add_argument("--postgis", action="store_true",
+                        help="on a PostGIS copy (a throwaway PostgreSQL, as the tests start)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / args.store.name
-        shutil.copy2(args.store, path)
-        print(f"store: GeoPackage copy of {args.store}, {args.writers} writers x {args.edits} saves")
+    with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
+        if args.postgis:
+            from tests.pg_server import Server
+
+            server = Server().start()
+            stack.callback(server.stop)
+            path = server.new_database("bench")
+            store.copy_store(args.store, path)
+            kind = "PostGIS"
+        else:
+            path = Path(tmp) / args.store.name
+            shutil.copy2(args.store, path)
+            kind = "GeoPackage"
+        print(f"store: {kind} copy of {args.store}, {args.writers} writers x {args.edits} saves")
         for layer, key, field in TARGETS:
             c = run(path, layer, key, field, args.writers, args.edits)
             print(f"{layer:<6} {field:<20} landed {c['landed']:>5}  lost {c['lost']}  "

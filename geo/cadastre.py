@@ -18,6 +18,7 @@ labels are applied in the browser, so one tile set serves every language.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import shutil
@@ -156,6 +157,46 @@ def _fill_empty_tiles(folder: Path, bounds_3857, min_zoom: int, max_zoom: int) -
                 tile = col / f"{y}.pbf"
                 if not tile.exists():
                     tile.touch()
+
+
+def build_tiles_postgis(url: str, parcels: gpd.GeoDataFrame, out_dir: str | os.PathLike, *,
+                        min_zoom: int = TILE_MIN_ZOOM,
+                        max_zoom: int = TILE_MAX_NATIVE_ZOOM) -> Path:
+    """The same tile folder as :func:`build_tiles`, made by PostGIS (``ST_AsMVT``) from the
+    team store's own table, all or nothing: no parcel crosses into Python."""
+    from geo import postgis
+
+    out = Path(out_dir)
+    if (out / "metadata.json").exists():
+        return out
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    target = tmp / "tiles"
+    try:
+        with postgis.engine(url).connect() as con:
+            for z in range(min_zoom, max_zoom + 1):
+                for x, y in sorted(postgis.occupied_tiles(con, z)):
+                    tile = target / str(z) / str(x) / f"{y}.pbf"
+                    tile.parent.mkdir(parents=True, exist_ok=True)
+                    tile.write_bytes(postgis.parcel_tile(con, z, x, y, TILE_LAYER))
+        bounds = lonlat_bounds(parcels)
+        _fill_empty_tiles(target, mercator_bounds(bounds), min_zoom, max_zoom)
+        (target / "metadata.json").write_text(json.dumps({
+            "name": "tiles", "minzoom": min_zoom, "maxzoom": max_zoom, "format": "pbf",
+            "bounds": ",".join(f"{v:.7f}" for v in bounds), "generator": "PostGIS ST_AsMVT",
+            "json": json.dumps({"vector_layers": [{"id": TILE_LAYER, "fields": {
+                "parcel_id": "String", "lifecycle": "String", "town_code": "String",
+                "area_mu": "Number"}}]})}, indent=1), encoding="utf-8")
+        try:
+            os.replace(target, out)
+        except OSError:
+            if not (out / "metadata.json").exists():
+                raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    logger.info("built %d-parcel tiles z%d-%d with ST_AsMVT in %s", len(parcels), min_zoom,
+                max_zoom, out)
+    return out
 
 
 def build_tiles(parcels: gpd.GeoDataFrame, out_dir: str | os.PathLike, *,

@@ -24,7 +24,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from geo import schema, store
+from geo import accounts, schema, store
 from geo.errors import ValidationError
 from geo.i18n import Code, Column, Message
 
@@ -191,7 +191,7 @@ def _since(con, layer: str, feature_id: str, version: int) -> pd.DataFrame:
 
 
 def apply_edit(path: str | os.PathLike, layer: str, feature_id: str, changes: Mapping[str, object],
-               *, user: str, now: dt.datetime | None = None,
+               *, user, now: dt.datetime | None = None,
                effective: dt.date | str | None = None,
                expected_version: int | None = None) -> pd.DataFrame:
     """Write ``changes`` ({field: new value}) to one feature, with its history rows.
@@ -216,13 +216,15 @@ def apply_edit(path: str | os.PathLike, layer: str, feature_id: str, changes: Ma
     effective = validate_effective(layer, feature_id, effective, now)
     stored = {name: validate(layer, feature_id, name, value, today=now.date())
               for name, value in changes.items()}
-    if not str(user).strip():
+    if not (user.name if isinstance(user, accounts.User) else str(user)).strip():
         raise _refuse(layer, feature_id, "user", "say who makes the change")
     key = schema.LAYERS[layer].key
     columns = list(dict.fromkeys([*stored, *_ORDER.get(layer, ())]))
     with store.transaction(path) as con:
         # the time of the change is when it gets the store, so history order is time order
         now = given_now or dt.datetime.now(dt.UTC).replace(microsecond=0)
+        # who may change this feature, checked where the write happens (pages and CLI alike)
+        who = accounts.authorise_edit(con, user, layer, str(feature_id)).name
         if expected_version is not None:
             since = _since(con, layer, feature_id, expected_version)
             if len(since):
@@ -245,7 +247,7 @@ def apply_edit(path: str | os.PathLike, layer: str, feature_id: str, changes: Ma
             con.execute(f"UPDATE {_quote(layer)} SET {_quote(name)} = :value "
                         f"WHERE {_quote(key)} = :fid", {"value": bound, "fid": str(feature_id)})
             rows.append({"audit_id": next_id + i, "at": utc_stamp(now),
-                         "user": str(user).strip(), "layer": layer, "feature_id": str(feature_id),
+                         "user": who, "layer": layer, "feature_id": str(feature_id),
                          "field": name, "old_value": _text(old[name]), "new_value": _text(value),
                          "effective": effective.isoformat(), "batch": None})
         names = list(schema.LAYERS["audit"].field_names)
@@ -312,17 +314,20 @@ def history_since(audit: pd.DataFrame, *, since=None, user: str | None = None,
         drop=True)
 
 
-def revert(path: str | os.PathLike, audit_ids, *, user: str,
+def revert(path: str | os.PathLike, audit_ids, *, user,
            now: dt.datetime | None = None) -> pd.DataFrame:
     """Undo recorded changes (one, or a batch's): put each field's old value back, as new edits
     with their own history rows. Refused (:class:`StaleEditError`, nothing written) when a
     feature was changed again after the change being undone; a feature an import added is
     kept (its ``*`` row has no field to put back)."""
-    audit = store.read_layer(path, "audit")
+    layers = store.Store(path)
+    audit = layers.audit
     ids = {int(i) for i in audit_ids}
     rows = audit[pd.to_numeric(audit["audit_id"]).isin(ids) & (audit["field"] != "*")]
     if rows.empty:
         raise ValidationError(Message.of("edit.revert_none"))
+    # undoing someone else's change is an admin's decision
+    user = accounts.authorise(layers, user, "undo", others=rows["user"])
     out = []
     for (layer, fid), part in rows.groupby(["layer", "feature_id"], sort=False):
         last = int(pd.to_numeric(part["audit_id"]).max())

@@ -661,7 +661,7 @@ def import_history(plan: ImportPlan, existing: pd.DataFrame, *, user: str, at: s
     })
 
 
-def apply_import(plan: ImportPlan, *, user: str = "", effective: dt.date | None = None,
+def apply_import(plan: ImportPlan, *, user=None, effective: dt.date | None = None,
                  now: dt.datetime | None = None) -> ImportReport:
     """Write the planned rows and their history (:func:`import_history`) in one atomic
     :func:`geo.store.replace_layers`; the store is untouched on failure, and the write is
@@ -671,8 +671,14 @@ def apply_import(plan: ImportPlan, *, user: str = "", effective: dt.date | None 
 
     if plan.source.changed():
         raise refuse("err.store_changed", store=plan.source.name)
+    from geo import accounts
+
     now = now or dt.datetime.now(dt.UTC).replace(microsecond=0)
-    who = str(user).strip() or getpass.getuser()
+    if user is None or (isinstance(user, str) and not user.strip()):
+        user = getpass.getuser() if not accounts.has_accounts(plan.source) else ""
+    # an editor imports within their towns only: every row the import writes is checked
+    who = accounts.authorise(plan.source, user, "import", layer=plan.layer,
+                             frame=plan.frame).name
     day = edits.validate_effective(plan.layer, "*", effective, now)
     existing = plan.source[plan.layer]
     audit = plan.source.audit
@@ -682,6 +688,9 @@ def apply_import(plan: ImportPlan, *, user: str = "", effective: dt.date | None 
     history = pd.concat([audit, rows], ignore_index=True) if len(audit) else rows
     plan.source.replace_layers({plan.layer: merged_layer(plan, existing), "audit": history})
     plan.report.written = True
+    accounts.log_action(plan.source.location, who, "import",
+                        f"{plan.report.file} -> {plan.layer}: {len(plan.report.added)} added, "
+                        f"{len(plan.report.updated)} updated")
     logger.info("imported %s into %s/%s: %d added, %d updated", plan.report.file, plan.store, plan.layer,
                 len(plan.report.added), len(plan.report.updated))
     return plan.report

@@ -265,7 +265,8 @@ def replace_layers(url: str, prepared: Mapping[str, pd.DataFrame], *, expect_ver
 
 
 def run_migrations(url: str, version: str, migrations: Mapping[str, tuple[str, ...]],
-                   target: str, wait_s: float) -> list[str]:
+                   target: str, wait_s: float, *,
+                   new_layers: Mapping[str, pd.DataFrame] | None = None) -> list[str]:
     passed: list[str] = []
     with write_transaction(url, wait_s) as con:
         while version != target:
@@ -279,5 +280,46 @@ def run_migrations(url: str, version: str, migrations: Mapping[str, tuple[str, .
             version = str(int(version) + 1)
             con.execute(sa.text("UPDATE meta SET value = :v WHERE key = 'schema_version'"),
                         {"v": version})
+        present = _tables(con)
+        for name, df in (new_layers or {}).items():
+            if name not in present:
+                _write_table(con, name, df)
         _bump(con)
     return passed
+
+
+# One parcel tile, as GDAL's MVT driver writes it for the GeoPackage (the same layer name,
+# fields and extent): what the overview's Leaflet.VectorGrid layer draws.
+_TILE_SQL = """
+WITH b AS (SELECT ST_TileEnvelope(:z, :x, :y) AS env),
+t AS (
+  SELECT ST_AsMVTGeom(ST_Transform(p.geometry, 3857), b.env, 4096, 80, true) AS geom,
+         p.parcel_id, p.lifecycle, p.town_code,
+         round((ST_Area(ST_Transform(p.geometry, 4549)) / (10000.0 / 15))::numeric, 2)::float8
+           AS area_mu
+  FROM parcels p, b
+  WHERE p.geometry && ST_Transform(b.env, 4490)
+)
+SELECT ST_AsMVT(t.*, :layer, 4096, 'geom') FROM t WHERE geom IS NOT NULL
+"""
+
+
+def parcel_tile(con: sa.Connection, z: int, x: int, y: int, layer: str = "parcels") -> bytes:
+    """One Mapbox vector tile of the parcels, made by PostGIS (``ST_AsMVT``)."""
+    data = con.execute(sa.text(_TILE_SQL), {"z": z, "x": x, "y": y, "layer": layer}).scalar()
+    return bytes(data or b"")
+
+
+def occupied_tiles(con: sa.Connection, z: int) -> set[tuple[int, int]]:
+    """The (x, y) tiles at zoom ``z`` that hold a parcel, from the parcels' bounding boxes."""
+    rows = con.execute(sa.text(
+        "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM "
+        "(SELECT ST_Transform(ST_Envelope(geometry), 3857) AS e FROM parcels) s")).fetchall()
+    half = 20037508.342789244
+    size = 2 * half / 2**z
+    out: set[tuple[int, int]] = set()
+    for x0, y0, x1, y1 in rows:
+        for tx in range(int((x0 + half) // size), int((x1 + half) // size) + 1):
+            for ty in range(int((half - y1) // size), int((half - y0) // size) + 1):
+                out.add((tx, ty))
+    return out

@@ -20,7 +20,8 @@ import pandas as pd
 from geo import i18n
 from geo.errors import SchemaError
 
-SCHEMA_VERSION = 3  # 2: the ``audit`` table of attribute edits; 3: its effective date and batch
+# 2: the ``audit`` table of attribute edits; 3: its effective date and batch; 4: ``users``
+SCHEMA_VERSION = 4
 
 ENUMS: dict[str, tuple[str, ...]] = {
     "park_status": ("planned", "under_construction", "completed", "operating"),
@@ -34,6 +35,7 @@ ENUMS: dict[str, tuple[str, ...]] = {
     "case_status": ("identified", "in_progress", "revitalised"),
     "case_reason": ("low_tax", "low_plot_ratio", "idle", "use_changed"),
     "sale_method": ("auction", "listing", "tender"),
+    "role": ("viewer", "editor", "admin"),
 }
 
 _DTYPES = ("str", "int", "float", "bool", "date")
@@ -223,6 +225,20 @@ LAYERS: dict[str, Layer] = {
             _f("batch", "str", required=False,
                doc="the import the change came with (file name and counts); empty for an edit"),
         ), "History of every change of an attribute, by an edit or an import (a row a field)."),
+        Layer("users", None, "username", (
+            _f("username", "str", doc="sign-in name; also the name in the history"),
+            _f("display_name", "str", required=False),
+            _f("role", "str", enum="role", doc="viewer: sees and exports; editor: edits and "
+                                               "imports; admin: users, settings, any undo"),
+            _f("towns", "str", required=False,
+               doc="town codes an editor may change, comma-separated (empty: every town)"),
+            _f("platforms", "str", required=False,
+               doc="platform ids an editor may change, comma-separated (with towns: either)"),
+            _f("password_hash", "str", required=False,
+               doc="argon2id hash (empty: signs in through single sign-on only)"),
+            _f("disabled", "bool", doc="a disabled account cannot sign in or write"),
+            _f("created_at", "str", doc="ISO 8601 UTC"),
+        ), "Planners' accounts, roles and scope; any account makes the store require sign-in."),
         Layer("meta", None, "key", (
             _f("key", "str"),
             _f("value", "str"),

@@ -13,6 +13,13 @@
 ``JINYUN_IMPORT_DIR``
     A folder on the server whose files the import page offers besides uploads
     (:mod:`geo.import_folder`); nothing outside it can be opened. Unset: uploads only.
+``JINYUN_AUTH``
+    ``oidc``: planners sign in through the bureau's identity provider with Streamlit's
+    ``st.login`` (``.streamlit/secrets.toml``, section ``[auth]``). Unset: a store with
+    accounts asks for a user name and password; a store without accounts opens as the
+    local user, with no sign-in.
+``JINYUN_SESSION_HOURS``
+    How long a built-in sign-in lasts, in hours. Default 8 (a working day).
 ``JINYUN_TILE_THRESHOLD``
     Parcel count above which the overview map draws parcels as vector tiles with
     grid aggregates at low zoom (:mod:`geo.cadastre`) instead of embedded GeoJSON.
@@ -76,6 +83,16 @@ def dem_path(store: Path | str | None = None) -> Path:
 def plan_path() -> Path:
     """Path of the plan file (``JINYUN_PLAN`` or the Jinyun 2019-2021 plan)."""
     return Path(os.environ.get("JINYUN_PLAN", DEFAULT_PLAN))
+
+
+def auth_mode() -> str:
+    """``oidc`` for single sign-on, else ``accounts`` (:mod:`ui.auth`)."""
+    return "oidc" if os.environ.get("JINYUN_AUTH", "").strip().lower() == "oidc" else "accounts"
+
+
+def session_hours() -> float:
+    """Hours a built-in sign-in lasts (``JINYUN_SESSION_HOURS``, 8)."""
+    return float(os.environ.get("JINYUN_SESSION_HOURS", "8"))
 
 
 def tianditu_key() -> str | None:

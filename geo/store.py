@@ -130,7 +130,12 @@ def check_store(path: Location) -> dict[str, str]:
 # schema version -> the SQL that brings a store of that version to the next one
 MIGRATIONS: dict[str, tuple[str, ...]] = {
     "2": ("ALTER TABLE audit ADD COLUMN effective TEXT", "ALTER TABLE audit ADD COLUMN batch TEXT"),
+    "3": (),  # + the users layer (NEW_LAYERS)
 }
+# schema version -> layers the step to the next version adds, empty
+NEW_LAYERS: dict[str, tuple[str, ...]] = {"3": ("users",)}
+# layers a store written without them gets empty (no account: no sign-in)
+DEFAULT_EMPTY = ("users",)
 
 
 def migrate(path: Location) -> list[str]:
@@ -138,9 +143,12 @@ def migrate(path: Location) -> list[str]:
     replaces the file only when every step worked); returns the versions it passed."""
     path = location_of(path)
     version = read_meta(path).get("schema_version")
+    added = [name for v, names in NEW_LAYERS.items() if v in MIGRATIONS and
+             int(v) >= int(version or 0) for name in names]
+    new = {name: _prepare(name, empty_layer(name)) for name in added}
     if isinstance(path, str):
         passed = postgis.run_migrations(path, version, MIGRATIONS, str(schema.SCHEMA_VERSION),
-                                        WRITE_WAIT_S)
+                                        WRITE_WAIT_S, new_layers=new)
         check_store(path)
         return passed
     passed: list[str] = []
@@ -165,6 +173,10 @@ def migrate(path: Location) -> list[str]:
             raise
         finally:
             con.close()
+        present = {name for name, _ in pyogrio.list_layers(tmp)}
+        for name, df in new.items():
+            if name not in present:
+                _write_layer(tmp, name, df)
         check_store(tmp)
     return passed
 
@@ -281,6 +293,7 @@ def write_store(path: Location, layers: Mapping[str, pd.DataFrame],
     checked against the schema before anything is written.
     """
     path = location_of(path)
+    layers = {**{n: empty_layer(n) for n in DEFAULT_EMPTY}, **layers}
     missing = [n for n in schema.REQUIRED_LAYERS if n != "meta" and n not in layers]
     if missing:
         msg = f"Store {path}: cannot write, layers missing {missing}"

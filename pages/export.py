@@ -8,7 +8,7 @@ from geo.errors import PlannerError
 from geo.export import brief, maps, sheet
 from layers.overview import overview_map
 from layers.standalone import standalone_html
-from ui import data, state, widgets
+from ui import auth, data, state, widgets
 
 lang = state.lang()
 layers = data.current()
@@ -80,8 +80,9 @@ if "export_sheet" in st.session_state:
     built_fmt, (body, scale, bar_m) = st.session_state["export_sheet"]
     st.caption(t("export.sheet_info", scale=f"{scale:,.0f}",
                  bar=sheet.format_length(bar_m, lang)))
-    st.download_button(t(f"export.download_{built_fmt}"), body,
-                       file_name=f"jinyun_{page_key}_{paper}_{dpi}dpi.{built_fmt}",
+    sheet_name = f"jinyun_{page_key}_{paper}_{dpi}dpi.{built_fmt}"
+    st.download_button(t(f"export.download_{built_fmt}"), auth.logged("export", sheet_name, body),
+                       file_name=sheet_name,
                        mime="image/png" if built_fmt == "png" else "application/pdf",
                        on_click="ignore", key="export_download_sheet")
 
@@ -106,7 +107,8 @@ def _html(store_key: str, page: str, lang: str, title: str) -> bytes:
 html_page = page_key if page_key == "ranking" else "overview"
 html_title = _page_label(html_page)
 st.download_button(f"{t('export.download_html')} · {html_title}",
-                   lambda: _html(store_key, html_page, lang, html_title),
+                   auth.logged("export", f"jinyun_{html_page}.html",
+                               lambda: _html(store_key, html_page, lang, html_title)),
                    file_name=f"jinyun_{html_page}.html", mime="text/html", on_click="ignore",
                    key="export_download_html")
 
@@ -134,11 +136,14 @@ if "export_brief" in st.session_state:
         st.info(t("brief.missing", sections="、".join(t(f"brief.section.{k}")
                                                       for k in result.missing)))
     b1, b2 = st.columns(2)
-    b1.download_button(t("export.download_brief"), result.pdf, file_name=f"jinyun_brief_{built_q}.pdf",
+    b1.download_button(t("export.download_brief"),
+                       auth.logged("brief", f"jinyun_brief_{built_q}.pdf", result.pdf),
+                       file_name=f"jinyun_brief_{built_q}.pdf",
                        mime="application/pdf", on_click="ignore", key="export_download_brief")
     # the deck is drawn only when asked for (deferred: runs when the button is clicked)
     b2.download_button(t("export.download_pptx"),
-                       lambda: _brief(store_key, built_q, lang, deck=True).pptx,
+                       auth.logged("brief", f"jinyun_brief_{built_q}.pptx",
+                                   lambda: _brief(store_key, built_q, lang, deck=True).pptx),
                        file_name=f"jinyun_brief_{built_q}.pptx", on_click="ignore",
                        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
                        key="export_download_pptx")

@@ -1,13 +1,11 @@
 """History: every change of the county's data (edits and imports), filtered; undo one or a batch."""
 
-import os
-
 import pandas as pd
 import streamlit as st
 
 from geo import edits
 from geo.errors import PlannerError
-from ui import data, state, tracking, widgets
+from ui import auth, data, state, tracking, widgets
 
 lang = state.lang()
 t = state.t
@@ -36,9 +34,9 @@ st.dataframe(tracking.display(shown, ["audit_id", "at", "effective", "user", "la
                                       "field", "old_value", "new_value", "batch"], data.layers()),
              hide_index=True, height=360)
 
-if len(rows):
+who = auth.user()  # an undo is a change made by the signed-in planner (geo checks who may)
+if len(rows) and who.can_edit:
     st.subheader(t("history.undo"))
-    who = st.text_input(t("edit.user"), value=os.environ.get("USER", ""), key="history.user")
     u1, u2 = st.columns(2)
     one = u1.selectbox(t("history.one"), rows["audit_id"].tolist(), key="history.pick",
                        format_func=lambda i: f"#{i}")

@@ -1,16 +1,17 @@
 """Import: upload -> layer, CRS, mapping -> check (report) -> confirm -> write, all or nothing."""
 
-import os
-
 import streamlit as st
 
 from geo import importer
 from geo.errors import PlannerError
-from ui import data, importing, state
+from ui import auth, data, importing, state
 
 lang = state.lang()
 st.title(state.t("import.heading"))
 st.caption(state.t("import.intro", limit_mb=importer.MAX_UPLOAD_BYTES // 2**20))
+if not auth.user().can_edit:  # geo refuses a viewer's import too; this says so first
+    st.info(state.t("auth.viewer_note"))
+    st.stop()
 
 path = importing.chosen_file()
 if path is None:
@@ -69,7 +70,7 @@ if checked is not None:
                   key="import.confirm", type="primary", on_click=importing.request, args=("confirm",))
     if importing.requested("confirm") and not plan.report.written and plan_signature == signature:
         try:
-            importer.apply_import(plan, user=os.environ.get("USER", ""))
+            importer.apply_import(plan, user=auth.user())
             st.rerun()
         except PlannerError as exc:
             st.error(exc.text(lang))

@@ -38,16 +38,11 @@ def store_copy(demo_store, tmp_path) -> Path:
 @pytest.fixture(scope="session")
 def pg_server():
     """A real PostgreSQL + PostGIS server for the session (:mod:`tests.pg_server`)."""
-    import tempfile
-
     from tests.pg_server import Server
 
-    # not under pytest's tmp folder: that is private to root, and the server runs as postgres
-    folder = Path(tempfile.mkdtemp(prefix="jinyun-pg-"))
-    server = Server(folder).start()
+    server = Server().start()
     yield server
     server.stop()
-    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture

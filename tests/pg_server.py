@@ -14,6 +14,7 @@ import os
 import shutil
 import socket
 import subprocess
+import tempfile
 from pathlib import Path
 
 BIN = Path(os.environ.get("JINYUN_PG_BIN", "/usr/lib/postgresql/15/bin"))
@@ -27,7 +28,9 @@ def _free_port() -> int:
 
 
 class Server:
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path | None = None):
+        # by default not under a root-only temporary folder: the server runs as postgres
+        folder = folder or Path(tempfile.mkdtemp(prefix="jinyun-pg-"))
         if not (BIN / "initdb").exists():
             msg = (f"PostgreSQL is not installed ({BIN}/initdb missing): `make sysdeps` installs "
                    f"postgresql-15-postgis-3")
@@ -62,6 +65,7 @@ class Server:
 
     def stop(self) -> None:
         self._run(str(BIN / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop")
+        shutil.rmtree(self.folder, ignore_errors=True)
 
     def url(self, database: str) -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"

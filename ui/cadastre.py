@@ -17,9 +17,13 @@ from ui import data
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _tiles_url(store_key: str) -> str:
-    parcels = data.layers()["parcels"]
+    current = data.current()
+    parcels = current["parcels"]
     key = cadastre.content_key(parcels)
-    cadastre.build_tiles(parcels, settings.TILES_DIR / key)
+    if current.is_team:  # made by PostGIS from its own table
+        cadastre.build_tiles_postgis(current.location, parcels, settings.TILES_DIR / key)
+    else:
+        cadastre.build_tiles(parcels, settings.TILES_DIR / key)
     rel = settings.TILES_DIR.relative_to(settings.PROJECT_DIR / "static").as_posix()
     return f"{URL_PREFIX}{rel}/{key}/{{z}}/{{x}}/{{y}}.pbf"
 

@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
 
 import pandas as pd
 import streamlit as st
 
 from geo import edits, i18n, schema
 from geo.errors import PlannerError
-from ui import data, state
+from ui import auth, data, state
 
 
 def _text(value) -> str:
@@ -75,6 +74,9 @@ def show(layer: str, feature_ids: list[str], *, key: str) -> None:
         st.success(st.session_state.pop(msg_key))
     if not feature_ids:
         return
+    if not auth.user().can_edit:
+        st.info(state.t("auth.viewer_note"))
+        return
     names = dict(zip(table[id_col], table["name_zh"], strict=True)) if "name_zh" in table else {}
     c1, c2, c3 = st.columns(3)
     fid = c1.selectbox(state.t("edit.feature"), feature_ids, key=f"{key}.edit.feature",
@@ -85,8 +87,9 @@ def show(layer: str, feature_ids: list[str], *, key: str) -> None:
     with c3:
         value = _value_widget(layer, field, current, key=f"{key}.edit.value.{fid}.{field}")
     u1, u2 = st.columns(2)
-    user = u1.text_input(state.t("edit.user"), value=os.environ.get("USER", ""),
-                         key=f"{key}.edit.user")
+    user = auth.user()  # the signed-in planner: the history names them, geo checks their rights
+    u1.text_input(state.t("edit.user"), value=user.label, key=f"{key}.edit.user.{user.name}",
+                  disabled=True)
     today = dt.datetime.now(dt.UTC).date()
     effective = u2.date_input(state.t("edit.effective"), value=today, max_value=today,
                               key=f"{key}.edit.effective", help=state.t("edit.effective_help"))

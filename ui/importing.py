@@ -12,7 +12,7 @@ import streamlit as st
 
 from geo import import_folder, importer, schema
 from geo.errors import PlannerError
-from ui import state
+from ui import auth, state
 
 PATH_KEY = "import.path"          # the file being imported (an upload saved to disk, or a file
 SERVER_FILE_KEY = "import.server_file"  # of the configured import folder)
@@ -26,7 +26,8 @@ def chosen_file() -> Path | None:
     import folder (:mod:`geo.import_folder`); no path typed by the user is ever opened."""
     upload = st.file_uploader(state.t("import.upload"), key="import.upload",
                               type=[s.lstrip(".") for s in importer.SUPPORTED_SUFFIXES])
-    folder = import_folder.configured()
+    # the server's import folder is an admin's (it holds files for every town)
+    folder = import_folder.configured() if auth.user().is_admin or auth.user().local else None
     server = None
     if folder is not None:
         names = import_folder.list_files(folder)

@@ -23,7 +23,7 @@ from geo.export.maps import spec_from_description
 from geo.maps import MapDescription
 from layers import render
 from layers.standalone import standalone_html
-from ui import data, state
+from ui import auth, data, state
 
 
 @dataclass(frozen=True)
@@ -119,13 +119,15 @@ def panel(desc: MapDescription, *, key: str, snap: Snapshot,
         built = st.session_state.get(built_key)
         if built is not None and built[0] == signature:  # a sheet of other filters is stale
             _, body, scale, bar_m = built
-            b2.download_button(t(f"export.download_{fmt}"), body,
-                               file_name=f"jinyun_{snap.page}_{paper}_{dpi}dpi.{fmt}",
+            name = f"jinyun_{snap.page}_{paper}_{dpi}dpi.{fmt}"
+            b2.download_button(t(f"export.download_{fmt}"), auth.logged("export", name, body),
+                               file_name=name,
                                mime="image/png" if fmt == "png" else "application/pdf",
                                on_click="ignore", key=f"{key}.download")
             st.caption(t("export.sheet_info", scale=f"{scale:,.0f}",
                          bar=sheet.format_length(bar_m, state.lang())))
         b3.download_button(t("export.download_html"),
-                           lambda: offline_html(desc, snap.title),
+                           auth.logged("export", f"jinyun_{snap.page}.html",
+                                       lambda: offline_html(desc, snap.title)),
                            file_name=f"jinyun_{snap.page}.html", mime="text/html",
                            on_click="ignore", key=f"{key}.html")

@@ -33,7 +33,7 @@ def display(df: pd.DataFrame, columns: list[str], layers: Mapping[str, pd.DataFr
     lang = state.lang()
     out = df[columns].copy()
     enums = {"status": "park_status", "lifecycle": "lifecycle", "land_use": "land_use",
-             "route": "case_route"}
+             "route": "case_route", "role": "role"}
     for col in out.columns:
         if col == "town_code":
             out[col] = out[col].map(town_names(layers)).fillna(out[col])

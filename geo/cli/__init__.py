@@ -5,7 +5,7 @@ the way rasterio's ``rio`` wraps its modules: ``demo`` and ``check``
 (:mod:`geo.cli.basics`), ``import`` (:mod:`geo.cli.importing`), ``assess`` and
 ``find-sites`` (:mod:`geo.cli.assess`), ``export`` and ``brief``
 (:mod:`geo.cli.export`), ``figures`` (:mod:`geo.cli.figures`), ``tiles``
-(:mod:`geo.cli.cadastre`), ``init`` and ``copy-store`` (:mod:`geo.cli.team`).
+(:mod:`geo.cli.cadastre`), ``init`` and ``copy-store`` (:mod:`geo.cli.team`), ``users`` (:mod:`geo.cli.users`).
 """
 
 from __future__ import annotations
@@ -23,13 +23,14 @@ from geo.cli import (  # noqa: F401 (they register their commands)
     history,
     importing,
     team,
+    users,
 )
 from geo.cli._registry import COMMANDS, command
 from geo.errors import PlannerError
 
 __all__ = ["COMMANDS", "build_parser", "command", "main"]
 
-ORDER = ("demo", "check", "migrate", "init", "copy-store", "import", "history", "figures", "assess", "find-sites", "export", "brief", "tiles")  # in --help
+ORDER = ("demo", "check", "migrate", "init", "copy-store", "users", "import", "history", "figures", "assess", "find-sites", "export", "brief", "tiles")  # in --help
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -22,7 +22,9 @@ def _tiles(args: argparse.Namespace) -> int:
     store.check_store(path)
     parcels = store.read_layer(path, "parcels")
     t0 = time.perf_counter()
-    out = cadastre.build_tiles(parcels, settings.TILES_DIR / cadastre.content_key(parcels))
+    target = settings.TILES_DIR / cadastre.content_key(parcels)
+    out = (cadastre.build_tiles_postgis(path, parcels, target) if isinstance(path, str)
+           else cadastre.build_tiles(parcels, target))
     n_tiles = sum(1 for _ in out.rglob("*.pbf"))
     print(f"{len(parcels):,} parcels -> {out} ({n_tiles} tiles) in {time.perf_counter() - t0:.1f} s")
     if len(parcels) <= settings.parcel_tile_threshold():

@@ -29,7 +29,8 @@ def _args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--source-layer", default=None, help="layer/sheet/dataset inside the file when several")
     p.add_argument("--crs", default=None, help="CRS of the coordinates when the file has none, e.g. EPSG:4528")
     p.add_argument("--gcj02", action="store_true", help="coordinates are GCJ-02 (AMap/Gaode, Tencent)")
-    p.add_argument("--user", default="", help="who imports (recorded in the history; default: the OS user)")
+    p.add_argument("--user", default="", help="who imports: an account of the store, checked (role, towns); "
+                        "a store without accounts takes any name (default: the OS user)")
     p.add_argument("--mapping", default=None, help="column-mapping preset: a name in data/mappings/ or a JSON path")
     p.add_argument("--default", action="append", default=[], metavar="FIELD=VALUE",
                    help="value for every row where the file has none (repeatable), e.g. --default year=2023")

@@ -70,8 +70,8 @@ SERVER_LOGS: dict[str, Path] = {}  # url -> the server's log
 def app_server_factory(tmp_path_factory):
     procs: list[subprocess.Popen] = []
 
-    def start(store: Path, env: dict | None = None) -> str:
-        port = _free_port()
+    def start(store: Path, env: dict | None = None, port: int | None = None) -> str:
+        port = port or _free_port()
         log = tmp_path_factory.mktemp("streamlit") / "server.log"
         full_env = {**os.environ, "JINYUN_STORE": str(store), **(env or {})}
         proc = subprocess.Popen(

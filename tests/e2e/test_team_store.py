@@ -6,18 +6,21 @@ import pytest
 
 from geo import settings, store
 from tests.e2e.conftest import assert_no_exception, screenshot, wait_for_app
+from tests.e2e.test_sign_in import _sign_in
 from tests.e2e.test_tracking import _choose
+from tests.pages.conftest import PASSWORD, with_accounts
 
 
 @pytest.fixture(scope="module")
 def team_url(app_server_factory, demo_store, pg_server):
     url = pg_server.new_database("team")
     store.copy_store(demo_store, url)
+    with_accounts(url, "王工", "李工")  # a team's store: each planner signs in
     return url, app_server_factory(url, env={"JINYUN_DEM": str(settings.dem_path(demo_store))})
 
 
 def _open_edit(page, app, status: str, user: str) -> None:
-    page.goto(app + "/parks")
+    _sign_in(page, app, user, PASSWORD)
     page.get_by_text("修改数据（留痕）").wait_for(timeout=60000)  # the first visit warms the store
     wait_for_app(page)
     assert_no_exception(page)
@@ -26,10 +29,6 @@ def _open_edit(page, app, status: str, user: str) -> None:
     _choose(page, "parks.edit.feature", "P01")
     _choose(page, "parks.edit.field", "状态")
     _choose(page, "parks.edit.value.P01.status", status)
-    box = page.locator(".st-key-parks-edit-user input")
-    box.fill(user)
-    box.press("Enter")
-    wait_for_app(page)
 
 
 def test_the_second_of_two_planners_is_refused_with_the_first_ones_change(browser, team_url):

@@ -217,3 +217,17 @@ def test_an_unreachable_server_is_named_without_its_password():
     assert "cannot connect" in str(info.value) and "secret" not in str(info.value)
     assert "jinyun" in str(info.value)
     assert store.display_name(url) == "jinyun (PostGIS)"
+
+
+def test_a_version_3_store_is_migrated_on_both_backends(tiny):
+    with store.transaction(tiny) as tx:  # as version 3 wrote it: no accounts table
+        tx.execute("DROP TABLE users")
+        if not isinstance(tiny, str):
+            tx.execute("DELETE FROM gpkg_contents WHERE table_name = 'users'")
+        tx.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    with pytest.raises(StoreError, match="version '3'"):
+        store.Store(tiny)
+    assert store.migrate(tiny) == ["3"]
+    s = store.Store(tiny)
+    assert s.meta["schema_version"] == "4" and s["users"].empty
+    assert list(s.parks["park_id"]) == ["P1", "P2", "P3", "P4"]  # nothing else touched

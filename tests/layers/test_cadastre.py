@@ -162,3 +162,28 @@ def test_parcel_tile_layer_aggregates_popup_labels_and_legend(demo_layers):
 def test_aggregates_only_without_tiles_url(demo_layers):
     fg, _ = cadastre_layers.parcel_tile_layer(_grid_parcels(50), demo_layers["towns"], "zh", None)
     assert not [c for c in fg._children.values() if isinstance(c, cadastre_layers.ParcelTiles)]
+
+
+def test_postgis_tiles_hold_what_the_geopackage_tiles_hold(three, tmp_path, pg_url):
+    """The team store's tiles come from ST_AsMVT: the same parcels, fields and areas per tile."""
+    import pyogrio
+
+    from tests.fixtures import tiny_layers
+
+    layers = tiny_layers()
+    layers["parcels"] = three
+    store.write_store(pg_url, layers, meta={"demo": "0"})
+    parcels = store.read_layer(pg_url, "parcels")
+    gdal = cadastre.build_tiles(parcels, tmp_path / "gdal")
+    pg = cadastre.build_tiles_postgis(pg_url, parcels, tmp_path / "pg")
+    assert json.loads((pg / "metadata.json").read_text())["minzoom"] == cadastre.TILE_MIN_ZOOM
+    gdal_tiles = sorted(p.relative_to(gdal) for p in gdal.rglob("*.pbf"))
+    assert gdal_tiles == sorted(p.relative_to(pg) for p in pg.rglob("*.pbf"))  # no 404 either
+    full = [t for t in gdal_tiles if (gdal / t).stat().st_size]
+    assert full and full == [t for t in gdal_tiles if (pg / t).stat().st_size]
+    for tile in full:
+        a = pyogrio.read_dataframe(gdal / tile, read_geometry=False)
+        b = pyogrio.read_dataframe(pg / tile, read_geometry=False)
+        cols = ["parcel_id", "lifecycle", "town_code", "area_mu"]
+        assert a[cols].sort_values("parcel_id").values.tolist() == \
+            b[cols].sort_values("parcel_id").values.tolist(), tile

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from geo import store
+from geo import accounts, store
 from tests.pages.conftest import open_page, open_page_alone, sha256
 
 PAGE = "pages/land.py"
@@ -58,14 +58,13 @@ def test_edit_sale_lands_in_store_and_audit(page, store_copy):
     page.selectbox(key="land.land_sales.edit.feature").set_value(sale_id).run()
     page.selectbox(key="land.land_sales.edit.field").set_value("price_10k_yuan").run()
     page.text_input(key=f"land.land_sales.edit.value.{sale_id}.price_10k_yuan").input("150.5").run()
-    page.text_input(key="land.land_sales.edit.user").input("李工").run()
     page.button(key="land.land_sales.edit.save").click().run()
     assert not page.exception and not page.error
     sales = store.read_layer(store_copy, "land_sales").set_index("sale_id")
     assert sales.loc[sale_id, "price_10k_yuan"] == 150.5
     audit = store.read_layer(store_copy, "audit").iloc[0]
     assert (audit["layer"], audit["feature_id"], audit["field"], audit["new_value"], audit["user"]) == \
-        ("land_sales", sale_id, "price_10k_yuan", "150.5", "李工")
+        ("land_sales", sale_id, "price_10k_yuan", "150.5", accounts.LOCAL_USER)
     history = page.table[0].value
     assert history.iloc[0]["新值"] == "150.5"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from geo import store
+from geo import accounts, store
 from tests.pages.conftest import open_page, open_page_alone, sha256
 
 PAGE = "pages/parks.py"
@@ -59,14 +59,13 @@ def test_edit_lands_in_store_and_audit(page, store_copy):
     page.selectbox(key="parks.edit.feature").set_value("P01").run()
     page.selectbox(key="parks.edit.field").set_value("status").run()
     page.selectbox(key="parks.edit.value.P01.status").set_value("under_construction").run()
-    page.text_input(key="parks.edit.user").input("张工").run()
     page.button(key="parks.edit.save").click().run()
     assert not page.exception and not page.error
     parks = store.read_layer(store_copy, "parks").set_index("park_id")
     assert parks.loc["P01", "status"] == "under_construction"
     audit = store.read_layer(store_copy, "audit")
     assert audit[["user", "layer", "feature_id", "field", "old_value", "new_value"]].iloc[0].tolist() \
-        == ["张工", "parks", "P01", "status", "planned", "under_construction"]
+        == [accounts.LOCAL_USER, "parks", "P01", "status", "planned", "under_construction"]
     assert any("已保存" in s.value for s in page.success)
     # the page shows the new status and the history at once
     table = _parks_table(page).set_index("园区编号")
@@ -80,7 +79,6 @@ def test_invalid_edit_refused_store_unchanged(page, store_copy):
     page.selectbox(key="parks.edit.feature").set_value("P02").run()
     page.selectbox(key="parks.edit.field").set_value("completion_date").run()
     page.text_input(key="parks.edit.value.P02.completion_date").input("2099-01-01").run()
-    page.text_input(key="parks.edit.user").input("张工").run()
     page.button(key="parks.edit.save").click().run()
     assert page.error and "in the future" in page.error[0].value
     assert "修改被拒绝" in page.error[0].value
@@ -98,7 +96,6 @@ def test_a_back_dated_edit_moves_the_figures_of_2021q4(page, store_copy):
         return figures.by_key(figs)["parks.started"].value
 
     before = started_2021q4()
-    page.text_input(key="parks.edit.user").input("张工").run()
     page.selectbox(key="parks.edit.feature").set_value("P01").run()
     page.selectbox(key="parks.edit.field").set_value("start_date").run()
     page.text_input(key="parks.edit.value.P01.start_date").input("2021-11-01").run()
@@ -120,17 +117,17 @@ def test_a_back_dated_edit_moves_the_figures_of_2021q4(page, store_copy):
 def test_two_sessions_on_one_park_the_second_is_refused_with_the_first_change(store_copy,
                                                                                 monkeypatch):
     from tests.pages.conftest import open_page_alone as open_alone
+    from tests.pages.conftest import with_accounts
 
-    first = open_alone(PAGE, store_copy, monkeypatch)
-    second = open_alone(PAGE, store_copy, monkeypatch)  # both read the park before any save
+    with_accounts(store_copy, "王工", "李工")
+    first = open_alone(PAGE, store_copy, monkeypatch, user="王工")
+    second = open_alone(PAGE, store_copy, monkeypatch, user="李工")  # both read P03 first
     for at in (first, second):
         at.selectbox(key="parks.edit.feature").set_value("P03").run()
         at.selectbox(key="parks.edit.field").set_value("enterprises_in").run()
-    first.text_input(key="parks.edit.user").input("王工").run()
     first.text_input(key="parks.edit.value.P03.enterprises_in").input("31").run()
     first.button(key="parks.edit.save").click().run()
     assert not first.error
-    second.text_input(key="parks.edit.user").input("李工").run()
     second.text_input(key="parks.edit.value.P03.enterprises_in").input("45").run()
     second.button(key="parks.edit.save").click().run()
     assert any("王工" in e.value and "31" in e.value for e in second.error)
