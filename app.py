@@ -36,6 +36,8 @@ page = st.navigation([
     st.Page("pages/export.py", title=state.t("page.export"), icon=":material/print:", url_path="export"),
     st.Page("pages/history.py", title=state.t("page.history"), icon=":material/history:",
             url_path="history"),
+    st.Page("pages/health.py", title=state.t("page.health"), icon=":material/health_and_safety:",
+            url_path="health"),
     *([st.Page("pages/admin.py", title=state.t("page.admin"), icon=":material/group:",
                url_path="admin")] if user is not None and (user.is_admin or user.local) else []),
 ], position="sidebar" if user is not None else "hidden")

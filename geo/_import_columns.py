@@ -55,7 +55,15 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "planned_area_mu": ("规划面积", "规划用地", "规划占地"),
     "sale_id": ("电子监管号", "合同编号"),
     "sale_date": ("成交日期", "签订日期", "出让日期"),
-    "method": ("供应方式", "出让方式"),
+    "method": ("供应方式", "出让方式", "供地方式"),
+    "invest_intensity_10k_per_mu": ("投资强度", "固定资产投资强度"),
+    "tax_per_mu_10k": ("亩均税收", "亩均税收承诺"),
+    "plot_ratio_min": ("容积率下限", "最低容积率"),
+    "agreed_start": ("约定开工时间", "约定开工日期"),
+    "agreed_completion": ("约定竣工时间", "约定竣工日期"),
+    "actual_start": ("实际开工时间", "实际开工日期"),
+    "actual_completion": ("实际竣工时间", "实际竣工日期"),
+    "is_expansion": ("是否扩区", "扩区"),
     "buyer": ("竞得单位", "受让人", "受让单位"),
     "price_10k_yuan": ("成交价格", "出让价款", "成交价"),
     "contract_area_m2": ("出让面积", "合同面积"),
@@ -76,7 +84,8 @@ ENUM_ALIASES: dict[str, dict[str, str]] = {
     "lifecycle": {"批": "approved", "已批": "approved", "供": "supplied", "已供": "supplied", "用": "in_use",
                   "在用": "in_use", "动工": "in_use", "建": "built", "已建": "built", "投": "producing",
                   "已投": "producing", "投产": "producing", "达": "meeting", "达标": "meeting"},
-    "sale_method": {"拍卖出让": "auction", "挂牌出让": "listing", "招标出让": "tender"},
+    "sale_method": {"拍卖出让": "auction", "挂牌出让": "listing", "招标出让": "tender",
+                    "拍卖": "auction", "挂牌": "listing", "招标": "tender"},
 }
 _TRUE = {"是", "true", "1", "y", "yes", "√", "t"}
 _FALSE = {"否", "false", "0", "n", "no", "×", "f", ""}
@@ -92,10 +101,12 @@ RANGES: dict[str, tuple[float, float]] = {
 
 
 def field_label(name: str, lang: str = i18n.DEFAULT_LANG) -> str:
-    """How a field is named in messages: its Chinese alias in ``zh``, its schema name in ``en``."""
+    """How a field is named in messages: its usual header in ``zh`` (with the schema name, which a
+    saved mapping uses), its label in ``en`` (with the name)."""
     if lang == "zh" and name in ALIASES:
         return f"{ALIASES[name][0]}({name})"
-    return name
+    label = i18n.column_label(name, lang)
+    return f"{label} ({name})" if label != name else name
 
 
 @dataclass
@@ -317,12 +328,37 @@ def convert_field(f: schema.Field, raw: pd.Series, mapping: ColumnMapping) -> tu
     else:  # date
         norm = text.str.replace("年", "-", regex=False).str.replace("月", "-", regex=False).str.replace(
             "日", "", regex=False).str.replace("/", "-", regex=False).str.replace(".", "-", regex=False)
-        values = pd.to_datetime(norm, errors="coerce", format="mixed")
+        values = _days(norm)
         bad = values.isna() & ~missing
         problems[bad] = [tr("val.date", field=label, value=v) for v in text[bad]]
     if f.required:
         problems[missing] = tr("val.required", field=label)
     return values, problems
+
+
+_TZ_SUFFIX = r"(?:[zZ]|[+-]\d{2}(?::?\d{2})?)$"
+BEIJING = "Asia/Shanghai"
+
+
+def _days(text: pd.Series) -> pd.Series:
+    """Each text as the day it names in Beijing: a time with a zone (``2019-12-31T16:30:00Z``)
+    is converted to Asia/Shanghai first (that one is 2020-01-01), a time without one is taken as
+    Beijing time already; what is not a date is NaT (the row is then rejected). Values are
+    parsed one by one, so a file mixing zones, or zones and none, is read, not refused."""
+    def one(value):
+        if value is None:
+            return pd.NaT
+        try:
+            moment = pd.Timestamp(value)
+        except (ValueError, TypeError, OverflowError):
+            return pd.NaT
+        if moment is pd.NaT:
+            return pd.NaT
+        if moment.tzinfo is not None:
+            moment = moment.tz_convert(BEIJING).tz_localize(None)
+        return moment.normalize()
+
+    return pd.to_datetime(pd.Series([one(v) for v in text], index=text.index, dtype=object))
 
 
 def _enum_lookup(enum: str, extra: Mapping[str, str]) -> dict[str, str]:

@@ -45,6 +45,11 @@ from geo.units import area_mu
 INDICATORS = ("tax_per_mu", "value_added_per_mu", "value_added_per_tce", "labour_productivity",
               "rnd_share")
 WEIGHT_KEYS = (*INDICATORS, "emission")
+# the figures each indicator is made of: when one is missing, so is the indicator
+INPUTS = {"tax_per_mu": ("tax_10k",), "value_added_per_mu": ("value_added_10k",),
+          "value_added_per_tce": ("value_added_10k", "energy_tce"),
+          "labour_productivity": ("value_added_10k", "employees"),
+          "rnd_share": ("rnd_10k", "revenue_10k")}
 CLASSES = ("A", "B", "C", "D")
 SCHEMES = ("quantiles", "natural_breaks", "equal_interval")
 JENKS_MAX_N = 256  # Fisher-Jenks in pure Python: 0.7 s for 620 values, 16 s for 3,000
@@ -167,7 +172,10 @@ def scores(layers: Mapping[str, pd.DataFrame], method: Method | Plan, year: int)
     An enterprise with zero or missing land area has no per-mu figure: it is left
     out of the scoring and of every aggregate (:func:`unscored` lists it), rather
     than scored 0 on its per-mu items while its tax inflates the averages. Another
-    missing indicator (a zero or missing denominator) scores 0 on its item.
+    indicator with a zero denominator scores 0 on its item; one whose data is missing
+    (:data:`INPUTS`: no revenue, no R&D figure) is left out and the enterprise's other
+    weights are scaled up to the full total (``weight_factor``, ``missing_indicators``;
+    :func:`renormalised` lists them).
     With ``benchmark = "mean"`` each benchmark is the mean of the year's
     evaluated enterprises (missing values left out).
 
@@ -191,7 +199,17 @@ def scores(layers: Mapping[str, pd.DataFrame], method: Method | Plan, year: int)
         item = method.weights[k] * df[k] / b if b and b > 0 else pd.Series(0.0, index=df.index)
         df[f"item_{k}"] = item.fillna(0.0)
     df["item_emission"] = method.weights["emission"]
-    df["score"] = df[[f"item_{k}" for k in WEIGHT_KEYS]].sum(axis=1)
+    # an indicator whose data the enterprise's sheet does not have (no revenue, no R&D) is
+    # missing, not 0: its weight is spread over the indicators present
+    missing = pd.DataFrame({k: df[list(cols)].isna().any(axis=1) for k, cols in INPUTS.items()},
+                           index=df.index)
+    total = sum(method.weights[k] for k in WEIGHT_KEYS)
+    lost = sum(missing[k].astype(float) * method.weights[k] for k in INDICATORS)
+    df["weight_factor"] = total / (total - lost).where(total - lost > 0)
+    df["missing_indicators"] = [",".join(k for k in INDICATORS if row[k])
+                                for _, row in missing.iterrows()] if len(df) else []
+    raw = df[[f"item_{k}" for k in WEIGHT_KEYS]].sum(axis=1)
+    df["score"] = (raw * df["weight_factor"]).fillna(0.0)
     df["rank"] = df["score"].rank(ascending=False, method="min").astype(int)
     df["cls"] = classes(df["score"], method, ids=df["enterprise_id"])
     df.attrs["benchmarks"] = bench.to_dict()
@@ -201,6 +219,14 @@ def scores(layers: Mapping[str, pd.DataFrame], method: Method | Plan, year: int)
 def has_land(df: pd.DataFrame) -> pd.Series:
     """Rows with a positive land area (the denominator of every per-mu figure)."""
     return pd.to_numeric(df["land_area_mu"], errors="coerce").gt(0).fillna(False).astype(bool)
+
+
+def renormalised(scored: pd.DataFrame) -> pd.DataFrame:
+    """Enterprises scored without some indicator (their sheet lacks its data), with which ones
+    and the factor their other weights were scaled by, so that page and brief can say so."""
+    rows = scored[scored["missing_indicators"] != ""]
+    return rows[["enterprise_id", "name", "missing_indicators", "weight_factor"]].reset_index(
+        drop=True)
 
 
 def unscored(layers: Mapping[str, pd.DataFrame], year: int) -> pd.DataFrame:

@@ -575,8 +575,18 @@ def plan_import(path: str | os.PathLike, into: store.Store | str | os.PathLike, 
     out = _convert_attributes(df, layer, cm, report)
     keys = target.key.split(",")
     out = _reject_duplicates(out, keys, report)
+    if out.empty and report.unmatched:  # say which rows and why, not "0 rejected"
+        listed = [p.message for p in report.unmatched[:10]]
+        raise refuse("err.nothing_matched", file=report.file, n=len(report.unmatched),
+                     rejected=len(report.rejected), rows=listed)
     if out.empty:
         raise refuse("err.nothing_valid", file=report.file, n=len(report.rejected))
+    if layer == "land_sales":  # a sale of a parcel not in the store: kept, and listed
+        known = set(source.parcels["parcel_id"].astype(str))
+        for row, pid, sid in zip(out.index, out["parcel_id"], out["sale_id"], strict=True):
+            if str(pid) not in known:
+                report.unmatched.append(Problem(report.file, int(row),
+                                                tr("join.no_parcel", parcel=pid), str(sid)))
     ident = _ident(out, keys)
     out = _measure(out, keys[0], ident, _boundary(source.county), report)
     old = set(_ident(existing, keys)) if len(existing) else set()

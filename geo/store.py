@@ -33,7 +33,7 @@ import pyogrio
 import shapely
 
 from geo import postgis, schema
-from geo.errors import StoreBusyError, StoreChangedError, StoreError
+from geo.errors import SchemaError, StoreBusyError, StoreChangedError, StoreError
 from geo.settings import STORAGE_CRS
 
 logger = logging.getLogger(__name__)
@@ -248,7 +248,12 @@ def _prepare(name: str, df: pd.DataFrame) -> pd.DataFrame:
         if f.dtype == "int":
             out[f.name] = pd.to_numeric(out[f.name], errors="raise").round().astype("Int64")
     for col in _date_fields(name):
-        out[col] = pd.to_datetime(out[col], errors="coerce").dt.strftime("%Y-%m-%d")
+        days = pd.to_datetime(out[col], errors="coerce", format="mixed")
+        if layer.get(col).required and days.isna().any():  # a value that was not a date
+            rows = list(out.index[days.isna()][:5])
+            msg = f"{name}.{col}: not a date (or empty) in rows {rows}; nothing was written."
+            raise SchemaError(msg)
+        out[col] = days.dt.strftime("%Y-%m-%d")
         out[col] = out[col].astype(object).where(out[col].notna(), None)
     if layer.geometry:
         out = gpd.GeoDataFrame(out, geometry="geometry", crs=df.crs)

@@ -89,6 +89,14 @@ perf.show_table(agg_table, [evaluation_key for evaluation_key in (
                 + ["enterprises", "land_area_mu", "score_land_weighted",
                    *(v for v in evaluation.MAP_VALUES if v != "score"), "share_a_pct", "share_d_pct"],
                 layers, key="ev.agg", height=240)
+partial = evaluation.renormalised(scored)
+if len(partial):  # scored over the indicators their sheet has: say so, and for whom
+    with st.expander(state.t("ev.renormalised", n=len(partial))):
+        shown = partial.assign(missing_indicators=[
+            "、".join(state.t(f"col.{k}") for k in v.split(",")) for v in
+            partial["missing_indicators"]], weight_factor=partial["weight_factor"].round(3))
+        perf.show_table(shown, ["enterprise_id", "name", "missing_indicators", "weight_factor"],
+                        layers, key="ev.renormalised")
 left_out = evaluation.unscored(view, year)
 if len(left_out):
     with st.expander(state.t("ev.unscored", n=len(left_out))):

@@ -20,6 +20,9 @@ st.subheader(f"{state.t('overview.kpis')} · {asof.label(as_of)}")
 cards = figures.overview(data.figures_as_of(as_of))
 before = figures.overview(data.figures_as_of(compare_to)) if compare_to is not None else None
 tracking.figure_cards(cards, before=before, before_label=asof.label(compare_to))
+weak = [c for c in data.health_findings() if c.figures]
+if weak:  # a figure in front of the leaders must not hide that its data is incomplete
+    st.info(state.t("health.notice", n=len(weak)), icon=":material/health_and_safety:")
 
 st.subheader(state.t("overview.map"))
 basemap, api_key = frame.effective_basemap()

@@ -67,3 +67,15 @@ def figures_as_of(as_of: pd.Timestamp | None, keys=None) -> list[figures.Figure]
 def basemap_reachable(key: str, api_key: str | None) -> bool:
     provider = basemaps.BASEMAPS[key]
     return provider is not None and basemaps.reachable(provider.probe_url(api_key))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _health(store_key: str) -> list:
+    from geo import health
+
+    return health.findings(current())
+
+
+def health_findings() -> list:
+    """What is missing or suspect in the store (:mod:`geo.health`), cached per version."""
+    return _health(current().key)

@@ -20,6 +20,7 @@ from geo.cli import (  # noqa: F401 (they register their commands)
     cadastre,
     export,
     figures,
+    health,
     history,
     importing,
     team,
@@ -30,7 +31,7 @@ from geo.errors import PlannerError
 
 __all__ = ["COMMANDS", "build_parser", "command", "main"]
 
-ORDER = ("demo", "check", "migrate", "init", "copy-store", "users", "import", "history", "figures", "assess", "find-sites", "export", "brief", "tiles")  # in --help
+ORDER = ("demo", "check", "migrate", "init", "copy-store", "users", "import", "history", "figures", "health", "assess", "find-sites", "export", "brief", "tiles")  # in --help
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -39,8 +39,15 @@ def _check(args: argparse.Namespace) -> int:
 
     path = args.store or store_path()
     meta = store.check_store(path)
-    print(f"{store.shown(path)}: schema version {meta['schema_version']}, demo={meta.get('demo', '0')}, OK")
-    return 0
+    # what a write would refuse: empty required fields, unknown codes, duplicate keys
+    problems = [p for name in store.schema.LAYERS
+                for p in store.schema.validate(name, store.read_layer(path, name))]
+    for problem in problems:
+        print(f"{store.shown(path)}: {problem}")
+    verdict = "OK" if not problems else f"{len(problems)} problem(s)"
+    print(f"{store.shown(path)}: schema version {meta['schema_version']}, "
+          f"demo={meta.get('demo', '0')}, {verdict}")
+    return 0 if not problems else 1
 
 
 @command("migrate", "bring a store of an older schema version to this one (all or nothing)",

@@ -247,9 +247,15 @@ def per_mu_map_page(ctx: BriefContext, number: int) -> Figure:
         year = latest_figures_year(ctx.at, until=ctx.as_of.year)
     except PlannerError as exc:
         raise ExportError(str(exc)) from exc
+    from geo import evaluation
+
     spec = maps.per_mu_spec(ctx.at, lang=ctx.lang, plan=ctx.plan, year=year)
     fig = Figure(figsize=A4_LANDSCAPE.size_in, dpi=A4_LANDSCAPE.dpi)
     sheet.draw_sheet(fig, spec, ctx.sheet_context(), rasterize=True)
+    partial = evaluation.renormalised(evaluation.scores(ctx.at, ctx.plan, year))
+    if len(partial):  # the leaders read that some scores rest on fewer indicators
+        fig.text(0.5, 0.012, ctx.t("ev.renormalised", n=len(partial)), ha="center", va="bottom",
+                 fontsize=7, color="#8a4b00", wrap=True)
     return fig
 
 

@@ -61,14 +61,14 @@ def hostile_store(tmp_path_factory, demo_store):
     shutil.copy2(demo_store, path)
     shutil.copy2(settings.dem_path(demo_store), settings.dem_path(path))
     with store.transaction(path) as con:
-        con.execute("UPDATE parks SET name_zh = ? || name_zh WHERE fid <= 5", (IMG,))
-        con.execute("UPDATE platforms SET name_zh = ? || name_zh, name_en = ? || name_en",
-                    (TEMPLATE + IMG, TEMPLATE))
-        con.execute("UPDATE zones SET name_zh = ? || name_zh", (SVG,))
-        con.execute("UPDATE towns SET name_zh = ? || name_zh", (SVG,))
-        con.execute("UPDATE enterprises SET name = ? || name WHERE fid <= 50", (IMG,))
-        con.execute("UPDATE constraints SET name_zh = ? || name_zh", (IMG,))
-        con.execute("UPDATE roads SET name_zh = ? || name_zh", (TEMPLATE,))
+        con.execute("UPDATE parks SET name_zh = :img || name_zh WHERE fid <= 5", {"img": IMG})
+        con.execute("UPDATE platforms SET name_zh = :a || name_zh, name_en = :b || name_en",
+                    {"a": TEMPLATE + IMG, "b": TEMPLATE})
+        con.execute("UPDATE zones SET name_zh = :svg || name_zh", {"svg": SVG})
+        con.execute("UPDATE towns SET name_zh = :svg || name_zh", {"svg": SVG})
+        con.execute("UPDATE enterprises SET name = :img || name WHERE fid <= 50", {"img": IMG})
+        con.execute("UPDATE constraints SET name_zh = :img || name_zh", {"img": IMG})
+        con.execute("UPDATE roads SET name_zh = :t || name_zh", {"t": TEMPLATE})
     return path
 
 

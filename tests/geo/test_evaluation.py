@@ -185,3 +185,34 @@ def test_an_enterprise_without_land_is_left_out_of_scores_and_aggregates(layers)
         expected = (before.loc[town, "tax_per_mu"] * before.loc[town, "land_area_mu"] - e2_tax) / \
             (before.loc[town, "land_area_mu"] - 15.0)
         assert after.loc[town, "tax_per_mu"] == pytest.approx(expected)
+
+
+def test_a_missing_indicator_is_missing_and_the_weights_renormalise():
+    """A tax-bureau sheet has no revenue and no R&D: rnd_share is left out, not scored 0, and
+    the enterprise's other weights are scaled to the full total (100/90 with R&D at 10)."""
+    import geopandas as gpd
+    import shapely
+
+    from geo import evaluation
+
+    ents = gpd.GeoDataFrame({
+        "enterprise_id": ["E1", "E2"], "name": ["甲", "乙"], "town_code": ["t", "t"],
+        "parcel_id": ["P1", "P2"], "park_id": [None, None], "industry": ["x", "x"],
+        "above_scale": [True, True], "land_area_mu": [10.0, 10.0]},
+        geometry=[shapely.Point(120, 28.6)] * 2, crs="EPSG:4490")
+    figs = pd.DataFrame({"enterprise_id": ["E1", "E2"], "year": [2023, 2023],
+                         "tax_10k": [100.0, 100.0], "value_added_10k": [500.0, 500.0],
+                         "revenue_10k": [1000.0, None], "energy_tce": [100.0, 100.0],
+                         "employees": [50, 50], "rnd_10k": [30.0, None]})
+    method = evaluation.Method(benchmark="fixed", benchmarks={
+        "tax_per_mu": 10.0, "value_added_per_mu": 50.0, "value_added_per_tce": 5.0,
+        "labour_productivity": 10.0, "rnd_share": 0.03})
+    scored = evaluation.scores({"enterprises": ents, "enterprise_figures": figs}, method, 2023)
+    s = scored.set_index("enterprise_id")
+    # E1: every item at its benchmark -> 100; E2: the same without R&D -> 90 x 100/90 = 100
+    assert s.loc["E1", "score"] == pytest.approx(100.0)
+    assert s.loc["E2", "score"] == pytest.approx(100.0)
+    assert s.loc["E2", "missing_indicators"] == "rnd_share"
+    assert s.loc["E2", "weight_factor"] == pytest.approx(100 / 90)
+    assert s.loc["E1", "missing_indicators"] == "" and s.loc["E1", "weight_factor"] == 1.0
+    assert evaluation.renormalised(scored)["enterprise_id"].tolist() == ["E2"]
