@@ -101,12 +101,14 @@ RANGES: dict[str, tuple[float, float]] = {
 
 
 def field_label(name: str, lang: str = i18n.DEFAULT_LANG) -> str:
-    """How a field is named in messages: its usual header in ``zh`` (with the schema name, which a
-    saved mapping uses), its label in ``en`` (with the name)."""
-    if lang == "zh" and name in ALIASES:
+    """How a field is named in messages: in ``zh`` its usual header or label, with the schema
+    name a saved mapping uses; in ``en`` the schema name."""
+    if lang != "zh":
+        return name
+    if name in ALIASES:
         return f"{ALIASES[name][0]}({name})"
     label = i18n.column_label(name, lang)
-    return f"{label} ({name})" if label != name else name
+    return f"{label}({name})" if label != name else name
 
 
 @dataclass

@@ -635,18 +635,69 @@ def figure_label(key: str, unit: str | None, lang: str, config: AssessConfig | N
     return f"{label}（{i18n.t(unit, lang)}）" if lang == "zh" else f"{label} ({i18n.t(unit, lang)})"
 
 
+# which way a figure is better, for marking the best candidate in each row (others: neutral)
+BETTER_HIGH = {"score", "buildable_mu", "compactness", "touches_industrial", "inside_platform"}
+BETTER_LOW = {"rank", "in_use_mu", "slope_mean", "slope_share_moderate", "slope_share_steep",
+              "dist_platform_m", "dist_park_m", "dist_industrial_m", "outside_county_share",
+              *(f"{k}_mu" for k in CONSTRAINT_KEYS), *(f"{k}_share" for k in CONSTRAINT_KEYS),
+              *(f"dist_road_{c}_m" for c in ROAD_CLASSES)}
+BEST_MARK = " ★"
+
+
+def best_of(values: pd.Series, column: str) -> pd.Series:
+    """True for the candidates with the best value of ``column`` (every one of them on a tie;
+    none when all are equal or the figure has no better direction)."""
+    none = pd.Series(False, index=values.index)
+    if column not in BETTER_HIGH | BETTER_LOW:
+        return none
+    numbers = pd.to_numeric(values.map(lambda v: float(v) if isinstance(v, bool | np.bool_)
+                                       else v), errors="coerce")
+    if numbers.notna().sum() < 2 or numbers.nunique() < 2:
+        return none
+    best = numbers.max() if column in BETTER_HIGH else numbers.min()
+    return (numbers - best).abs() < 1e-9
+
+
 def comparison_table(result: pd.DataFrame, lang: str = i18n.DEFAULT_LANG,
-                     config: AssessConfig | None = None) -> pd.DataFrame:
-    """Figures as rows, candidates as columns (side by side), values formatted as text; a
-    constraint none of the candidates touches is left out (no "洪涝风险区 0.0亩")."""
+                     config: AssessConfig | None = None, *, mark_best: bool = True) -> pd.DataFrame:
+    """Figures as rows, candidates as columns (side by side), values formatted as text, the best
+    value of each row marked ★ (:data:`BETTER_HIGH`, :data:`BETTER_LOW`); a constraint none of
+    the candidates touches is left out (no "洪涝风险区 0.0亩")."""
     touched = {k for k in CONSTRAINT_KEYS if (result[f"{k}_mu"] > 1e-6).any()}
     rows = [f for f in FIGURES
             if not any(f[0] in (f"{k}_mu", f"{k}_share") for k in set(CONSTRAINT_KEYS) - touched)]
+    best = {col: best_of(result[col], col) if mark_best and len(result) > 1
+            else pd.Series(False, index=result.index) for col, _, _, _ in rows}
     data = {}
-    for _, row in result.iterrows():
-        data[str(row["name"])] = [_fmt(row[col], fmt, lang) for col, _, _, fmt in rows]
+    for i, row in result.iterrows():
+        data[str(row["name"])] = [_fmt(row[col], fmt, lang) + (BEST_MARK if best[col][i] else "")
+                                  for col, _, _, fmt in rows]
     index = [figure_label(key, unit, lang, config) for _, key, unit, _ in rows]
     return pd.DataFrame(data, index=index)
+
+
+def sensitivity(result: pd.DataFrame, config: AssessConfig, *, step: float = 10.0) -> pd.DataFrame:
+    """How each candidate's rank moves when one criterion's weight moves by ±``step`` points
+    (of 100; the other weights keep their proportions so that the total stays 100).
+
+    Returns one row per candidate: ``name``, ``rank`` (as assessed) and, per criterion
+    and direction, the rank then (``<criterion>+`` / ``<criterion>-``); the scores are
+    recomputed from the assessed rates, so no raster is read again.
+    """
+    shares = config.weight_shares()
+    out = pd.DataFrame({"name": result["name"].astype(str), "rank": result["rank"]},
+                       index=result.index)
+    for c in CRITERIA:
+        for sign, label in ((1, "+"), (-1, "-")):
+            new = {k: v * 100 for k, v in shares.items()}
+            moved = min(max(new[c] + sign * step, 0.0), 100.0)
+            rest = sum(v for k, v in new.items() if k != c)
+            scale = (100 - moved) / rest if rest > 0 else 0.0
+            new = {k: (moved if k == c else v * scale) for k, v in new.items()}
+            suit = sum(result[f"c_{k}"] * new[k] for k in CRITERIA)
+            trial = result.assign(score=suit * result["buildable_share"])
+            out[f"{c}{label}"] = rank_candidates(trial)
+    return out
 
 
 def breakdown(row: Mapping[str, Any], config: AssessConfig, lang: str = i18n.DEFAULT_LANG) -> pd.DataFrame:
@@ -782,3 +833,69 @@ def report(result: gpd.GeoDataFrame, candidate_id: str, config: AssessConfig,
         "bounds_wgs84": tuple(match.to_crs(WEB_CRS).total_bounds),
         "config": asdict(config),
     }
+
+
+# ------------------------------------------------------------------------ saved candidate sets
+
+def saved_sets(layers: Mapping[str, pd.DataFrame]) -> list[str]:
+    """Names of the candidate sets saved in the store, newest first."""
+    sets = layers["candidate_sets"]
+    if sets.empty:
+        return []
+    order = sets.groupby("set_name")["saved_at"].max().sort_values(ascending=False)
+    return order.index.tolist()
+
+
+def load_set(layers: Mapping[str, pd.DataFrame], name: str) -> tuple[gpd.GeoDataFrame, dict, tuple]:
+    """A saved set: its candidates (EPSG:4490), the weights and hard constraints it was
+    assessed with."""
+    import json
+
+    rows = layers["candidate_sets"]
+    rows = rows[rows["set_name"] == name]
+    if rows.empty:
+        raise PlannerError(i18n.Message.of("assess.set_unknown", name=name))
+    first = rows.iloc[0]
+    hard = tuple(h for h in str(first["hard_constraints"] or "").split(",") if h)
+    candidates = gpd.GeoDataFrame(rows[["candidate_id", "name"]].reset_index(drop=True),
+                                  geometry=rows.geometry.reset_index(drop=True), crs=rows.crs)
+    return candidates, json.loads(first["weights"]), hard
+
+
+def save_set(store_value, name: str, candidates: gpd.GeoDataFrame, config: AssessConfig, *,
+             user) -> None:
+    """Save ``candidates`` with ``config``'s weights under ``name`` in the store (a set of that
+    name is replaced), with history rows, by ``user`` (an editor: checked in
+    :func:`geo.accounts.authorise`)."""
+    import datetime as dt
+    import json
+
+    from geo import accounts
+
+    name = str(name).strip()
+    if not name:
+        raise PlannerError(i18n.Message.of("assess.set_no_name"))
+    who = accounts.authorise(store_value, user, "edit").name
+    at = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    new = gpd.GeoDataFrame({
+        "set_name": name, "candidate_id": candidates["candidate_id"].astype(str).to_numpy(),
+        "name": candidates["name"].astype(str).to_numpy(),
+        "weights": json.dumps(config.weight_shares(), sort_keys=True),
+        "hard_constraints": ",".join(config.hard_constraints) or None,
+        "saved_by": who, "saved_at": at}, geometry=candidates.geometry.to_crs("EPSG:4490")
+        .to_numpy(), crs="EPSG:4490")
+    old = store_value["candidate_sets"]
+    kept = old[old["set_name"] != name]
+    replaced = len(old) - len(kept)
+    merged = pd.concat([kept, new], ignore_index=True) if len(kept) else new
+    audit = store_value["audit"]
+    start = int(pd.to_numeric(audit["audit_id"]).max()) + 1 if len(audit) else 1
+    rows = pd.DataFrame([{"audit_id": start, "at": at, "user": who, "layer": "candidate_sets",
+                          "feature_id": name, "field": "*", "old_value":
+                          f"{replaced} candidates" if replaced else None,
+                          "new_value": f"{len(new)} candidates", "effective": at[:10],
+                          "batch": None}])
+    store_value.replace_layers({"candidate_sets": gpd.GeoDataFrame(merged, geometry="geometry",
+                                                                   crs="EPSG:4490"),
+                                "audit": pd.concat([audit, rows], ignore_index=True)
+                                if len(audit) else rows})

@@ -20,8 +20,9 @@ import pandas as pd
 from geo import i18n
 from geo.errors import SchemaError
 
-# 2: the ``audit`` table of attribute edits; 3: its effective date and batch; 4: ``users``
-SCHEMA_VERSION = 4
+# 2: the ``audit`` table of attribute edits; 3: its effective date and batch; 4: ``users``;
+# 5: ``candidate_sets``
+SCHEMA_VERSION = 5
 
 ENUMS: dict[str, tuple[str, ...]] = {
     "park_status": ("planned", "under_construction", "completed", "operating"),
@@ -241,6 +242,15 @@ LAYERS: dict[str, Layer] = {
             _f("disabled", "bool", doc="a disabled account cannot sign in or write"),
             _f("created_at", "str", doc="ISO 8601 UTC"),
         ), "Planners' accounts, roles and scope; any account makes the store require sign-in."),
+        Layer("candidate_sets", "MultiPolygon", "set_name,candidate_id", (
+            _f("set_name", "str", doc="the name a planner saved the set under"),
+            _f("candidate_id", "str"),
+            _f("name", "str", doc="the candidate's name as shown"),
+            _f("weights", "str", doc="the criteria weights of the assessment, JSON"),
+            _f("hard_constraints", "str", required=False, doc="comma-separated constraint kinds"),
+            _f("saved_by", "str"),
+            _f("saved_at", "str", doc="ISO 8601 UTC"),
+        ), "Named sets of candidate sites with the weights they were assessed with."),
         Layer("meta", None, "key", (
             _f("key", "str"),
             _f("value", "str"),

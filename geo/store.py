@@ -131,11 +131,12 @@ def check_store(path: Location) -> dict[str, str]:
 MIGRATIONS: dict[str, tuple[str, ...]] = {
     "2": ("ALTER TABLE audit ADD COLUMN effective TEXT", "ALTER TABLE audit ADD COLUMN batch TEXT"),
     "3": (),  # + the users layer (NEW_LAYERS)
+    "4": (),  # + candidate_sets
 }
 # schema version -> layers the step to the next version adds, empty
-NEW_LAYERS: dict[str, tuple[str, ...]] = {"3": ("users",)}
-# layers a store written without them gets empty (no account: no sign-in)
-DEFAULT_EMPTY = ("users",)
+NEW_LAYERS: dict[str, tuple[str, ...]] = {"3": ("users",), "4": ("candidate_sets",)}
+# layers a store written without them gets empty (no account: no sign-in; no saved set)
+DEFAULT_EMPTY = ("users", "candidate_sets")
 
 
 def migrate(path: Location) -> list[str]:

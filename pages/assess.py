@@ -34,6 +34,7 @@ with right:
     st.caption(state.t("assess.dem_used", name=ua.dem_file().name))
     picked = widgets.multiselect(state.t("assess.pick"), sorted(layers["parcels"]["parcel_id"]),
                             key="assess_parcels")
+    reopened = ua.saved_set_picker(layers)
     show_surface = st.checkbox(state.t("assess.show_surface"), key=ua.SURFACE_KEY)
     st.markdown(f"**{state.t('assess.find')}**")
     c1, c2 = st.columns(2)
@@ -51,6 +52,8 @@ try:
         parts.append(ua.uploaded_candidates(upload, crs=upload_crs, gcj02=gcj02))
     if picked:
         parts.append(assess.parcels_as_candidates(layers["parcels"], picked))
+    if reopened is not None:
+        parts.append(reopened)
     parts = [p.to_crs("EPSG:4490") for p in parts if len(p)]
     if parts:
         good, problems = assess.prepare_candidates(pd.concat(parts, ignore_index=True), ua.context(),
@@ -81,6 +84,10 @@ else:
     st.subheader(state.t("assess.compare"))
     st.caption(state.t("assess.timing", s=elapsed))
     st.dataframe(assess.comparison_table(result, lang, config))
+    st.caption(state.t("assess.best_mark"))
+    if len(result) > 1:
+        ua.sensitivity_table(result, config)
+    ua.save_set_form(result, config)
     ua.score_cards(result, config, with_report=True)
 if sites is not None:
     st.subheader(state.t("assess.found", n=len(sites)))

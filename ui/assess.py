@@ -222,3 +222,58 @@ def score_cards(result: pd.DataFrame, config: assess.AssessConfig, *, per_row: i
                                                 strict=False)):
             with col:
                 score_card(row, config, result if with_report else None, index=start + i)
+
+
+def sensitivity_table(result: pd.DataFrame, config: assess.AssessConfig) -> None:
+    """Each candidate's rank when one weight moves ±10 points (:func:`geo.assess.sensitivity`):
+    a rank that holds under every move is a choice the meeting can rely on."""
+    table = assess.sensitivity(result, config)
+    crit = {c: state.t(f"assess.crit.{c}") for c in assess.CRITERIA}
+    renamed = {"name": state.t("assess.fig.name"), "rank": state.t("assess.fig.rank")}
+    for c, label in crit.items():
+        renamed[f"{c}+"] = f"{label} +10"
+        renamed[f"{c}-"] = f"{label} −10"
+    st.markdown(f"**{state.t('assess.sensitivity')}**")
+    st.caption(state.t("assess.sensitivity_help"))
+    st.dataframe(table.rename(columns=renamed), hide_index=True)
+
+
+SET_KEY = "assess_saved_set"
+
+
+def saved_set_picker(layers) -> gpd.GeoDataFrame | None:
+    """Reopen a saved set: its candidates join the page's, and its weights are set on the
+    sliders (from the next run on: a widget's value is set before it is drawn)."""
+    names = assess.saved_sets(layers)
+    if not names:
+        return None
+    chosen = st.selectbox(state.t("assess.set_open"), ["", *names], key=SET_KEY,
+                          format_func=lambda n: n or "—")
+    if not chosen:
+        return None
+    candidates, weights, hard = assess.load_set(layers, chosen)
+    if st.session_state.get("assess_set_applied") != chosen:
+        for c, w in weights.items():
+            st.session_state[WEIGHT_KEY.format(c)] = int(round(100 * w))
+        st.session_state[HARD_KEY] = list(hard)
+        st.session_state["assess_set_applied"] = chosen
+        st.rerun()
+    return candidates.assign(candidate_id="S-" + candidates["candidate_id"].astype(str))
+
+
+def save_set_form(result: gpd.GeoDataFrame, config: assess.AssessConfig) -> None:
+    """Save the assessed candidates with these weights under a name, for the next meeting."""
+    from geo.errors import PlannerError
+    from ui import auth
+
+    if not auth.user().can_edit:
+        return
+    with st.form("assess_save_set"):
+        c1, c2 = st.columns([3, 1])
+        name = c1.text_input(state.t("assess.set_name"), key="assess_set_name")
+        if c2.form_submit_button(state.t("assess.set_save")):
+            try:
+                assess.save_set(data.current(), name, result, config, user=auth.user())
+                st.success(state.t("assess.set_saved", name=name, n=len(result)))
+            except PlannerError as exc:
+                st.error(exc.text(state.lang()))

@@ -87,3 +87,46 @@ def test_suitability_surface_and_found_sites_on_the_map(page, app_url):
         " if (p && String(p.name).startsWith('推荐地块')) s.add(p.name); }); return s.size; }")
     assert n_sites == 5
     screenshot(page, "assess_surface")
+
+
+def _gaode_kml(path, polygons_wgs84, names):
+    """A KML as Gaode/AMap users make them: GCJ-02 coordinates, some placemarks unnamed."""
+    import numpy as np
+
+    from geo import gcj02
+
+    marks = []
+    for poly, name in zip(polygons_wgs84, names, strict=True):
+        lon, lat = gcj02.wgs84_to_gcj02(*map(np.array, zip(*poly.exterior.coords, strict=True)))
+        coords = " ".join(f"{x:.8f},{y:.8f}" for x, y in zip(lon, lat, strict=True))
+        label = f"<name>{name}</name>" if name else ""
+        marks.append(f"<Placemark>{label}<Polygon><outerBoundaryIs><LinearRing><coordinates>"
+                     f"{coords}</coordinates></LinearRing></outerBoundaryIs></Polygon></Placemark>")
+    path.write_text('<?xml version="1.0" encoding="UTF-8"?><kml xmlns="http://www.opengis.net/'
+                    f'kml/2.2"><Document>{"".join(marks)}</Document></kml>', encoding="utf-8")
+    return path
+
+
+def test_an_unnamed_gaode_kml_upload_gives_every_card_and_report(page, app_url, demo_store,
+                                                                   tmp_path):
+    from shapely import affinity
+
+    zone = store.read_layer(demo_store, "zones").geometry.iloc[0].representative_point()
+    base = zone.buffer(0.003, cap_style="square")
+    sites = [base, affinity.translate(base, 0.01, 0), affinity.translate(base, 0, 0.01)]
+    kml = _gaode_kml(tmp_path / "gaode_sites.kml", sites, ["东侧地块", None, None])
+    page.goto(app_url + "/assess")
+    wait_for_app(page)
+    page.locator("[data-testid='stFileUploader'] input[type='file']").first.set_input_files(
+        str(kml))
+    wait_for_app(page)
+    page.get_by_text("GCJ-02 坐标（高德/腾讯地图）").click()
+    wait_for_app(page)
+    for name in ("东侧地块", "候选 2", "候选 3"):
+        page.get_by_text(f"评分卡：{name}").first.wait_for(timeout=90000)
+    assert_no_exception(page)
+    assert page.get_by_role("button", name="评估报告（PDF，一页）").count() == 3
+    assert page.get_by_text("权重敏感性").count() == 1  # three candidates: ranks under ±10
+    page.get_by_text("评分卡：候选 3").first.scroll_into_view_if_needed()
+    screenshot(page, "assess_kml_cards")
+    assert page.errors == [], page.errors

@@ -358,3 +358,69 @@ def test_ties_are_broken_by_buildable_area_then_slope():
                        "slope_mean": [3.0, 6.0, 4.0, 9.0, 1.0]}, index=list("abcde"))
     # a, b, c all show 80.0: the larger buildable area first, then the gentler slope
     assert assess.rank_candidates(df).to_dict() == {"d": 1, "c": 2, "b": 3, "a": 4, "e": 5}
+
+
+def test_comparison_marks_the_best_and_sensitivity_moves_ranks():
+    """Two made-up candidates: A flat but far from roads, B steeper but by a road. With the
+    weights as they are A wins; 10 more points on roads make B win."""
+    cfg = assess.AssessConfig(weights={"flat": 0.3, "road": 0.2, "industry": 0.2,
+                                       "platform": 0.15, "constraints": 0.15})
+    rates = {"A": {"flat": 1.0, "road": 0.0, "industry": 0.5, "platform": 0.5, "constraints": 1.0},
+             "B": {"flat": 0.3, "road": 1.0, "industry": 0.5, "platform": 0.5,
+                   "constraints": 1.0}}
+    shares = cfg.weight_shares()
+    rows = []
+    for name, r in rates.items():
+        suit = sum(100 * shares[c] * r[c] for c in assess.CRITERIA)
+        rows.append({"name": name, **{f"c_{c}": r[c] for c in assess.CRITERIA},
+                     "buildable_share": 1.0, "buildable_mu": 100.0, "slope_mean": 1.0,
+                     "score": suit})
+    df = pd.DataFrame(rows)
+    df["rank"] = assess.rank_candidates(df)
+    # A: 30 + 0 + 10 + 7.5 + 15 = 62.5; B: 9 + 20 + 10 + 7.5 + 15 = 61.5
+    assert df["score"].round(1).tolist() == [62.5, 61.5] and df["rank"].tolist() == [1, 2]
+    sens = assess.sensitivity(df, cfg).set_index("name")
+    assert set(sens.columns) >= {"rank", "road+", "road-", "flat+", "flat-"}
+    assert sens.loc["B", "road+"] == 1 and sens.loc["A", "flat+"] == 1
+    best = assess.best_of(df["score"], "score")
+    assert best.tolist() == [True, False]
+    assert not assess.best_of(pd.Series([5.0, 5.0]), "score").any()  # a tie of all: no mark
+    assert not assess.best_of(df["score"], "area_mu").any()  # a neutral figure
+
+
+def test_a_saved_candidate_set_reopens_with_its_weights_and_is_in_the_history(tmp_path):
+    from geo import store
+    from tests.fixtures import tiny_layers
+
+    path = store.write_store(tmp_path / "s.gpkg", tiny_layers(), meta={"demo": "0"})
+    s = store.Store(path)
+    cands = gpd.GeoDataFrame({"candidate_id": ["C1", "C2"], "name": ["东块", "候选 2"]},
+                             geometry=[box(120.0, 28.6, 120.01, 28.61),
+                                       box(120.02, 28.6, 120.03, 28.61)], crs="EPSG:4490")
+    cfg = assess.AssessConfig(weights={"flat": 50, "road": 20, "industry": 10, "platform": 10,
+                                       "constraints": 10})
+    assess.save_set(s, "第一次会议", cands, cfg, user="王工")
+    s = store.Store(path)
+    assert assess.saved_sets(s) == ["第一次会议"]
+    back, weights, _hard = assess.load_set(s, "第一次会议")
+    assert back["name"].tolist() == ["东块", "候选 2"]
+    assert back.geometry.iloc[0].equals(cands.geometry.iloc[0])  # the same shape, as Multi
+    assert weights["flat"] == pytest.approx(0.5)
+    audit = s.audit
+    assert (audit.iloc[-1]["layer"], audit.iloc[-1]["feature_id"], audit.iloc[-1]["user"]) == \
+        ("candidate_sets", "第一次会议", "王工")
+    assess.save_set(s, "第一次会议", cands.iloc[:1], cfg, user="王工")  # saved again: replaced
+    assert len(store.Store(path)["candidate_sets"]) == 1
+
+
+def test_the_comparison_of_real_candidates_marks_best_values(ctx, dem):
+    sites = [box(X0 + 2400, Y0 + 900, X0 + 2950, Y0 + 1500), box(X0 + 200, Y0 + 200, X0 + 700,
+                                                                    Y0 + 700)]
+    result = run(ctx, dem, sites)
+    table = assess.comparison_table(result, "zh", assess.AssessConfig())
+    marked = table.apply(lambda col: col.str.endswith(assess.BEST_MARK)).sum().sum()
+    assert marked >= 1  # the score row at least
+    score_row = table.loc[assess.figure_label("assess.fig.score", None, "zh")]
+    assert score_row.str.endswith(assess.BEST_MARK).sum() == 1
+    sens = assess.sensitivity(result, assess.AssessConfig())
+    assert len(sens) == 2 and set(sens["rank"]) == {1, 2}

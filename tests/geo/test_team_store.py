@@ -227,7 +227,7 @@ def test_a_version_3_store_is_migrated_on_both_backends(tiny):
         tx.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
     with pytest.raises(StoreError, match="version '3'"):
         store.Store(tiny)
-    assert store.migrate(tiny) == ["3"]
+    assert store.migrate(tiny) == ["3", "4"]
     s = store.Store(tiny)
-    assert s.meta["schema_version"] == "4" and s["users"].empty
+    assert s.meta["schema_version"] == "5" and s["users"].empty
     assert list(s.parks["park_id"]) == ["P1", "P2", "P3", "P4"]  # nothing else touched
