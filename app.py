@@ -10,6 +10,7 @@ from ui import auth, frame, state
 st.set_page_config(page_title="缙云县工业园区与用地规划 / Jinyun planner",
                    page_icon=str(Path(__file__).parent / "static" / "favicon.png"), layout="wide")
 frame.sidebar()
+frame.localise_widgets()
 store_ok = frame.check_store()
 if store_ok:
     frame.demo_banner()

@@ -155,7 +155,8 @@ def parcels_as_of(parcels: pd.DataFrame, land_sales: pd.DataFrame, as_of) -> pd.
     as_of = _ts(as_of)
     if as_of is None:
         return parcels.copy()
-    out = parcels[pd.to_numeric(parcels["approved_year"]) <= as_of.year].copy()
+    # a parcel without an approval year cannot be placed in time (the health check lists it)
+    out = parcels[pd.to_numeric(parcels["approved_year"], errors="coerce") <= as_of.year].copy()
     sales = land_sales.sort_values("sale_date").drop_duplicates("parcel_id", keep="last")
     sales = sales.set_index("parcel_id")
     has_record = out["parcel_id"].isin(sales.index)

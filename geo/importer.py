@@ -565,6 +565,12 @@ def plan_import(path: str | os.PathLike, into: store.Store | str | os.PathLike, 
             cm.columns["town_code"] = "__town_code"
     elif isinstance(df, gpd.GeoDataFrame):
         df = pd.DataFrame(df.drop(columns=df.geometry.name))
+    if layer == "parcels" and "lifecycle" not in cm.defaults:
+        # a land-bureau file without a stage (or with empty cells) is not refused, nor does one
+        # invented stage go on every parcel: they are 未核实 until someone verifies them
+        cm.defaults["lifecycle"] = "unverified"
+        if "lifecycle" not in cm.columns:
+            report.notes.append(tr("note.lifecycle_unverified"))
     report.mapping = {k: v for k, v in cm.columns.items() if not v.startswith("__")}
     missing = [f.name for f in target.fields
                if f.required and f.name not in cm.columns and f.name not in cm.defaults]
@@ -581,20 +587,45 @@ def plan_import(path: str | os.PathLike, into: store.Store | str | os.PathLike, 
                      rejected=len(report.rejected), rows=listed)
     if out.empty:
         raise refuse("err.nothing_valid", file=report.file, n=len(report.rejected))
-    if layer == "land_sales":  # a sale of a parcel not in the store: kept, and listed
-        known = set(source.parcels["parcel_id"].astype(str))
-        for row, pid, sid in zip(out.index, out["parcel_id"], out["sale_id"], strict=True):
-            if str(pid) not in known:
-                report.unmatched.append(Problem(report.file, int(row),
-                                                tr("join.no_parcel", parcel=pid), str(sid)))
+    if layer == "land_sales":
+        _list_unknown_parcels(out, source.parcels, report)
     ident = _ident(out, keys)
     out = _measure(out, keys[0], ident, _boundary(source.county), report)
     old = set(_ident(existing, keys)) if len(existing) else set()
     is_update = ident.isin(old)
+    _keep_stored(out, existing, ident, is_update, layer, cm)
     report.updated = ident[is_update].tolist()
     report.added = ident[~is_update].tolist()
     report.rejected.sort(key=lambda p: (p.row is None, p.row))
     return ImportPlan(source=source, layer=layer, frame=out, report=report)
+
+
+def _list_unknown_parcels(out: pd.DataFrame, parcels: pd.DataFrame, report: ImportReport) -> None:
+    """A sale of a parcel not in the store is kept (the figures count its contract area) and
+    listed as unmatched."""
+    known = set(parcels["parcel_id"].astype(str))
+    for row, pid, sid in zip(out.index, out["parcel_id"], out["sale_id"], strict=True):
+        if str(pid) not in known:
+            report.unmatched.append(Problem(report.file, int(row),
+                                            tr("join.no_parcel", parcel=pid), str(sid)))
+
+
+def _keep_stored(out: pd.DataFrame, existing: pd.DataFrame, ident: pd.Series,
+                 is_update: pd.Series, layer: str, cm: ColumnMapping) -> None:
+    """An update changes only what the file has: a column it lacks keeps the stored values,
+    and a parcel's known stage is not made "unverified" by a file that gives none."""
+    keys = schema.LAYERS[layer].key.split(",")
+    absent = [f.name for f in schema.LAYERS[layer].fields if f.name not in cm.columns
+              and f.name not in cm.defaults and f.name not in keys and f.name in existing]
+    if absent and is_update.any():
+        stored_rows = existing.assign(_id=_ident(existing, keys)).set_index("_id")
+        for name in absent:
+            out.loc[is_update, name] = ident[is_update].map(stored_rows[name]).to_numpy()
+    if layer == "parcels" and len(existing):
+        known = ident.map(existing.set_index("parcel_id")["lifecycle"])
+        keep = is_update & (out["lifecycle"] == "unverified") & known.notna() & (
+            known != "unverified")
+        out.loc[keep, "lifecycle"] = known[keep]
 
 
 def _check_recorded_area(recorded: pd.Series, area_mu: pd.Series, report: ImportReport) -> None:

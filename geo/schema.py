@@ -27,7 +27,9 @@ SCHEMA_VERSION = 5
 ENUMS: dict[str, tuple[str, ...]] = {
     "park_status": ("planned", "under_construction", "completed", "operating"),
     # 批 -> 供 -> 用 -> 建 -> 投 -> 达: the furthest stage a parcel has reached.
-    "lifecycle": ("approved", "supplied", "in_use", "built", "producing", "meeting"),
+    # ... and "unverified" (未核实): a land-bureau file gave no stage; in no stage's figure, and
+    # listed by the data health check until someone verifies it
+    "lifecycle": ("approved", "supplied", "in_use", "built", "producing", "meeting", "unverified"),
     "land_use": ("industrial", "warehouse", "changed"),
     "constraint_kind": ("eco_redline", "basic_farmland", "water_source", "flood_zone", "urban_boundary"),
     "road_class": ("expressway", "national", "provincial", "county"),
@@ -139,7 +141,8 @@ LAYERS: dict[str, Layer] = {
             _f("park_id", "str", required=False),
             _f("land_use", "str", enum="land_use"),
             _f("lifecycle", "str", enum="lifecycle"),
-            _f("approved_year", "int"),
+            _f("approved_year", "int", required=False,
+               doc="empty when the file gives none: left out of the as-of views, listed in health"),
             _f("plot_ratio", "float", required=False, doc="built floor area / land area"),
             _f("floor_area_m2", "float", "m2", required=False),
         ), "Industrial land parcels with their place in the land lifecycle."),

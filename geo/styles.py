@@ -14,6 +14,7 @@ LIFECYCLE_COLORS = {
     "built": "#d7301f",
     "producing": "#74a9cf",
     "meeting": "#0570b0",
+    "unverified": "#9e9e9e",  # grey: not known yet
 }
 
 CONSTRAINT_COLORS = {

@@ -50,3 +50,20 @@ def effective_basemap() -> tuple[str, str | None]:
         st.info(state.t("basemap.offline_note"))
         return "none", None
     return choice, api_key
+
+
+def localise_widgets() -> None:
+    """Streamlit's file uploader writes its own English ("Upload", "200MB per file"), with no
+    option to change it: its button and size line are relabelled from the translation table
+    (text in CSS ``content``, escaped for a CSS string)."""
+    def css(text: str) -> str:
+        return text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ")
+
+    button, limit = css(state.t("upload.button")), css(state.t("upload.limit"))
+    st.html(f"""<style>
+[data-testid="stFileUploaderDropzone"] button * {{ font-size: 0 !important; }}
+[data-testid="stFileUploaderDropzone"] button::after {{ content: "{button}"; font-size: 0.875rem; }}
+[data-testid="stFileUploaderDropzoneInstructions"] span {{ display: none; }}
+[data-testid="stFileUploaderDropzoneInstructions"] div::after {{ content: "{limit}";
+  font-size: 0.8rem; color: rgba(49, 51, 63, 0.6); }}
+</style>""")

@@ -74,7 +74,7 @@ def test_inefficient_map_and_proposal(page, app_url):
     assert stats["features"] > 100
     assert "闲置土地" in frame.locator(".planner-legend").inner_text() or \
         "容积率偏低" in frame.locator(".planner-legend").inner_text()
-    assert page.get_by_text("本年度盘活建议（背包优化）").count() == 1
+    assert page.get_by_text("本年度盘活建议（按增收最大的组合）").count() == 1
     # as of mid-2020 there is land still to revitalise: the proposal is drawn on the map
     page.locator("[data-testid='stSelectbox']").filter(has_text="数据截至").click()
     page.keyboard.type("2020年第2季度")  # the option list is virtual: filter it by typing

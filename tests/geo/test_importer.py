@@ -248,11 +248,34 @@ def test_enterprise_figures_joined_by_uscc_then_name(tmp_path, any_small_store):
 
 
 def test_missing_required_column_is_refused_with_the_fields_named(tmp_path, small_store):
-    gdf = _cn_parcels(["N1"]).drop(columns=["供地状态"])
+    gdf = _cn_parcels(["N1"]).drop(columns=["土地用途"])
+    path = tmp_path / "nouse.geojson"
+    gdf.to_crs("EPSG:4490").to_file(path)
+    with refused(r"lacks required fields of layer parcels: land_use"):
+        importer.plan_import(path, small_store, layer="parcels")
+
+
+def test_a_file_without_stages_or_years_marks_them_unverified_not_invented(tmp_path,
+                                                                           small_store):
+    from geo import asof, health
+
+    gdf = _cn_parcels(["N1", "P2"], first=1).drop(columns=["供地状态", "批准年份"])
     path = tmp_path / "nolife.geojson"
     gdf.to_crs("EPSG:4490").to_file(path)
-    with refused(r"lacks required fields of layer parcels: lifecycle"):
-        importer.plan_import(path, small_store, layer="parcels")
+    plan = importer.plan_import(path, small_store, layer="parcels")
+    assert any("未核实" in n for n in plan.report.note_texts("zh"))
+    importer.apply_import(plan, user="王工")
+    parcels = store.read_layer(small_store, "parcels").set_index("parcel_id")
+    assert parcels.loc["N1", "lifecycle"] == "unverified"
+    assert parcels.loc["P2", "lifecycle"] == "approved"  # the stage the store knew stays
+    assert parcels.loc["P2", "approved_year"] == 2018  # and so does its year
+    assert pd.isna(parcels.loc["N1", "approved_year"])
+    found = {c.key: c.ids for c in health.findings(store.Store(small_store))}
+    assert found["parcels_unverified"] == ("N1",)
+    assert "N1" in found["parcels_without_year"]
+    then = asof.parcels_as_of(parcels.reset_index(), store.read_layer(small_store, "land_sales"),
+                              "2025-12-31")
+    assert "N1" not in set(then["parcel_id"])  # no year: cannot be placed in time
 
 
 def test_preset_saved_loaded_and_applied(tmp_path, small_store):

@@ -48,8 +48,9 @@ def test_both_backends_give_the_same_layers_and_figures(tmp_path, pg_url):
         if len(a):
             pd.testing.assert_frame_equal(a, b, check_dtype=False, obj=name)
     p = plan.load_plan()
-    assert [f.value for f in figures.figures(store.Store(gpkg), p)] == \
-        [f.value for f in figures.figures(store.Store(pg_url), p)]
+    for as_of in (None, "2020-12-31", "2021-06-30"):  # as stored, and the as-of views
+        assert [f.value for f in figures.figures(store.Store(gpkg), p, as_of=as_of)] == \
+            [f.value for f in figures.figures(store.Store(pg_url), p, as_of=as_of)], as_of
 
 
 def test_every_write_gives_a_new_version(tiny):

@@ -59,7 +59,7 @@ def test_self_intersecting_drawing_is_repaired_and_outside_county_refused(app, p
         [lon, lat], [lon + 0.004, lat + 0.004], [lon + 0.004, lat], [lon, lat + 0.004], [lon, lat]]]}}
     at = draw(app, bow, square(100.0, 20.0))
     assert not at.exception, at.exception
-    assert any("make_valid" in w.value for w in at.warning)
+    assert any("已自动修复" in w.value for w in at.warning)
     assert any("县界外" in e.value for e in at.error)
     assert list(at.dataframe[0].value.columns) == ["绘制1"]
 
