@@ -586,6 +586,7 @@ def parcels_as_candidates(parcels: gpd.GeoDataFrame, ids: Sequence[str]) -> gpd.
 # (column, i18n label key, unit key or None, format)
 FIGURES: tuple[tuple[str, str, str | None, str], ...] = (
     ("score", "assess.fig.score", None, "{:.1f}"),
+    ("county_percentile", "assess.fig.county_percentile", None, "{:.1f}"),
     ("rank", "assess.fig.rank", None, "{:d}"),
     ("area_mu", "assess.fig.area_mu", "unit.mu", "{:,.1f}"),
     ("in_use_mu", "assess.fig.in_use_mu", "unit.mu", "{:,.1f}"),
@@ -636,7 +637,7 @@ def figure_label(key: str, unit: str | None, lang: str, config: AssessConfig | N
 
 
 # which way a figure is better, for marking the best candidate in each row (others: neutral)
-BETTER_HIGH = {"score", "buildable_mu", "compactness", "touches_industrial", "inside_platform"}
+BETTER_HIGH = {"score", "county_percentile", "buildable_mu", "compactness", "touches_industrial", "inside_platform"}
 BETTER_LOW = {"rank", "in_use_mu", "slope_mean", "slope_share_moderate", "slope_share_steep",
               "dist_platform_m", "dist_park_m", "dist_industrial_m", "outside_county_share",
               *(f"{k}_mu" for k in CONSTRAINT_KEYS), *(f"{k}_share" for k in CONSTRAINT_KEYS),
@@ -664,8 +665,8 @@ def comparison_table(result: pd.DataFrame, lang: str = i18n.DEFAULT_LANG,
     value of each row marked ★ (:data:`BETTER_HIGH`, :data:`BETTER_LOW`); a constraint none of
     the candidates touches is left out (no "洪涝风险区 0.0亩")."""
     touched = {k for k in CONSTRAINT_KEYS if (result[f"{k}_mu"] > 1e-6).any()}
-    rows = [f for f in FIGURES
-            if not any(f[0] in (f"{k}_mu", f"{k}_share") for k in set(CONSTRAINT_KEYS) - touched)]
+    rows = [f for f in FIGURES if f[0] in result.columns
+            and not any(f[0] in (f"{k}_mu", f"{k}_share") for k in set(CONSTRAINT_KEYS) - touched)]
     best = {col: best_of(result[col], col) if mark_best and len(result) > 1
             else pd.Series(False, index=result.index) for col, _, _, _ in rows}
     data = {}
@@ -770,7 +771,7 @@ def to_records(result: gpd.GeoDataFrame, config: AssessConfig,
     records = []
     web = result.to_crs(WEB_CRS)
     for (_, row), geom in zip(result.iterrows(), web.geometry, strict=True):
-        rec = {col: _plain(row[col]) for col, *_ in FIGURES}
+        rec = {col: _plain(row[col]) for col, *_ in FIGURES if col in row.index}
         rec.update({"candidate_id": row["candidate_id"], "name": row["name"],
                     "excluded_share": _plain(row["excluded_share"]),
                     "criteria": {c: {"value": _plain(row[f"c_{c}"]), "weight": config.weight_shares()[c],

@@ -246,7 +246,18 @@ def find_sites(ctx: Context, dem: Dem, *, min_mu: float | None = None, top: int 
     result = assess(cands, ctx, dem, config=config)
     result["surface_mean"] = result["candidate_id"].map(
         dict(zip(cands["candidate_id"], means, strict=True)))
+    result["county_percentile"] = result["score"].map(lambda v: county_percentile(surf, v))
     return result
+
+
+def county_percentile(s: Surface, value: float) -> float:
+    """Where ``value`` stands among the county's buildable cells: the percentage of them that
+    score lower. Near roads and platforms many cells score in the 90s, so two sites of 96
+    and 98 can be far apart in the county's order; this rank-based figure says how far."""
+    cells = s.score[np.isfinite(s.score) & ~s.excluded]
+    if cells.size == 0 or not np.isfinite(value):
+        return float("nan")
+    return float(100.0 * np.count_nonzero(cells < value) / cells.size)
 
 
 def to_web(s: Surface, *, max_px: int = 1600) -> tuple[np.ndarray, tuple[float, float, float, float]]:

@@ -170,7 +170,7 @@ def test_self_intersecting_drawing_is_repaired_and_said(ctx, dem):
     r = run(ctx, dem, [bow]).iloc[0]
     assert r["area_mu"] == pytest.approx(2 * 800 * 400 / 2 / (10000 / 15))
     assert "assess.note.repaired" in [n.key for n in r["notes"]]
-    assert "make_valid" in assess.notes_text(r, "en")[0]
+    assert "repaired" in assess.notes_text(r, "en")[0]
 
 
 def test_zero_area_and_outside_county_are_refused(ctx, dem):

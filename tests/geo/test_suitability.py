@@ -84,6 +84,12 @@ def test_find_sites_returns_polygons_of_at_least_min_mu(ctx, dem, surf):
             assert geoms[i].intersection(geoms[j]).area == 0
     # the best site beats the average cell
     assert result["surface_mean"].max() > np.nanmean(surf.score)
+    # and says where it stands in the county, in the order of the scores
+    by_score = result.sort_values("score", ascending=False)["county_percentile"]
+    assert by_score.between(0, 100).all() and by_score.is_monotonic_decreasing
+    cells = surf.score[np.isfinite(surf.score) & ~surf.excluded]
+    best = result.loc[result["score"].idxmax()]
+    assert best["county_percentile"] == pytest.approx(100 * (cells < best["score"]).mean())
 
 
 def test_find_sites_too_large_finds_nothing(ctx, dem, surf):
