@@ -38,12 +38,26 @@ def _settled(page, timeout_s: float = 300) -> None:
     raise TimeoutError("the page is still running")
 
 
-def _timed_click(page, text: str) -> float:
+SURFACE_JS = """() => { const f = document.querySelector("iframe[title='streamlit_folium.st_folium']");
+  return !!(f && f.contentDocument && f.contentDocument.querySelector('img.leaflet-image-layer')); }"""
+
+
+def _shown(page, what: str) -> bool:
+    if what == "surface":
+        return page.evaluate(SURFACE_JS)
+    return page.get_by_text("找到").count() > 0  # the list of found sites
+
+
+def _timed_click(page, text: str, what: str, *, on: bool) -> float:
+    """Seconds from the click until the result is on the page (or gone, for ``on=False``)."""
     t0 = time.perf_counter()
     page.get_by_text(text, exact=True).click()
+    deadline = time.monotonic() + 300
+    while _shown(page, what) != on and time.monotonic() < deadline:
+        page.wait_for_timeout(20)
+    took = time.perf_counter() - t0
     _settled(page)
-    page.wait_for_selector("iframe[title='streamlit_folium.st_folium']", timeout=60000)
-    return time.perf_counter() - t0 - 0.3  # less the half-second the settle check waits
+    return took
 
 
 def main() -> int:
@@ -56,10 +70,10 @@ def main() -> int:
         page.get_by_text("显示县域适宜性评价图").wait_for(timeout=120000)
         _settled(page)
         for what, label in (("surface", "显示县域适宜性评价图"), ("find sites", "开始寻找")):
-            first = _timed_click(page, label)   # on
-            _timed_click(page, label)           # off
-            second = _timed_click(page, label)  # on again: the same settings
-            _timed_click(page, label)           # off, for the next one
+            first = _timed_click(page, label, what, on=True)
+            _timed_click(page, label, what, on=False)
+            second = _timed_click(page, label, what, on=True)  # the same settings again
+            _timed_click(page, label, what, on=False)
             print(f"{what}: first request {first:.2f} s, second {second:.2f} s (in the browser)")
         browser.close()
     return 0

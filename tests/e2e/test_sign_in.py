@@ -44,14 +44,20 @@ def _sign_in(page, app, name, password):
     wait_for_app(page)
 
 
-def _edit_status(page, status):
-    page.get_by_text("修改数据（留痕）").wait_for(timeout=60000)
+def choose_status(page, status):
+    """Open the parks page's edit form and pick a new status for P01 (not saved yet)."""
+    page.get_by_text("修改数据（留痕）").wait_for(timeout=60000)  # the first visit warms the store
     wait_for_app(page)
+    assert_no_exception(page)
     page.get_by_text("修改数据（留痕）").click()
     wait_for_app(page)
     _choose(page, "parks.edit.feature", "P01")
     _choose(page, "parks.edit.field", "状态")
     _choose(page, "parks.edit.value.P01.status", status)
+
+
+def _edit_status(page, status):
+    choose_status(page, status)
     page.get_by_role("button", name="保存修改").click()
     wait_for_app(page)
 
@@ -146,14 +152,20 @@ server_metadata_url = "{oidc_provider}/.well-known/openid-configuration"
                               port=port).replace("127.0.0.1", "localhost")
 
 
-def test_single_sign_on_editor_and_viewer(browser, sso_app, oidc_provider, team_store):
+def _sso_sign_in(browser, app, provider, subject):
+    """A new browser signed in at the provider as ``subject`` (the mock's login form)."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
-    page.goto(sso_app + "/parks")
+    page.goto(app + "/parks")
     page.get_by_role("button", name="通过单位统一身份认证登录").click()
-    page.wait_for_url(f"{oidc_provider}/**", timeout=30000)
-    page.locator("input[name='sub']").fill("王工")
+    page.wait_for_url(f"{provider}/**", timeout=30000)
+    page.locator("input[name='sub']").fill(subject)
     page.locator("form button, form input[type='submit']").first.click()
+    return context, page
+
+
+def test_single_sign_on_editor_and_viewer(browser, sso_app, oidc_provider, team_store):
+    context, page = _sso_sign_in(browser, sso_app, oidc_provider, "王工")
     page.get_by_text("当前用户：王工（编辑者）").wait_for(timeout=60000)
     page.get_by_role("link", name="小微企业园").click()  # the provider sends us back to the start
     _edit_status(page, "建成")
@@ -168,13 +180,7 @@ def test_single_sign_on_editor_and_viewer(browser, sso_app, oidc_provider, team_
     assert "sign_out" in set(accounts.actions(team_store)["action"])
     context.close()
     # a name the store does not know, or a viewer: may look, may not edit
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    page.goto(sso_app + "/parks")
-    page.get_by_role("button", name="通过单位统一身份认证登录").click()
-    page.wait_for_url(f"{oidc_provider}/**", timeout=30000)
-    page.locator("input[name='sub']").fill("外单位人员")
-    page.locator("form button, form input[type='submit']").first.click()
+    context, page = _sso_sign_in(browser, sso_app, oidc_provider, "外单位人员")
     page.get_by_text("当前用户：外单位人员（查看者）").wait_for(timeout=60000)
     page.get_by_role("link", name="小微企业园").click()
     page.get_by_text("修改数据（留痕）").wait_for(timeout=60000)

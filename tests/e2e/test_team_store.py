@@ -6,7 +6,7 @@ import pytest
 
 from geo import settings, store
 from tests.e2e.conftest import assert_no_exception, screenshot, wait_for_app
-from tests.e2e.test_sign_in import _sign_in
+from tests.e2e.test_sign_in import _sign_in, choose_status
 from tests.e2e.test_tracking import _choose
 from tests.pages.conftest import PASSWORD, with_accounts
 
@@ -21,14 +21,7 @@ def team_url(app_server_factory, demo_store, pg_server):
 
 def _open_edit(page, app, status: str, user: str) -> None:
     _sign_in(page, app, user, PASSWORD)
-    page.get_by_text("修改数据（留痕）").wait_for(timeout=60000)  # the first visit warms the store
-    wait_for_app(page)
-    assert_no_exception(page)
-    page.get_by_text("修改数据（留痕）").click()
-    wait_for_app(page)
-    _choose(page, "parks.edit.feature", "P01")
-    _choose(page, "parks.edit.field", "状态")
-    _choose(page, "parks.edit.value.P01.status", status)
+    choose_status(page, status)
 
 
 def test_the_second_of_two_planners_is_refused_with_the_first_ones_change(browser, team_url):

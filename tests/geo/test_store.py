@@ -1,5 +1,4 @@
 import hashlib
-import sqlite3
 
 import geopandas as gpd
 import pandas as pd
@@ -54,20 +53,7 @@ def test_a_file_that_is_not_a_geopackage(tmp_path):
         store.check_store(f)
 
 
-def test_another_schema_version_is_refused(tiny_store):
-    with sqlite3.connect(tiny_store) as con:
-        con.execute("UPDATE meta SET value = '999' WHERE key = 'schema_version'")
-    with pytest.raises(StoreError, match=r"tiny.gpkg: schema version '999'"):
-        store.check_store(tiny_store)
-
-
-def test_a_missing_layer_is_named(tiny_store):
-    with sqlite3.connect(tiny_store) as con:
-        con.execute("DROP TABLE roads")
-        con.execute("DELETE FROM gpkg_contents WHERE table_name = 'roads'")
-        con.execute("DELETE FROM gpkg_geometry_columns WHERE table_name = 'roads'")
-    with pytest.raises(StoreError, match=r"missing layers \['roads'\]"):
-        store.check_store(tiny_store)
+# a store of another schema version, or missing a table: tests/geo/test_team_store.py (both stores)
 
 
 def test_a_layer_that_breaks_the_schema_changes_nothing(tiny_store):
