@@ -14,7 +14,7 @@ LIFECYCLE_COLORS = {
     "built": "#d7301f",
     "producing": "#74a9cf",
     "meeting": "#0570b0",
-    "unverified": "#9e9e9e",  # grey: not known yet
+    "unverified": "#c7b9a5",  # a muted beige: not known yet (no other layer uses it)
 }
 
 CONSTRAINT_COLORS = {

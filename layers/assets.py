@@ -45,6 +45,12 @@ LOCAL: dict[str, str | None] = {
         "vendor/fullscreen/Control.FullScreen.js",
     "https://cdn.jsdelivr.net/npm/leaflet.fullscreen@3.0.0/Control.FullScreen.css":
         "vendor/fullscreen/Control.FullScreen.css",
+    "https://cdn.jsdelivr.net/npm/leaflet-measure@3.1.0/dist/leaflet-measure.cn.js":
+        "vendor/leaflet-measure/leaflet-measure.cn.js",
+    "https://cdn.jsdelivr.net/npm/leaflet-measure@3.1.0/dist/leaflet-measure.en.js":
+        "vendor/leaflet-measure/leaflet-measure.en.js",
+    "https://cdn.jsdelivr.net/npm/leaflet-measure@3.1.0/dist/leaflet-measure.css":
+        "vendor/leaflet-measure/leaflet-measure.css",
 }
 
 

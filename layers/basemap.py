@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import folium
 from branca.element import MacroElement
+from folium.elements import JSCSSMixin
 from jinja2 import Template
 
 from geo.basemaps import BASEMAPS
@@ -20,8 +21,37 @@ class MetricScale(MacroElement):
     """)
 
 
+MEASURE_JS = "https://cdn.jsdelivr.net/npm/leaflet-measure@3.1.0/dist/leaflet-measure.{lang}.js"
+MEASURE_CSS = "https://cdn.jsdelivr.net/npm/leaflet-measure@3.1.0/dist/leaflet-measure.css"
+
+
+class MeasureTool(JSCSSMixin, MacroElement):
+    """Leaflet's measure tool (leaflet-measure, served locally): distances in m and km, areas in
+    亩 and m², measured geodesically, in the map's language."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        L.control.measure({
+          position: "topleft", primaryLengthUnit: "meters", secondaryLengthUnit: "kilometers",
+          primaryAreaUnit: "mu", secondaryAreaUnit: "sqmeters", activeColor: "#1f6fb2",
+          completedColor: "#0b4a80", popupOptions: {className: "leaflet-measure-resultpopup"},
+          units: {mu: {factor: 0.0015, display: {{ this.mu|tojson }}, decimals: 2}}
+        }).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, lang: str = "zh"):
+        super().__init__()
+        self._name = "MeasureTool"
+        self.mu = "亩" if lang == "zh" else "mu"
+        self.default_js = [("leaflet_measure_js",
+                            MEASURE_JS.format(lang="cn" if lang == "zh" else "en"))]
+        self.default_css = [("leaflet_measure_css", MEASURE_CSS)]
+
+
 def base_map(bounds: tuple[float, float, float, float], *, basemap: str = "none",
-             api_key: str | None = None, height: str = "100%") -> folium.Map:
+             api_key: str | None = None, height: str = "100%", lang: str = "zh",
+             measure: bool = True) -> folium.Map:
     """A canvas-rendered map fitted to ``bounds`` (minx, miny, maxx, maxy in degrees).
 
     Canvas makes pan and zoom about 2x faster than SVG for thousands of parcels.
@@ -30,6 +60,8 @@ def base_map(bounds: tuple[float, float, float, float], *, basemap: str = "none"
     m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=10, tiles=None,
                    prefer_canvas=True, control_scale=False, height=height)
     MetricScale().add_to(m)
+    if measure:
+        MeasureTool(lang).add_to(m)
     provider = BASEMAPS.get(basemap)
     if provider is not None:
         for i, url in enumerate(provider.urls(api_key)):

@@ -101,7 +101,7 @@ def folium_map(desc: MapDescription, *, lang: str = "zh", basemap: str = "none",
                api_key: str | None = None) -> folium.Map:
     """The description drawn with folium, fitted to its extent."""
     extent = desc.extent or (73.0, 18.0, 135.0, 54.0)
-    m = base_map(extent, basemap=basemap, api_key=api_key)
+    m = base_map(extent, basemap=basemap, api_key=api_key, lang=lang)
     for group in desc.groups:
         feature_group(group).add_to(m)
     if desc.legend:

@@ -199,14 +199,27 @@ def town_group(towns: gpd.GeoDataFrame, lang: str) -> Group:
     return g
 
 
+def _only(colors: Mapping[str, str], present: Iterable[str] | None) -> dict[str, str]:
+    """The legend's categories: those the map shows (after filters), in the legend's order."""
+    if present is None:
+        return dict(colors)
+    present = set(present)
+    return {code: color for code, color in colors.items() if code in present}
+
+
 def overview_legend(shown: Iterable[str], lang: str, *,
-                    density: list[tuple[str, str]] | None = None) -> list[LegendSection]:
-    """The overview's legend: a section per categorised layer shown, then the others."""
+                    density: list[tuple[str, str]] | None = None,
+                    present: Mapping[str, Iterable[str]] | None = None) -> list[LegendSection]:
+    """The overview's legend: a section per categorised layer shown, then the others.
+    ``present``: layer -> the category codes its features have (after filters); the legend
+    lists only those."""
     shown = set(shown)
+    present = present or {}
     t = lambda key: i18n.t(key, lang)  # noqa: E731
     out = []
     if "parks" in shown:
-        out.append(legend_section(t("legend.park_status"), styles.PARK_STATUS_COLORS,
+        out.append(legend_section(t("legend.park_status"),
+                                  _only(styles.PARK_STATUS_COLORS, present.get("parks")),
                                   schema.enum_labels("park_status", lang), style=PARK_STYLE))
     if "parcels" in shown:
         if density:
@@ -215,7 +228,8 @@ def overview_legend(shown: Iterable[str], lang: str, *,
                                           fill_opacity=styles.DENSITY_STYLE["fillOpacity"]))
                 for color, label in density]))
         else:
-            out.append(legend_section(t("legend.parcel_status"), styles.LIFECYCLE_COLORS,
+            out.append(legend_section(t("legend.parcel_status"),
+                                      _only(styles.LIFECYCLE_COLORS, present.get("parcels")),
                                       schema.enum_labels("lifecycle", lang), style=PARCEL_STYLE))
     others = [(g, key, style, kind) for g, key, style, kind in (
         ("platforms", "layer.platforms", PLATFORM, "polygon"),
@@ -284,7 +298,8 @@ def overview(layers: Mapping[str, pd.DataFrame], *, lang: str = "zh",
               enterprise_group(lay["enterprises"], lang), town_group(lay["towns"], lang)]
     for g in groups:
         g.show = g.key in shown
-    return MapDescription(groups, overview_legend(shown, lang, density=density),
+    present = {"parks": set(lay["parks"]["status"]), "parcels": set(lay["parcels"]["lifecycle"])}
+    return MapDescription(groups, overview_legend(shown, lang, density=density, present=present),
                           extent=lonlat_bounds(layers["county"]),
                           title=i18n.t("overview.heading", lang),
                           what=i18n.t("export.what_overview", lang))

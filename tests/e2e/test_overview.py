@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import geopandas as gpd
+import pytest
 
 from geo import store
 from tests.e2e.conftest import (
@@ -85,3 +86,43 @@ def test_language_switch_changes_labels(page, app_url):
     frame.wait_for_function(
         "() => [...document.querySelectorAll('.leaflet-control-layers-overlays label')]"
         ".some(l => l.innerText.includes('Micro-enterprise parks'))")
+
+
+MEASURE_JS = """([lat, lng, d]) => { const m = Object.values(window).filter(v => v instanceof L.Map)[0];
+  m.setView([lat, lng], 15, {animate: false});
+  return [[lat, lng], [lat, lng + d], [lat + d, lng + d], [lat + d, lng]].map(
+    c => { const p = m.latLngToContainerPoint(c); return [p.x, p.y, c[0], c[1]]; }); }"""
+
+
+def test_the_measure_tool_gives_areas_in_mu(page, app_url):
+    """Leaflet's measure tool, served by the app: a square measured on the map reads in 亩,
+    as the geodesic area of its corners gives it (to 1 %)."""
+    from pyproj import Geod
+
+    frame = _open(page, app_url)
+    # the control opens on hover; its "start" link is what a planner clicks then
+    frame.evaluate("() => document.querySelector('.leaflet-control-measure .js-start').click()")
+    corners = frame.evaluate(MEASURE_JS, [28.66, 120.08, 0.004])
+    page.wait_for_timeout(300)
+    box = frame.locator(".leaflet-container")
+    for x, y, _, _ in corners:
+        box.click(position={"x": x, "y": y})
+        page.wait_for_timeout(200)
+    frame.evaluate("() => document.querySelector('.leaflet-control-measure .js-finish').click()")
+    popup = frame.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=10000)
+    text = popup.inner_text()
+    assert "亩" in text and "平方米" in text, text
+    # the polygon Leaflet holds as the measured area, against its geodesic area (GRS80)
+    ring = frame.evaluate("""() => { const m = Object.values(window).filter(v => v instanceof L.Map)[0];
+      let out = null; m.eachLayer(l => { if (l instanceof L.Polygon
+        && l.options.className === "layer-measure-resultarea")
+        out = l.getLatLngs()[0].map(c => [c.lat, c.lng]); }); return out; }""")
+    assert ring and len(ring) == 4
+    lats, lons = zip(*ring, strict=True)
+    m2 = abs(Geod(ellps="GRS80").polygon_area_perimeter(lons, lats)[0])
+    mu = float(text.split("亩")[0].split()[-1].replace(",", ""))
+    shown_m2 = float(text.split("(")[1].split("平方米")[0].replace(",", ""))
+    assert mu == pytest.approx(m2 / (10000 / 15), rel=0.01)
+    assert shown_m2 == pytest.approx(m2, rel=0.01)
+    assert page.errors == [], page.errors
