@@ -108,4 +108,11 @@ def folium_map(desc: MapDescription, *, lang: str = "zh", basemap: str = "none",
         legend(desc, lang).add_to(m)
     if desc.layer_control:
         folium.LayerControl(collapsed=desc.collapsed).add_to(m)
+    if desc.focus is not None:  # a search result: open on it, its name in an open popup
+        minx, miny, maxx, maxy = desc.focus.bounds
+        pad = 0.002  # about 200 m around it
+        m.fit_bounds([[miny - pad, minx - pad], [maxy + pad, maxx + pad]], max_zoom=17)
+        lon, lat = desc.focus.point
+        folium.Marker([lat, lon], popup=folium.Popup(html_text(desc.focus.title), show=True,
+                                                     max_width=320)).add_to(m)
     return assets.localize(m)

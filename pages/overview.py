@@ -7,7 +7,7 @@ from geo.cadastre import TILE_MIN_ZOOM
 from geo.maps import overview as overview_maps
 from geo.maps.overview import uses_parcel_tiles
 from layers import render
-from ui import asof, cadastre, data, frame, maps, snapshot, state, tracking
+from ui import asof, cadastre, data, frame, maps, search, snapshot, state, tracking
 
 lang = state.lang()
 layers = data.layers()
@@ -36,13 +36,18 @@ if uses_parcel_tiles(layers["parcels"]):
     st.caption(state.t("cadastre.zoom_hint", n=f"{len(layers['parcels']):,}", zoom=TILE_MIN_ZOOM))
 
 
+focus = search.focus_widget(layers, key="overview.search")
+
+
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _map(store_key: str, lang: str, basemap: str, api_key: str | None, parcel_tiles: str | None):
+def _map(store_key: str, lang: str, basemap: str, api_key: str | None, parcel_tiles: str | None,
+         focus):
     desc = overview_maps.overview(layers, lang=lang, parcel_tiles=parcel_tiles)
+    desc.focus = focus
     return desc, render.folium_map(desc, lang=lang, basemap=basemap, api_key=api_key)
 
 
-desc, m = _map(layers.key, lang, basemap, api_key, parcel_tiles)
+desc, m = _map(layers.key, lang, basemap, api_key, parcel_tiles, focus)
 maps.show(desc, m=m, key=f"overview-{lang}", static=True,
           export=snapshot.Snapshot("overview", state.t("overview.heading"),
                                    state.t("export.what_overview")))

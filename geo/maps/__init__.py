@@ -150,6 +150,15 @@ class LegendSection:
     entries: list[LegendEntry]
 
 
+@dataclass(frozen=True)
+class Focus:
+    """Where the map opens and what its open popup says (a search result)."""
+
+    bounds: Bounds
+    point: tuple[float, float]
+    title: str
+
+
 @dataclass
 class MapDescription:
     """Everything one map shows; ``extent`` is the view it opens on (None: everything)."""
@@ -163,6 +172,8 @@ class MapDescription:
     legend_position: str = "bottomright"
     layer_control: bool = True
     collapsed: bool = False
+    # a feature the planner searched for: the map opens on it with its name in a popup
+    focus: Focus | None = None
 
     def group(self, key: str) -> Group:
         return next(g for g in self.groups if g.key == key)

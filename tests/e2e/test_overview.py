@@ -126,3 +126,22 @@ def test_the_measure_tool_gives_areas_in_mu(page, app_url):
     assert mu == pytest.approx(m2 / (10000 / 15), rel=0.01)
     assert shown_m2 == pytest.approx(m2, rel=0.01)
     assert page.errors == [], page.errors
+
+
+def test_search_zooms_to_a_park_and_opens_its_popup(page, app_url, demo_store):
+    parks = store.read_layer(demo_store, "parks").set_index("park_id")
+    _open(page, app_url)
+    box = page.get_by_label("在地图上查找")
+    box.fill(parks.loc["P03", "name_zh"])
+    box.press("Enter")
+    wait_for_app(page)
+    pick = page.locator(".st-key-overview-search-pick").get_by_role("combobox").input_value()
+    assert f"{parks.loc['P03', 'name_zh']}（P03）" in pick  # the park found, an exact match first
+    frame = map_frame(page)
+    popup = frame.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=30000)
+    assert parks.loc["P03", "name_zh"] in popup.inner_text()
+    zoom = frame.evaluate("() => Object.values(window).filter(v => v instanceof L.Map)[0]"
+                          ".getZoom()")
+    assert zoom >= 13  # zoomed onto the park, not the county
+    screenshot(page, "overview_search")

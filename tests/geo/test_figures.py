@@ -193,3 +193,17 @@ def test_figures_command_refuses_a_date_it_cannot_read(demo, capsys):
     assert cli.main(["figures", "--as-of", "2021年底", "--store", str(demo.location)]) == 2
     assert "--as-of '2021年底'" in capsys.readouterr().err
     assert cli.main(["figures", "--as-of", "2021-11-30", "--store", str(demo.location)]) == 0
+
+
+def test_search_finds_by_id_name_or_credit_code_exact_first(layers):
+    from geo import search
+
+    parks = search.search(layers, "P1")
+    assert parks[0].layer == "parks" and parks[0].feature_id == "P1"  # the exact id first
+    assert all(h.feature_id != "P1" for h in parks[1:])
+    assert search.search(layers, "   ") == [] and search.search(layers, "no such thing") == []
+    town = layers["towns"].iloc[0]
+    hit = search.search(layers, town["name_zh"])[0]
+    assert (hit.layer, hit.feature_id) == ("towns", town["town_code"])
+    minx, miny, maxx, maxy = hit.bounds
+    assert minx <= hit.point[0] <= maxx and miny <= hit.point[1] <= maxy
