@@ -66,6 +66,8 @@ st.subheader(state.t("parks.timeline"))
 view = asof_geo.layers_as_of(layers, as_of)["parks"]
 line = parks.timeline(view).rename(columns={"started": state.t("parks.started"),
                                             "completed": state.t("parks.completed")})
+# quarters as the as-of picker names them: a date axis would print English month names
+line.index = line.index.to_period("Q").astype(str) if len(line) else line.index
 st.line_chart(line, height=260)
 
 with st.expander(state.t("edit.heading"), expanded=False):
