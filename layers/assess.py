@@ -8,8 +8,11 @@ from collections.abc import Mapping
 import folium
 import geopandas as gpd
 import pandas as pd
+from branca.element import MacroElement
 from folium.plugins import Draw
+from jinja2 import Template
 
+from geo import i18n
 from geo.maps import MapDescription
 from geo.maps import assess as recipe
 from geo.maps.assess import CANDIDATE_FIELDS, _hex_rgb, surface_rgba  # noqa: F401 (tests)
@@ -55,12 +58,63 @@ def assess_map(layers: Mapping[str, pd.DataFrame], *, lang: str = "zh", basemap:
                draw: bool = True) -> folium.Map:
     """:func:`geo.maps.assess.assess_map`, drawn, with the Draw control."""
     desc = recipe.assess_map(layers, lang=lang, result=result, sites=sites, surf=surf)
-    return with_draw(render.folium_map(desc, lang=lang, basemap=basemap, api_key=api_key), draw)
+    return with_draw(render.folium_map(desc, lang=lang, basemap=basemap, api_key=api_key), draw,
+                     lang=lang)
 
 
-def with_draw(m: folium.Map, draw: bool = True) -> folium.Map:
-    """``m`` with Leaflet.draw (served locally) when ``draw``."""
+# Leaflet.draw's own texts (L.drawLocal) that the polygon and rectangle tools show, by path
+DRAW_TEXTS = {
+    "draw.toolbar.buttons.polygon": "draw.polygon",
+    "draw.toolbar.buttons.rectangle": "draw.rectangle",
+    "draw.toolbar.actions.title": "draw.cancel_title",
+    "draw.toolbar.actions.text": "draw.cancel",
+    "draw.toolbar.finish.title": "draw.finish_title",
+    "draw.toolbar.finish.text": "draw.finish",
+    "draw.toolbar.undo.title": "draw.undo_title",
+    "draw.toolbar.undo.text": "draw.undo",
+    "draw.handlers.polygon.tooltip.start": "draw.polygon_start",
+    "draw.handlers.polygon.tooltip.cont": "draw.polygon_cont",
+    "draw.handlers.polygon.tooltip.end": "draw.polygon_end",
+    "draw.handlers.rectangle.tooltip.start": "draw.rectangle_start",
+    "draw.handlers.simpleshape.tooltip.end": "draw.rectangle_end",
+    "edit.toolbar.buttons.remove": "draw.remove",
+    "edit.toolbar.buttons.removeDisabled": "draw.remove_none",
+    "edit.toolbar.actions.save.title": "draw.save_title",
+    "edit.toolbar.actions.save.text": "draw.save",
+    "edit.toolbar.actions.cancel.title": "draw.cancel_title",
+    "edit.toolbar.actions.cancel.text": "draw.cancel",
+    "edit.toolbar.actions.clearAll.title": "draw.clear_title",
+    "edit.toolbar.actions.clearAll.text": "draw.clear",
+    "edit.handlers.remove.tooltip.text": "draw.remove_tip",
+}
+
+
+class DrawTexts(MacroElement):
+    """Leaflet.draw's tooltips and buttons in the map's language (set before the control is
+    made; the texts come from the translation table, as JSON)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (texts) {
+          Object.entries(texts).forEach(([path, text]) => {
+            const keys = path.split("."); let node = L.drawLocal;
+            keys.slice(0, -1).forEach(k => { node = node[k] = node[k] || {}; });
+            node[keys[keys.length - 1]] = text;
+          });
+        })({{ this.texts|tojson }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, lang: str):
+        super().__init__()
+        self._name = "DrawTexts"
+        self.texts = {path: i18n.t(key, lang) for path, key in DRAW_TEXTS.items()}
+
+
+def with_draw(m: folium.Map, draw: bool = True, *, lang: str = "zh") -> folium.Map:
+    """``m`` with Leaflet.draw (served locally), speaking ``lang``, when ``draw``."""
     if draw:
+        DrawTexts(lang).add_to(m)
         draw_control().add_to(m)
         render.assets.localize(m)
     return m

@@ -72,7 +72,7 @@ except PlannerError as exc:
 with left:
     basemap, api_key = frame.effective_basemap()
     desc = assess_maps.assess_map(layers, lang=lang, result=result, sites=sites, surf=surf)
-    m = with_draw(render.folium_map(desc, lang=lang, basemap=basemap, api_key=api_key))
+    m = with_draw(render.folium_map(desc, lang=lang, basemap=basemap, api_key=api_key), lang=lang)
     maps.show(desc, m=m, key=ua.MAP_KEY, returned_objects=["all_drawings"], height=600,
               export=snapshot.Snapshot("assess", state.t("assess.heading"), state.t("assess.map_what")))
 

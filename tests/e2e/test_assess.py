@@ -23,7 +23,9 @@ def test_drawing_a_polygon_returns_its_score_card(page, app_url, demo_store, tmp
     frame.evaluate(CENTER_JS, [c.y, c.x])
     page.wait_for_timeout(300)
     # the polygon tool of Leaflet.draw (served from /app/static/vendor/leaflet-draw)
-    frame.locator(".leaflet-draw-draw-polygon").click()
+    tool = frame.locator(".leaflet-draw-draw-polygon")
+    assert tool.get_attribute("title") == "绘制多边形"  # Leaflet.draw speaks the page's language
+    tool.click()
     box = page.locator("iframe[title='streamlit_folium.st_folium']").first.bounding_box()
     d = 0.004  # about 400 m
     corners = [(c.y, c.x), (c.y, c.x + d), (c.y + d, c.x + d), (c.y + d, c.x)]
