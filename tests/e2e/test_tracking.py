@@ -84,7 +84,11 @@ def test_status_change_shows_on_map_and_in_history(page, tracking_url, tracking_
     screenshot(page, "parks")
     _map_shot(page, "parks_map")
 
+    # on a cold server the page may still be drawing below the map: wait for the form
+    page.get_by_text("修改数据（留痕）").wait_for(timeout=90000)
+    wait_for_app(page)
     page.get_by_text("修改数据（留痕）").click()
+    wait_for_app(page)
     _choose(page, "parks.edit.feature", "P01")
     _choose(page, "parks.edit.field", "状态")
     _choose(page, "parks.edit.value.P01.status", "在建")
