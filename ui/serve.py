@@ -5,7 +5,8 @@ mode is off from the start (see ``ui.ensure_navigation``): with plain
 ``streamlit run`` the very first request of a fresh server runs in that mode
 and the browser briefly reports "Page not found". Once the server answers, one
 headless run of the overview fills the caches (:mod:`ui.warmup`; ``JINYUN_WARMUP=0``
-turns it off).
+turns it off). The heavy libraries are imported before any run starts, so that two
+first runs cannot deadlock importing them.
 
 Started headless with no ``server.address``, Streamlit asks checkip.amazonaws.com
 for the machine's external IP (to print an "External URL"). The app asks no host
@@ -25,7 +26,32 @@ from ui import warmup
 APP = Path(__file__).resolve().parent.parent / "app.py"
 
 
+def _import_heavy_modules() -> None:
+    """Import what the pages' charts and maps need once, here, before any script thread runs.
+
+    The warm-up run and the first planner's run execute in two threads of this process; both
+    importing altair (and narwhals under it) for the first time at once ended in Python's
+    ``_DeadlockError`` and an error page on a fresh server."""
+    import importlib
+    import pkgutil
+
+    import altair  # noqa: F401
+    import matplotlib.pyplot  # noqa: F401
+    import rasterio  # noqa: F401
+    import scipy.ndimage  # noqa: F401
+
+    import geo
+    import layers
+
+    # the app's own modules without Streamlit in them (ui's caches belong to the runtime)
+    for package in (geo, layers):
+        for info in pkgutil.walk_packages(package.__path__, f"{package.__name__}."):
+            if not info.name.endswith("__main__"):
+                importlib.import_module(info.name)
+
+
 def main() -> int:
+    _import_heavy_modules()
     PagesManager.uses_pages_directory = False
     net_util.get_external_ip = lambda: None
     args = sys.argv[1:]
