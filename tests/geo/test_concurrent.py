@@ -99,25 +99,4 @@ def test_a_write_keeps_whole_numbers_integer_in_the_file(tiny):
     assert back.iloc[0] == 2015 and str(back.dtype) == "int64"
 
 
-def test_history_lists_and_a_change_is_reverted_as_a_change(tiny, capsys):
-    from geo import cli
-
-    edits.apply_edit(tiny, "parks", "P1", {"star_rating": 2}, user="王工")
-    edits.apply_edit(tiny, "parks", "P2", {"star_rating": 4}, user="李工")
-    assert cli.main(["history", "--store", str(tiny), "--user", "王工", "--json"]) == 0
-    import json
-
-    rows = json.loads(capsys.readouterr().out)
-    assert [(r["user"], r["feature_id"], r["new_value"]) for r in rows] == [("王工", "P1", "2")]
-    first = rows[0]["audit_id"]
-    edits.revert(tiny, [first], user="管理员")
-    parks = store.read_layer(tiny, "parks").set_index("park_id")
-    assert parks.loc["P1", "star_rating"] == 0 and parks.loc["P2", "star_rating"] == 4
-    audit = edits.history_since(store.read_layer(tiny, "audit"))
-    assert (audit.iloc[0]["user"], audit.iloc[0]["new_value"]) == ("管理员", "0")  # a row too
-    # a change made again since cannot be undone blindly
-    edits.apply_edit(tiny, "parks", "P2", {"star_rating": 5}, user="王工")
-    second = int(audit[audit["feature_id"] == "P2"]["audit_id"].iloc[0])
-    with pytest.raises(edits.StaleEditError):
-        edits.revert(tiny, [second], user="管理员")
-    assert store.read_layer(tiny, "parks").set_index("park_id").loc["P2", "star_rating"] == 5
+# history, undo and a stale undo refused: tests/geo/test_team_store.py (both stores)

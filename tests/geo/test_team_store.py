@@ -126,8 +126,14 @@ def test_history_and_revert_from_the_command_line(tiny, capsys):
     assert [(r["user"], r["feature_id"], r["new_value"]) for r in rows] == [("王工", "P1", "2")]
     edits.revert(tiny, [rows[0]["audit_id"]], user="管理员")
     assert _park(tiny)["star_rating"] == 0 and _park(tiny, "P2")["star_rating"] == 4
-    newest = edits.history_since(store.read_layer(tiny, "audit")).iloc[0]
-    assert (newest["user"], newest["new_value"]) == ("管理员", "0")
+    audit = edits.history_since(store.read_layer(tiny, "audit"))
+    assert (audit.iloc[0]["user"], audit.iloc[0]["new_value"]) == ("管理员", "0")  # a row too
+    # a change made again since cannot be undone blindly
+    edits.apply_edit(tiny, "parks", "P2", {"star_rating": 5}, user="王工")
+    second = int(audit[audit["feature_id"] == "P2"]["audit_id"].iloc[0])
+    with pytest.raises(edits.StaleEditError):
+        edits.revert(tiny, [second], user="管理员")
+    assert _park(tiny, "P2")["star_rating"] == 5
 
 
 def test_another_schema_version_is_refused_with_the_fix(tiny):
