@@ -34,6 +34,29 @@ def without_paths(exc: BaseException) -> str:
     return _PATH.sub("", str(exc))
 
 
+_GEOS_REASONS = (  # GEOS's own words -> the planner's (is_valid_reason and WKT/WKB parsing)
+    ("Ring Self-intersection", "ring_self_intersection"), ("Self-intersection", "self_intersection"),
+    ("Too few points", "too_few_points"), ("Hole lies outside shell", "hole_outside"),
+    ("Interior is disconnected", "interior_disconnected"), ("Nested holes", "nested_holes"),
+    ("Nested shells", "nested_shells"), ("Duplicate Rings", "duplicate_rings"),
+    ("Invalid Coordinate", "invalid_coordinate"), ("Ring is not closed", "not_closed"),
+    ("do not form a closed linestring", "not_closed"),
+    ("must have 0 or >= 4 points", "too_few_points"), ("ParseException", "parse"),
+)
+_AT = re.compile(r"\[\s*(-?[\d.eE+-]+)\s+(-?[\d.eE+-]+)")
+
+
+def geos_reason(text: str) -> i18n.Message:
+    """A GEOS validity or parse message in the planner's language, with the place it names."""
+    for needle, key in _GEOS_REASONS:
+        if needle.lower() in text.lower():
+            at = _AT.search(text)
+            if at:
+                return tr(f"geos.{key}_at", x=f"{float(at[1]):.6f}", y=f"{float(at[2]):.6f}")
+            return tr(f"geos.{key}")
+    return tr("geos.other")
+
+
 def tr(key: str, **fmt: object) -> i18n.Message:
     """The importer's message ``import.<key>``, not yet in a language."""
     return i18n.Message.of(f"import.{key}", **fmt)

@@ -78,12 +78,13 @@ from geo._import_report import (
     ImportRefusedError,
     ImportReport,
     Problem,
+    geos_reason,
     refuse,
     tr,
 )
 
 __all__ = [
-    "ALIASES", "CANDIDATE_CRS", "ENUM_ALIASES", "IMPORTABLE_LAYERS", "MAPPINGS_DIR", "MAX_UNZIPPED_BYTES",
+    "ALIASES", "CANDIDATE_CRS", "ENUM_ALIASES", "FAR_OUTSIDE_M", "IMPORTABLE_LAYERS", "MAPPINGS_DIR", "MAX_UNZIPPED_BYTES",
     "MAX_UPLOAD_BYTES", "OUTSIDE_TOLERANCE_M", "RANGES", "RECORDED_AREA", "SUPPORTED_SUFFIXES", "TABLE_SUFFIXES",
     "VECTOR_SUFFIXES", "CRSUnknownError", "ColumnMapping", "ImportPlan", "ImportRefusedError", "ImportReport",
     "Problem", "SourceInfo", "apply_import", "auto_mapping", "crs_candidates", "field_label", "inspect",
@@ -95,6 +96,8 @@ logger = logging.getLogger(__name__)
 
 OUTSIDE_TOLERANCE_M = 500.0
 """Features farther than this from the county boundary are listed as outside."""
+FAR_OUTSIDE_M = 5000.0
+"""Features farther than this are rejected rows: a Jinyun file has nothing so far out."""
 
 # CRS candidates proposed when a file has none, best first when several fit.
 CANDIDATE_CRS = ("EPSG:4490", "EPSG:4549", "EPSG:4528", "EPSG:4498", "EPSG:4509", "EPSG:4499", "EPSG:4510")
@@ -256,13 +259,28 @@ def read_features(path: str | os.PathLike, *, layer: str | None = None, crs=None
     return gdf.drop(columns=_METRIC, errors="ignore"), report
 
 
+def _not_finite(geoms: np.ndarray) -> np.ndarray:
+    """True for each shape with a NaN or infinite coordinate."""
+    coords, index = shapely.get_coordinates(geoms, return_index=True)
+    bad = np.zeros(len(geoms), dtype=bool)
+    if len(coords):
+        bad[np.unique(index[~np.isfinite(coords).all(axis=1)])] = True
+    return bad
+
+
 def _drop_empty(gdf: gpd.GeoDataFrame, report: ImportReport) -> gpd.GeoDataFrame:
-    empty = gdf.geometry.isna() | gdf.geometry.is_empty
+    """Reject rows without a shape, or with NaN/infinite coordinates (each named: they would
+    otherwise make the whole file look like a wrong CRS)."""
+    empty = (gdf.geometry.isna() | gdf.geometry.is_empty).to_numpy()
+    not_finite = ~empty & _not_finite(gdf.geometry.to_numpy())
     already = {p.row for p in report.rejected}
     for row in gdf.index[empty]:
         if int(row) not in already:
             report.rejected.append(Problem(report.file, int(row), tr("err.empty_geometry")))
-    out = gdf[~empty]
+    for row in gdf.index[not_finite]:
+        if int(row) not in already:
+            report.rejected.append(Problem(report.file, int(row), tr("err.not_finite")))
+    out = gdf[~(empty | not_finite)]
     if out.empty:
         raise refuse("err.no_geometry", file=report.file)
     return out
@@ -283,7 +301,7 @@ def _repair(gdf: gpd.GeoDataFrame, report: ImportReport) -> gpd.GeoDataFrame:
         geoms = geoms.copy()
         geoms[invalid] = shapely.make_valid(geoms[invalid])
         for row, reason in zip(gdf.index[invalid], reasons, strict=True):
-            report.repaired.append(Problem(report.file, int(row), tr("geom.repaired", reason=reason)))
+            report.repaired.append(Problem(report.file, int(row), tr("geom.repaired", reason=geos_reason(reason))))
     return gdf.set_geometry(gpd.GeoSeries(geoms, index=gdf.index, crs=gdf.crs))
 
 
@@ -449,20 +467,38 @@ def _boundary(county: gpd.GeoDataFrame) -> shapely.Geometry:
     return shapely.union_all(gpd.read_file(settings.BOUNDARY_FILE).to_crs(settings.METRIC_CRS).geometry.to_numpy())
 
 
-def _list_outside(gdf: gpd.GeoDataFrame, key: str, county_m: shapely.Geometry, report: ImportReport) -> None:
+def _drop_outside(gdf: pd.DataFrame, key: str, county_m: shapely.Geometry,
+                  report: ImportReport) -> pd.DataFrame:
+    """List features just outside the county (within :data:`FAR_OUTSIDE_M`); reject those
+    farther away (Beijing, 0/0, a pole: a wrong CRS or a typo, never a Jinyun parcel)."""
+    if not isinstance(gdf, gpd.GeoDataFrame):
+        return gdf
     zone_m = county_m.buffer(OUTSIDE_TOLERANCE_M)  # the tolerance in metres (EPSG:4549) ...
     zone = gpd.GeoSeries([zone_m], crs=settings.METRIC_CRS).to_crs(gdf.crs).iloc[0]  # ... tested in the data's CRS
     shapely.prepare(zone)
     outside = ~shapely.intersects(zone, gdf.geometry.to_numpy())
-    far = []
+    dist = np.zeros(len(gdf))
     if outside.any():
-        metric = gdf.geometry[outside].to_crs(settings.METRIC_CRS).to_numpy()
-        far = shapely.distance(zone_m, metric) + OUTSIDE_TOLERANCE_M
-    for row, ident, dist in zip(gdf.index[outside], gdf[key][outside], far, strict=True):
-        report.outside.append(Problem(report.file, int(row), tr("geom.outside", km=f"{dist / 1000:.2f}"),
-                                      str(ident)))
-    if outside.any() and outside.all():
+        # geodesic-safe enough: the distance is only compared with kilometres of tolerance, and
+        # a point the projection cannot take (a pole) is simply far
+        with np.errstate(invalid="ignore"):
+            metric = gdf.geometry[outside].to_crs(settings.METRIC_CRS).to_numpy()
+            d = shapely.distance(zone_m, metric) + OUTSIDE_TOLERANCE_M
+        dist[outside] = np.where(np.isfinite(d), d, np.inf)
+    far = outside & (dist > FAR_OUTSIDE_M)
+    for i in np.flatnonzero(outside):
+        row, ident = int(gdf.index[i]), str(gdf[key].iloc[i])
+        if far[i]:
+            km = f"{dist[i] / 1000:.0f}" if np.isfinite(dist[i]) else "∞"
+            report.rejected.append(Problem(report.file, row, tr("geom.far_outside", km=km,
+                                                               limit=f"{FAR_OUTSIDE_M / 1000:.0f}"), ident))
+        else:
+            report.outside.append(Problem(report.file, row, tr("geom.outside", km=f"{dist[i] / 1000:.2f}"),
+                                          ident))
+    kept = ~far
+    if kept.any() and outside[kept].all():
         report.notes.append(tr("geom.all_outside"))
+    return gdf[~far]
 
 
 def _derive_town(gdf: gpd.GeoDataFrame, towns: gpd.GeoDataFrame, report: ImportReport) -> gpd.GeoDataFrame:
@@ -495,19 +531,16 @@ def _reject_duplicates(out: pd.DataFrame, keys: list[str], report: ImportReport)
     return out[~dup]
 
 
-def _measure(out: pd.DataFrame, key: str, ident: pd.Series, county_m: shapely.Geometry,
-             report: ImportReport) -> pd.DataFrame:
-    """List features outside the county, the area in mu of each polygon, recorded-area mismatches."""
-    if isinstance(out, gpd.GeoDataFrame):
-        _list_outside(out, key, county_m, report)
-        if out.geom_type.isin(["Polygon", "MultiPolygon"]).all():
-            if _METRIC in out.columns:
-                area = pd.Series(shapely.area(out[_METRIC].to_numpy()) / units.M2_PER_MU, index=out.index)
-            else:
-                area = units.area_mu(out)
-            report.area_mu = dict(zip(ident, area.round(3).tolist(), strict=True))
-            if RECORDED_AREA in out.columns:
-                _check_recorded_area(out[RECORDED_AREA], area, report)
+def _measure(out: pd.DataFrame, ident: pd.Series, report: ImportReport) -> pd.DataFrame:
+    """The area in mu of each polygon, and recorded-area mismatches."""
+    if isinstance(out, gpd.GeoDataFrame) and out.geom_type.isin(["Polygon", "MultiPolygon"]).all():
+        if _METRIC in out.columns:
+            area = pd.Series(shapely.area(out[_METRIC].to_numpy()) / units.M2_PER_MU, index=out.index)
+        else:
+            area = units.area_mu(out)
+        report.area_mu = dict(zip(ident, area.round(3).tolist(), strict=True))
+        if RECORDED_AREA in out.columns:
+            _check_recorded_area(out[RECORDED_AREA], area, report)
     return out.drop(columns=[RECORDED_AREA, _METRIC], errors="ignore")
 
 
@@ -589,8 +622,11 @@ def plan_import(path: str | os.PathLike, into: store.Store | str | os.PathLike, 
         raise refuse("err.nothing_valid", file=report.file, n=len(report.rejected))
     if layer == "land_sales":
         _list_unknown_parcels(out, source.parcels, report)
+    out = _drop_outside(out, keys[0], _boundary(source.county), report)
+    if out.empty:
+        raise refuse("err.nothing_valid", file=report.file, n=len(report.rejected))
     ident = _ident(out, keys)
-    out = _measure(out, keys[0], ident, _boundary(source.county), report)
+    out = _measure(out, ident, report)
     old = set(_ident(existing, keys)) if len(existing) else set()
     is_update = ident.isin(old)
     _keep_stored(out, existing, ident, is_update, layer, cm)

@@ -52,6 +52,9 @@ def _import_heavy_modules() -> None:
 
 def main() -> int:
     _import_heavy_modules()
+    from geo import _import_read
+
+    _import_read.clean_leftovers()  # what imports killed with an earlier server left behind
     PagesManager.uses_pages_directory = False
     net_util.get_external_ip = lambda: None
     args = sys.argv[1:]

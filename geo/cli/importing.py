@@ -53,6 +53,9 @@ def _print(report: importer.ImportReport, *, as_json: bool, lang: str, error: st
 @command("import", "import a file into a layer of the store (checks first, all or nothing)", _args)
 def _import(args: argparse.Namespace) -> int:
     lang = args.lang
+    from geo import _import_read
+
+    _import_read.clean_leftovers()  # what a killed import left in the temporary folder
     try:
         mapping = importer.load_preset(args.mapping) if args.mapping else None
     except importer.ImportRefusedError as exc:

@@ -105,7 +105,8 @@ def test_xlsx_with_wkt_column_and_3d_and_invalid_geometry(tmp_path):
     sheet.to_excel(path, index=False, sheet_name="宗地")
     feats, report = importer.read_features(path, crs="EPSG:4549")
     assert [p.row for p in report.repaired] == [2]
-    assert "Self-intersection" in report.repaired[0].message.text("en")
+    assert "the outline crosses itself near 120." in report.repaired[0].message.text("en")
+    assert "边界在 120." in report.repaired[0].message.text("zh")  # GEOS's words, translated
     assert not shapely.has_z(feats.geometry.to_numpy()).any()
     assert feats.geometry.is_valid.all()
     assert any("Z values dropped from 1" in n for n in report.note_texts("en"))
@@ -190,19 +191,26 @@ def test_apply_refuses_when_the_store_changed_since_the_check(tmp_path, any_smal
     assert same_snapshot(snapshot(small_store), before)
 
 
-def test_outside_the_county_and_wrong_geometry_types(tmp_path, small_store):
-    far = shapely.box(X0 + 60_000, Y0, X0 + 60_100, Y0 + 100)  # 60 km east: beyond the county
-    gdf = gpd.GeoDataFrame({"宗地编号": ["IN", "FAR", "PT"], "土地用途": ["工业"] * 3, "供地状态": ["批"] * 3,
-                            "批准年份": [2019] * 3},
-                           geometry=[square(5), far, square(6).centroid], crs="EPSG:4549")
+def test_outside_the_county_near_listed_far_rejected_and_wrong_geometry_types(tmp_path, small_store):
+    county = store.read_layer(small_store, "county").to_crs("EPSG:4549").union_all()
+    east_x, east_y = max(shapely.get_coordinates(county), key=lambda c: c[0])  # the easternmost point
+    near = shapely.box(east_x + 2_000, east_y, east_x + 2_100, east_y + 100)  # 2 km east of the county
+    far = shapely.box(east_x + 60_000, east_y, east_x + 60_100, east_y + 100)  # 60 km: not Jinyun
+    gdf = gpd.GeoDataFrame({"宗地编号": ["IN", "NEAR", "PT", "FAR"], "土地用途": ["工业"] * 4,
+                            "供地状态": ["批"] * 4, "批准年份": [2019] * 4},
+                           geometry=[square(5), near, square(6).centroid, far], crs="EPSG:4549")
     path = tmp_path / "mixed.gpkg"
     gdf.to_file(path, layer="mixed")
+    before = sha256(small_store)
     plan = importer.plan_import(path, small_store, layer="parcels")
-    assert [p.id for p in plan.report.outside] == ["FAR"]
+    assert [p.id for p in plan.report.outside] == ["NEAR"]
     assert "outside the county boundary by about" in plan.report.outside[0].message.text("en")
-    assert [(p.row, "geometry type Point does not fit layer parcels" in p.message.text("en"))
-            for p in plan.report.rejected] == [(3, True)]
-    assert sorted(plan.report.added) == ["FAR", "IN"]
+    rejected = {p.row: p.message.text("en") for p in plan.report.rejected}
+    assert sorted(rejected) == [3, 4]
+    assert "geometry type Point does not fit layer parcels" in rejected[3]
+    assert "km outside the county, farther than the 5 km" in rejected[4]
+    assert sorted(plan.report.added) == ["IN", "NEAR"]
+    assert sha256(small_store) == before
 
 
 def test_csv_with_id_column_joins_existing_geometries(tmp_path, small_store):

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
+import re
 import tempfile
 import zipfile
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import pytest
 
 from geo import importer
@@ -67,14 +69,14 @@ def test_zip_with_parent_paths_is_never_extracted(tmp_path, small_store):
     with zipfile.ZipFile(evil, "w") as zf:
         zf.writestr("ok.geojson", "{}")
         zf.writestr(f"../../{marker}", "owned")
-    before = {p.name for p in Path(tempfile.gettempdir()).iterdir()}
+    scratch = Path(tempfile.gettempdir()) / "jinyun-import"
+    before = {p.name for p in scratch.iterdir()} if scratch.exists() else set()
     exc = _refused(evil, small_store, r"unsafe path \.\./\.\./" + marker)
     assert "nothing extracted" in exc.text("en")
     # nothing escaped next to the temp folder, under tmp_path, or in the system temp dir
     assert not list(tmp_path.parent.rglob(marker))
     assert not (Path(tempfile.gettempdir()) / marker).exists()
-    leftovers = {p.name for p in Path(tempfile.gettempdir()).iterdir()} - before
-    assert not [n for n in leftovers if n.startswith("jinyun-import-")]
+    assert {p.name for p in scratch.iterdir()} - before == set()  # the unpacking folder is gone
 
 
 def test_zip_bomb_past_the_limit(tmp_path, small_store):
@@ -201,3 +203,146 @@ def test_a_library_error_names_the_file_never_the_server_folder(tmp_path, small_
     html.write_text("<html><body>not geojson</body></html>", encoding="utf-8")
     exc = _refused(html, small_store, "parcels.geojson")
     assert str(tmp_path) not in exc.text("en") and str(tmp_path) not in exc.text("zh")
+
+
+# ----------------------------------------------------------------- the corpus of issue #16
+
+def _geojson(path: Path, rings: dict[str, list]) -> Path:
+    import json
+
+    features = [{"type": "Feature", "properties": {"parcel_id": pid, "land_use": "工业用地"},
+                 "geometry": {"type": "Polygon", "coordinates": [ring]}} for pid, ring in rings.items()]
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")
+    return path
+
+
+_IN = [[120.074, 28.657], [120.075, 28.657], [120.075, 28.658], [120.074, 28.658], [120.074, 28.657]]
+
+
+def test_a_ring_of_two_points_is_a_rejected_row_not_a_traceback(tmp_path, small_store):
+    path = _geojson(tmp_path / "cadastre.geojson", {"OK": _IN, "BAD": [[120.1, 28.7], [120.101, 28.7]]})
+    before = sha256(small_store)
+    plan = importer.plan_import(path, small_store, layer="parcels")
+    assert plan.report.added == ["OK"]
+    [problem] = plan.report.rejected
+    assert problem.row == 2 and "fewer than four points" in problem.message.text("en")
+    assert "少于 4 个点" in problem.message.text("zh")
+    assert sha256(small_store) == before
+
+
+def test_parcels_in_beijing_at_0_0_and_near_the_pole_are_rejected_rows(tmp_path, small_store):
+    def ring(x, y):
+        return [[x, y], [x + 0.001, y], [x + 0.001, y + 0.001], [x, y]]
+    path = _geojson(tmp_path / "cadastre.geojson", {"OK": _IN, "BJ": ring(116.4, 39.9), "ZERO": ring(0, 0),
+                                                    "SOUTH": ring(0, -89.9)})
+    plan = importer.plan_import(path, small_store, layer="parcels")
+    assert plan.report.added == ["OK"]
+    rejected = {p.id: p for p in plan.report.rejected}
+    assert sorted(rejected) == ["BJ", "SOUTH", "ZERO"]
+    assert [rejected[k].row for k in ("BJ", "ZERO", "SOUTH")] == [2, 3, 4]
+    assert "about 1265 km outside the county" in rejected["BJ"].message.text("en")
+    assert not plan.report.outside  # rejected, not merely listed
+
+
+def test_nan_and_infinite_coordinates_name_their_rows(tmp_path, small_store):
+    path = tmp_path / "points.csv"
+    path.write_text("宗地编号,土地用途,wkt\nA,工业用地,\"POLYGON((120.074 28.657,120.075 28.657,120.075 28.658,"
+                    "120.074 28.657))\"\nB,工业用地,\"POLYGON((120.074 28.657,inf 28.657,120.075 28.658,"
+                    "120.074 28.657))\"\nC,工业用地,\"POLYGON((nan 28.657,120.075 28.657,120.075 28.658,"
+                    "nan 28.657))\"\n", encoding="utf-8")
+    plan = importer.plan_import(path, small_store, layer="parcels", gcj02=False)
+    assert plan.report.added == ["A"]  # not "no CRS, wrong CRS?" for the whole file
+    rejected = {p.row: p.message.text("en") for p in plan.report.rejected}
+    assert sorted(rejected) == [3, 4]
+    assert "not a number (NaN or infinite)" in rejected[3]
+    assert "does not end where it starts" in rejected[4]  # GEOS's words in the planner's
+
+
+@pytest.mark.parametrize(("name", "content", "looks_like"), [
+    ("parcels.gpkg", b"<!DOCTYPE html><html><body>502 Bad Gateway</body></html>", "a web page (HTML)"),
+    ("parcels.geojson", bytes(range(256)) * 8, "binary data of another format"),
+    ("parcels.gpkg", b"just some notes about the parcels\n", "plain text"),
+])
+def test_a_file_that_is_not_what_its_name_says_is_named_in_planner_words(tmp_path, small_store, name,
+                                                                           content, looks_like):
+    path = tmp_path / "uploads" / name
+    path.parent.mkdir()
+    path.write_bytes(content)
+    exc = _refused(path, small_store, "it is not a .*file; its content looks like " + re.escape(looks_like))
+    for lang in ("en", "zh"):
+        assert "GDAL" not in exc.text(lang) and "DRIVER" not in exc.text(lang)
+        assert str(tmp_path) not in exc.text(lang)
+
+
+def test_a_sheet_with_a_title_row_above_its_header(tmp_path, small_store):
+    path = tmp_path / "台账.xlsx"
+    pd.DataFrame([["缙云县工业用地台账（2024 年）", None, None, None],
+                  ["宗地编号", "土地用途", "供地状态", "wkt"],
+                  ["T1", "工业用地", "已批", "POINT(120.074 28.657)"],
+                  ["T2", "工业用地", "已批", "POLYGON((120.074 28.657,120.075 28.657,120.075 28.658,"
+                                             "120.074 28.657))"]]).to_excel(path, header=False, index=False)
+    plan = importer.plan_import(path, small_store, layer="parcels", gcj02=False)
+    assert plan.report.added == ["T2"]
+    assert [p.row for p in plan.report.rejected] == [3]  # the sheet's own row number
+    notes = [n.text("en") for n in plan.report.notes]
+    assert any("column names are on row 2" in n for n in notes), notes
+    assert not any("Unnamed" in str(c) for c in plan.report.mapping.values())
+
+
+@pytest.mark.parametrize("part", [".shp", ".dbf"])
+def test_a_shapefile_cut_short_is_refused_as_incomplete(tmp_path, small_store, part):
+    archive = _zip_shapefile(tmp_path, _parcels(10))
+    cut = tmp_path / "cut"
+    cut.mkdir()
+    with zipfile.ZipFile(archive) as zf:
+        zf.extractall(cut)
+    target = cut / f"parcels{part}"
+    target.write_bytes(target.read_bytes()[: target.stat().st_size // 2])
+    truncated = tmp_path / "truncated.zip"
+    with zipfile.ZipFile(truncated, "w") as zf:
+        for f in cut.iterdir():
+            zf.write(f, f.name)
+    exc = _refused(truncated, small_store, rf"is incomplete: its \{part} file holds \d+ bytes of the \d+")
+    assert "不完整" in exc.text("zh")
+
+
+def test_a_sheet_past_the_row_limit_is_refused_before_it_is_parsed(tmp_path, small_store, monkeypatch):
+    from geo import _import_read
+
+    monkeypatch.setattr(_import_read, "MAX_TABLE_ROWS", 100)
+    rows = pd.DataFrame({"宗地编号": [f"R{i}" for i in range(150)], "wkt": ["POINT(120.07 28.65)"] * 150})
+    rows.to_csv(tmp_path / "big.csv", index=False)
+    rows.to_excel(tmp_path / "big.xlsx", index=False)
+    for name in ("big.csv", "big.xlsx"):
+        _refused(tmp_path / name, small_store, "holds 15[01] rows, more than the 100 an import takes")
+
+
+def test_the_zip_limit_suits_a_county_cadastre():
+    assert importer.MAX_UNZIPPED_BYTES == 500 * 2**20
+
+
+def test_leftovers_of_a_killed_import_are_removed_at_start(tmp_path):
+    import subprocess
+    import sys
+
+    from geo import _import_read
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True, check=True)
+    dead = _import_read._scratch_root() / f"{gone.stdout.strip()}-abc"
+    (dead / "inner").mkdir(parents=True)
+    (dead / "inner" / "cadastre.shp").write_bytes(b"x" * 1000)
+    mine = _import_read._scratch_root() / f"{__import__('os').getpid()}-live"
+    mine.mkdir()
+    try:
+        assert _import_read.clean_leftovers() >= 1
+        assert not dead.exists()
+        assert mine.exists()  # a folder of a running process is not touched
+    finally:
+        shutil_rmtree(mine)
+
+
+def shutil_rmtree(path: Path) -> None:
+    import shutil
+
+    shutil.rmtree(path, ignore_errors=True)
