@@ -94,6 +94,8 @@ class ImportReport:
     crs_used: str | None = None
     crs_candidates: list[str] = field(default_factory=list)
     gcj02: bool = False
+    coord_source: str | None = None
+    """``gcj02`` or ``survey`` as the planner said, for the files that cannot say it themselves."""
     rows_read: int = 0
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)

@@ -87,7 +87,7 @@ __all__ = [
     "ALIASES", "CANDIDATE_CRS", "ENUM_ALIASES", "FAR_OUTSIDE_M", "IMPORTABLE_LAYERS", "MAPPINGS_DIR", "MAX_UNZIPPED_BYTES",
     "MAX_UPLOAD_BYTES", "OUTSIDE_TOLERANCE_M", "RANGES", "RECORDED_AREA", "SUPPORTED_SUFFIXES", "TABLE_SUFFIXES",
     "VECTOR_SUFFIXES", "CRSUnknownError", "ColumnMapping", "ImportPlan", "ImportRefusedError", "ImportReport",
-    "Problem", "SourceInfo", "apply_import", "auto_mapping", "crs_candidates", "field_label", "inspect",
+    "CoordSourceUnknownError", "Problem", "SourceInfo", "asks_source", "apply_import", "auto_mapping", "crs_candidates", "field_label", "inspect",
     "layer_fields", "list_presets", "list_sources", "load_preset", "merge_mapping", "merged_layer", "plan_import",
     "read_features", "save_preset", "schema_fields",
 ]
@@ -115,14 +115,16 @@ class SourceInfo:
     crs: str | None
     candidates: list[str]
     rows: int
+    asks_source: bool = False
+    """Where the coordinates came from must be said (:func:`asks_source`)."""
 
 
 def inspect(path: str | os.PathLike, *, layer: str | None = None, rows: int = 5,
             max_bytes: int = MAX_UPLOAD_BYTES, max_unzipped: int = MAX_UNZIPPED_BYTES) -> SourceInfo:
     """Read ``path`` once: its first rows (geometry shown as its type), columns, CRS and CRS candidates."""
-    df, _ = load(Path(path), layer=layer, max_bytes=max_bytes, max_unzipped=max_unzipped)
+    df, report = load(Path(path), layer=layer, max_bytes=max_bytes, max_unzipped=max_unzipped)
     head = pd.DataFrame(df.head(rows)).copy()
-    crs, candidates = None, []
+    crs, candidates, asks = None, [], False
     columns = [str(c) for c in df.columns]
     if isinstance(df, gpd.GeoDataFrame):
         name = df.geometry.name
@@ -132,7 +134,11 @@ def inspect(path: str | os.PathLike, *, layer: str | None = None, rows: int = 5,
         bounds = _bounds(df.geometry)
         if crs is None and bounds is not None:
             candidates = crs_candidates(bounds)
-    return SourceInfo(head=head, columns=columns, crs=crs, candidates=candidates, rows=len(df))
+        # no CRS and degrees: a CSV of longitudes/latitudes, Gaode's or not
+        asks = asks_source(report.format, crs) if crs else (
+            "EPSG:4490" in candidates and asks_source(report.format, None))
+    return SourceInfo(head=head, columns=columns, crs=crs, candidates=candidates, rows=len(df),
+                      asks_source=asks)
 
 
 # --------------------------------------------------------------------------- coordinates
@@ -175,7 +181,34 @@ def _swapped(bounds, geographic: bool) -> bool:
     return 2.9e6 <= x0 <= x1 <= 3.6e6 and (2e5 <= y0 <= y1 <= 8e5 or 4.02e7 <= y0 <= y1 <= 4.08e7)
 
 
-def _assign_crs(gdf: gpd.GeoDataFrame, report: ImportReport, *, crs, gcj02: bool) -> gpd.GeoDataFrame:
+ASKS_SOURCE_FORMATS = ("KML", "KMZ", "CSV", "XLSX", "XLS")
+"""Formats Gaode and Tencent users export: their degrees may be GCJ-02 or not, and the file
+cannot say which, so the planner is asked (:class:`CoordSourceUnknownError`)."""
+
+
+class CoordSourceUnknownError(ImportRefusedError):
+    """A KML/CSV/XLSX in degrees: where the coordinates came from must be said (GCJ-02 or not)."""
+
+
+def asks_source(fmt: str, crs: CRS | str | None) -> bool:
+    """True when a file of format ``fmt`` in ``crs`` needs the coordinates' source said."""
+    return fmt.removeprefix("zip/") in ASKS_SOURCE_FORMATS and (
+        crs is None or CRS.from_user_input(crs).is_geographic)
+
+
+def _coord_source(gdf: gpd.GeoDataFrame, report: ImportReport, gcj02: bool | None) -> bool:
+    """``gcj02`` as answered; refuse when the file needs the answer and none was given."""
+    needed = asks_source(report.format, gdf.crs)
+    if gcj02 is None and needed:
+        raise CoordSourceUnknownError(tr("err.coord_source", file=report.file, format=report.format))
+    if needed:
+        report.coord_source = "gcj02" if gcj02 else "survey"
+        if not gcj02:
+            report.notes.append(tr("crs.source_survey"))
+    return bool(gcj02)
+
+
+def _assign_crs(gdf: gpd.GeoDataFrame, report: ImportReport, *, crs, gcj02: bool | None) -> gpd.GeoDataFrame:
     """Give ``gdf`` its CRS (file, caller, or refuse with candidates) and bring it to EPSG:4490."""
     bounds = _bounds(gdf.geometry)
     report.crs_file = gdf.crs.to_string() if gdf.crs is not None else None
@@ -204,6 +237,7 @@ def _assign_crs(gdf: gpd.GeoDataFrame, report: ImportReport, *, crs, gcj02: bool
         raise refuse("err.swapped", file=report.file, x=f"{bounds[0]:.4f}…{bounds[2]:.4f}",
                       y=f"{bounds[1]:.4f}…{bounds[3]:.4f}")
     report.crs_used = gdf.crs.to_string()
+    gcj02 = _coord_source(gdf, report, gcj02)
     out = gdf.to_crs(settings.STORAGE_CRS)
     if not gcj02 and CRS.from_user_input(gdf.crs) == CRS.from_user_input(settings.METRIC_CRS):
         # keep the metric geometries: areas and nearest towns need no transform back
@@ -219,7 +253,7 @@ def _assign_crs(gdf: gpd.GeoDataFrame, report: ImportReport, *, crs, gcj02: bool
     return out
 
 
-def read_features(path: str | os.PathLike, *, layer: str | None = None, crs=None, gcj02: bool = False, max_bytes: int = MAX_UPLOAD_BYTES,
+def read_features(path: str | os.PathLike, *, layer: str | None = None, crs=None, gcj02: bool | None = None, max_bytes: int = MAX_UPLOAD_BYTES,
                   max_unzipped: int = MAX_UNZIPPED_BYTES) -> tuple[gpd.GeoDataFrame, ImportReport]:
     """Read the features of a vector file (or a CSV/XLSX with coordinates) into EPSG:4490.
 
@@ -234,7 +268,9 @@ def read_features(path: str | os.PathLike, *, layer: str | None = None, crs=None
     crs
         CRS of the coordinates when the file has none (or to override it).
     gcj02
-        The coordinates are GCJ-02 (digitised on AMap/Gaode or Tencent maps).
+        The coordinates are GCJ-02 (digitised on AMap/Gaode or Tencent maps), or not (GPS,
+        天地图, a survey). ``None``: not said; a KML/CSV/XLSX in degrees is then refused with
+        :class:`CoordSourceUnknownError`, since it cannot say itself.
 
     Returns
     -------
@@ -554,7 +590,7 @@ IMPORTABLE_LAYERS = tuple(n for n in schema.LAYERS if n not in ("meta", "audit",
 
 
 def plan_import(path: str | os.PathLike, into: store.Store | str | os.PathLike, *, layer: str,  # noqa: PLR0913 (the CLI flags)
-                source_layer: str | None = None, crs=None, gcj02: bool = False,
+                source_layer: str | None = None, crs=None, gcj02: bool | None = None,
                 mapping: ColumnMapping | Mapping | None = None,
                 max_bytes: int = MAX_UPLOAD_BYTES, max_unzipped: int = MAX_UNZIPPED_BYTES) -> ImportPlan:
     """Read ``path``, map and validate it against ``layer`` of the store ``into``; write nothing.
@@ -619,12 +655,12 @@ def plan_import(path: str | os.PathLike, into: store.Store | str | os.PathLike, 
         raise refuse("err.nothing_matched", file=report.file, n=len(report.unmatched),
                      rejected=len(report.rejected), rows=listed)
     if out.empty:
-        raise refuse("err.nothing_valid", file=report.file, n=len(report.rejected))
+        raise _nothing_valid(report)
     if layer == "land_sales":
         _list_unknown_parcels(out, source.parcels, report)
     out = _drop_outside(out, keys[0], _boundary(source.county), report)
     if out.empty:
-        raise refuse("err.nothing_valid", file=report.file, n=len(report.rejected))
+        raise _nothing_valid(report)
     ident = _ident(out, keys)
     out = _measure(out, ident, report)
     old = set(_ident(existing, keys)) if len(existing) else set()
@@ -634,6 +670,13 @@ def plan_import(path: str | os.PathLike, into: store.Store | str | os.PathLike, 
     report.added = ident[~is_update].tolist()
     report.rejected.sort(key=lambda p: (p.row is None, p.row))
     return ImportPlan(source=source, layer=layer, frame=out, report=report)
+
+
+def _nothing_valid(report: ImportReport) -> ImportRefusedError:
+    """No row to write, saying why for the first rows (a planner fixes the file from this)."""
+    first = [tr("row_problem", row=p.row, problem=p.message) if p.row is not None else p.message
+             for p in sorted(report.rejected, key=lambda p: (p.row is None, p.row))[:5]]
+    return refuse("err.nothing_valid", file=report.file, n=len(report.rejected), rows=i18n.Joined(tuple(first)))
 
 
 def _list_unknown_parcels(out: pd.DataFrame, parcels: pd.DataFrame, report: ImportReport) -> None:

@@ -35,7 +35,13 @@ st.dataframe(info.head, hide_index=True, use_container_width=True)
 
 left, mid, right = st.columns(3)
 crs = importing.crs_choice(info.candidates, where=left)
-gcj02 = mid.checkbox(state.t("import.gcj02"), key="import.gcj02", help=state.t("import.gcj02_help"))
+if info.asks_source:  # a KML/CSV in degrees cannot say whether they are Gaode's: asked, not assumed
+    source_of = mid.radio(state.t("import.coord_source"), ("gcj02", "survey"), index=None,
+                          key="import.coord_source", help=state.t("import.coord_source_help"),
+                          format_func=lambda c: state.t(f"import.coord_source.{c}"))
+    gcj02 = None if source_of is None else source_of == "gcj02"
+else:
+    gcj02 = mid.checkbox(state.t("import.gcj02"), key="import.gcj02", help=state.t("import.gcj02_help"))
 preset_name = right.selectbox(state.t("import.preset"), [importing.NONE, *importer.list_presets()],
                               key="import.preset")
 try:

@@ -28,7 +28,10 @@ def _args(p: argparse.ArgumentParser) -> None:
                    help="GeoPackage path or postgresql:// URL (default: JINYUN_STORE)")
     p.add_argument("--source-layer", default=None, help="layer/sheet/dataset inside the file when several")
     p.add_argument("--crs", default=None, help="CRS of the coordinates when the file has none, e.g. EPSG:4528")
-    p.add_argument("--gcj02", action="store_true", help="coordinates are GCJ-02 (AMap/Gaode, Tencent)")
+    p.add_argument("--coords", choices=("gcj02", "survey"), default=None,
+                   help="where a KML/KMZ/CSV/XLSX's degrees come from: gcj02 (digitised on Gaode/AMap or "
+                        "Tencent maps) or survey (GPS, 天地图, a survey: CGCS2000/WGS84); asked when needed")
+    p.add_argument("--gcj02", action="store_true", help="the same as --coords gcj02")
     p.add_argument("--user", default="", help="who imports: an account of the store, checked (role, towns); "
                         "a store without accounts takes any name (default: the OS user)")
     p.add_argument("--mapping", default=None, help="column-mapping preset: a name in data/mappings/ or a JSON path")
@@ -48,6 +51,13 @@ def _print(report: importer.ImportReport, *, as_json: bool, lang: str, error: st
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         print("\n".join(report.lines(lang)))
+
+
+def _gcj02_answer(args: argparse.Namespace) -> bool | None:
+    """``--coords``/``--gcj02`` as the importer takes it: None when not said."""
+    if args.gcj02 or args.coords == "gcj02":
+        return True
+    return False if args.coords == "survey" else None
 
 
 @command("import", "import a file into a layer of the store (checks first, all or nothing)", _args)
@@ -72,14 +82,17 @@ def _import(args: argparse.Namespace) -> int:
             mapping.defaults[name.strip()] = value.strip()
     try:
         plan = importer.plan_import(args.file, args.store or store_path(), layer=args.layer,
-                                    source_layer=args.source_layer, crs=args.crs, gcj02=args.gcj02,
-                                    mapping=mapping)
+                                    source_layer=args.source_layer, crs=args.crs,
+                                    gcj02=_gcj02_answer(args), mapping=mapping)
     except importer.ImportRefusedError as exc:
+        text = exc.text(lang)
+        if isinstance(exc, importer.CoordSourceUnknownError):
+            text += " " + i18n.t("import.cli.coords_hint", lang)
         if args.json:
-            print(json.dumps({"file": str(args.file), "error": exc.text(lang), "written": False,
+            print(json.dumps({"file": str(args.file), "error": text, "written": False,
                               "crs_candidates": getattr(exc, "candidates", [])}, ensure_ascii=False, indent=2))
         else:
-            print(f"error: {exc.text(lang)}", file=sys.stderr)
+            print(f"error: {text}", file=sys.stderr)
         return EXIT_REFUSED
     report = plan.report
     if args.strict and report.rejected:

@@ -38,7 +38,9 @@ def test_read_features_formats_agree(tmp_path):
             zf.write(tmp_path / f"a.{part}", f"a.{part}")
     expected = units.area_mu(gdf).to_numpy()
     for name in ("a.gpkg", "a.geojson", "a.kml", "a.kmz", "a.zip"):
-        feats, report = importer.read_features(tmp_path / name)
+        # a KML cannot say whether its degrees are Gaode's GCJ-02: the test says "survey"
+        feats, report = importer.read_features(tmp_path / name, gcj02=False if "km" in name else None)
+        assert report.coord_source == ("survey" if "km" in name else None), name
         assert feats.crs.to_epsg() == 4490, name
         assert len(feats) == 2 and report.rows_read == 2, name
         np.testing.assert_allclose(units.area_mu(feats).to_numpy(), expected, rtol=1e-6, err_msg=name)
@@ -87,8 +89,13 @@ def test_crs_candidates_for_coordinates_far_away():
 def test_csv_lonlat_degrees_assumed_cgcs2000_and_gcj02_converted(tmp_path):
     csv = tmp_path / "amap.csv"
     csv.write_text("名称,经度,纬度\n县中心,120.078965,28.654208\n", encoding="utf-8")
-    plain, report = importer.read_features(csv)
+    with pytest.raises(importer.CoordSourceUnknownError) as asked:
+        importer.read_features(csv)  # degrees from a CSV: Gaode's or a survey's? asked, not assumed
+    assert "Where do the coordinates of amap.csv come from?" in asked.value.text("en")
+    assert "GCJ-02" in asked.value.text("zh")
+    plain, report = importer.read_features(csv, gcj02=False)
     assert report.crs_used == "EPSG:4490" and "taken as CGCS2000" in " ".join(report.note_texts("en"))
+    assert report.coord_source == "survey" and "no GCJ-02 correction" in " ".join(report.note_texts("en"))
     fixed, report = importer.read_features(csv, gcj02=True)
     assert report.gcj02
     x, y = fixed.geometry.iloc[0].x, fixed.geometry.iloc[0].y
@@ -357,3 +364,27 @@ def test_an_import_records_history_as_an_edit_does(any_small_store, tmp_path):
     then = asof.layers_as_of(layers, pd.Timestamp("2025-12-31"))["parcels"].set_index("parcel_id")
     assert then.loc["P1", "lifecycle"] == "approved"
     assert layers["parcels"].set_index("parcel_id").loc["P1", "lifecycle"] == "meeting"
+
+
+def test_a_gaode_kml_is_asked_where_its_coordinates_came_from_before_anything_is_written(tmp_path,
+                                                                                          small_store):
+    kml = tmp_path / "parks.kml"
+    _cn_parcels(["K1"]).to_crs("EPSG:4326").to_file(kml, driver="KML")
+    assert importer.inspect(kml).asks_source
+    assert not importer.inspect(_write_geojson(tmp_path)).asks_source  # GeoJSON says its CRS
+    before = sha256(small_store)
+    with pytest.raises(importer.CoordSourceUnknownError):
+        importer.plan_import(kml, small_store, layer="parcels")
+    assert sha256(small_store) == before
+    plain = importer.plan_import(kml, small_store, layer="parcels", gcj02=False)
+    fixed = importer.plan_import(kml, small_store, layer="parcels", gcj02=True)
+    assert (plain.report.coord_source, fixed.report.coord_source) == ("survey", "gcj02")
+    shift = gpd.GeoSeries([plain.frame.geometry.iloc[0].centroid, fixed.frame.geometry.iloc[0].centroid],
+                          crs="EPSG:4490").to_crs("EPSG:4549")
+    assert 300 < shift.iloc[0].distance(shift.iloc[1]) < 800  # the GCJ-02 offset is applied or not
+
+
+def _write_geojson(tmp_path):
+    path = tmp_path / "parcels.geojson"
+    _cn_parcels(["G1"]).to_crs("EPSG:4490").to_file(path)
+    return path

@@ -346,3 +346,10 @@ def shutil_rmtree(path: Path) -> None:
     import shutil
 
     shutil.rmtree(path, ignore_errors=True)
+
+
+def test_a_file_with_no_valid_row_says_why_for_its_first_rows(tmp_path, small_store):
+    path = _geojson(tmp_path / "beijing.geojson",
+                    {"BJ": [[116.4, 39.9], [116.401, 39.9], [116.401, 39.901], [116.4, 39.9]]})
+    exc = _refused(path, small_store, r"no row passed the checks \(1 rejected\).*row 1: about 1265 km outside")
+    assert "第 1 行：位于县界外约 1265 公里" in exc.text("zh")

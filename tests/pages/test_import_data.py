@@ -142,3 +142,26 @@ def test_an_import_is_in_the_history_and_the_as_of_views(app, small_store, tmp_p
     layers = store.read_all(small_store)
     then = asof.layers_as_of(layers, pd.Timestamp("2021-12-31"))["parcels"].set_index("parcel_id")
     assert then.loc["P1", "lifecycle"] == "approved"
+
+
+def test_a_csv_of_degrees_is_asked_where_its_coordinates_came_from(app, small_store, tmp_path):
+    csv = tmp_path / "高德标注.csv"
+    csv.write_text("宗地编号,土地用途,供地状态,wkt\nG1,工业用地,已批,\"POLYGON((120.079 28.654,120.080 28.654,"
+                   "120.080 28.655,120.079 28.654))\"\nG2,工业用地,已批,POINT(120.079 28.654)\n", encoding="utf-8")
+    _choose(app, csv)
+    assert not app.exception
+    source = app.radio(key="import.coord_source")
+    assert source.value is None and "高德或腾讯地图（GCJ-02）" in source.options
+    before = sha256(small_store)
+    app.button(key="import.check").click().run()
+    assert any("坐标来自哪里" in e.value for e in app.error)  # asked, not assumed
+    assert not app.metric
+    source.set_value("survey").run()
+    app.button(key="import.check").click().run()
+    assert {m.label: m.value for m in app.metric}["新增"] == "1"
+    source.set_value("gcj02").run()
+    app.button(key="import.check").click().run()
+    assert not app.exception and not app.error, [e.value for e in app.error]
+    assert {m.label: m.value for m in app.metric}["新增"] == "1"
+    assert any("GCJ-02" in str(el.value) for el in [*app.markdown, *app.caption, *app.info])
+    assert sha256(small_store) == before
