@@ -104,6 +104,8 @@ class ImportReport:
     duplicates: list[Problem] = field(default_factory=list)
     outside: list[Problem] = field(default_factory=list)
     unmatched: list[Problem] = field(default_factory=list)
+    uscc_errors: list[Problem] = field(default_factory=list)
+    """Rows whose 统一社会信用代码 fails GB 32100-2015, listed even when the import goes on."""
     notes: list[i18n.Message] = field(default_factory=list)
     mapping: dict[str, str] = field(default_factory=dict)
     area_mu: dict[str, float] = field(default_factory=dict)
@@ -113,7 +115,7 @@ class ImportReport:
         """Plain JSON-ready dict (the ``--json`` output), messages in ``lang``."""
         out = asdict(self)
         out["notes"] = self.note_texts(lang)
-        for kind in ("rejected", "repaired", "duplicates", "outside", "unmatched"):
+        for kind in ("rejected", "repaired", "duplicates", "outside", "unmatched", "uscc_errors"):
             for item, problem in zip(out[kind], getattr(self, kind), strict=True):
                 item["message"] = problem.message.text(lang)
         return out
@@ -134,7 +136,7 @@ class ImportReport:
         out += [f"  {note}" for note in self.note_texts(lang)]
         for key, items in (("rep.rejected", self.rejected), ("rep.repaired", self.repaired),
                            ("rep.duplicates", self.duplicates), ("rep.outside", self.outside),
-                           ("rep.unmatched", self.unmatched)):
+                           ("rep.unmatched", self.unmatched), ("rep.uscc_errors", self.uscc_errors)):
             if items:
                 out.append(tr(key, n=len(items)).text(lang))
                 out += [f"  - {p.text(lang)}" for p in items]

@@ -428,7 +428,8 @@ def _resolve_enterprises(df: pd.DataFrame, mapping: ColumnMapping, enterprises: 
         if code:
             problem = ids.uscc_problem(code)
             if problem:
-                report.notes.append(tr("join.bad_uscc", row=int(row), code=code, problem=problem))
+                report.uscc_errors.append(Problem(report.file, int(row), tr("join.bad_uscc", code=code,
+                                                                             problem=problem), code))
             else:
                 found = by_uscc.get(code.upper())
         if found is None and name:

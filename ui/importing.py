@@ -145,7 +145,7 @@ def show_report(report: importer.ImportReport) -> None:
         st.info(note)
     for key, items in (("rejected", report.rejected), ("repaired", report.repaired),
                        ("duplicates", report.duplicates), ("outside", report.outside),
-                       ("unmatched", report.unmatched)):
+                       ("unmatched", report.unmatched), ("uscc_errors", report.uscc_errors)):
         if items:
             st.markdown(f"**{state.t(f'import.rep.{key}', n=len(items))}**")
             st.dataframe(_problems(items), hide_index=True, use_container_width=True)

@@ -253,7 +253,10 @@ def test_enterprise_figures_joined_by_uscc_then_name(tmp_path, any_small_store):
     assert rep.added == ["E1,2023", "E2,2023", "E1,2022"]
     assert [p.row for p in rep.unmatched] == [5]
     assert "matches no enterprise" in rep.unmatched[0].message.text("en")
-    assert any("row 3: USCC" in n and "check character" in n for n in rep.note_texts("en"))
+    wrong = {p.row: p for p in rep.uscc_errors}  # listed with their rows, while the import goes on
+    assert 3 in wrong and wrong[3].id == bad_uscc and "check character" in wrong[3].message.text("en")
+    assert "统一社会信用代码有误的行" in "\n".join(rep.lines("zh"))
+    assert rep.to_dict("en")["uscc_errors"][0]["row"] == min(wrong)
     figures = plan.frame.set_index(["enterprise_id", "year"])
     assert figures.loc[("E1", 2023), "tax_10k"] == pytest.approx(120.0)  # 元 -> 万元
     assert figures.loc[("E1", 2023), "value_added_10k"] == pytest.approx(300.0)
