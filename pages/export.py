@@ -8,7 +8,7 @@ from geo.errors import PlannerError
 from geo.export import brief, maps, sheet
 from layers.overview import overview_map
 from layers.standalone import standalone_html
-from ui import auth, data, state, widgets
+from ui import auth, data, snapshot, state, widgets
 
 lang = state.lang()
 layers = data.current()
@@ -59,13 +59,13 @@ def _bbox(platform_id: str) -> tuple | None:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _sheet(store_key: str, page: str, lang: str, visible: tuple, extent: str,
-           opts: sheet.SheetOptions, basemap: str) -> tuple[bytes, float, float]:
+           opts: sheet.SheetOptions, basemap: str) -> tuple[bytes, float, float, tuple]:
     kwargs = {"visible": visible} if page == "overview" else {}
     spec = maps.spec_for(page, layers, lang=lang, plan=plan, bbox_deg=_bbox(extent), **kwargs)
     ctx = sheet.SheetContext(lang=lang, demo=demo, as_of=sheet.latest_date(layers), source=source,
                              basemap=basemaps.BASEMAPS.get(basemap))
     body, info = sheet.render_sheet(spec, opts, ctx)
-    return body, info.scale_denominator, info.scalebar_m
+    return body, info.scale_denominator, info.scalebar_m, tuple(info.unplaced)
 
 
 store_key = layers.key
@@ -77,9 +77,10 @@ if st.button(t("export.build"), key="export_build", type="primary"):
     except PlannerError as exc:
         st.error(str(exc))
 if "export_sheet" in st.session_state:
-    built_fmt, (body, scale, bar_m) = st.session_state["export_sheet"]
+    built_fmt, (body, scale, bar_m, unplaced) = st.session_state["export_sheet"]
     st.caption(t("export.sheet_info", scale=f"{scale:,.0f}",
                  bar=sheet.format_length(bar_m, lang)))
+    snapshot.unplaced_caption(unplaced)
     sheet_name = f"jinyun_{page_key}_{paper}_{dpi}dpi.{built_fmt}"
     st.download_button(t(f"export.download_{built_fmt}"), auth.logged("export", sheet_name, body),
                        file_name=sheet_name,

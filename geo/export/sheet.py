@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import logging
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
@@ -25,10 +25,11 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Polygon as MplPolygon
 from matplotlib.patches import Rectangle
+from matplotlib.transforms import Bbox
 from pyproj import Transformer
 
 from geo import basemaps, i18n
-from geo.export import fonts, tiles
+from geo.export import fonts, labels, tiles
 from geo.export.draw import LINE, POINT, draw_layer
 from geo.export.errors import ExportError
 from geo.export.maps import MapSpec
@@ -44,6 +45,9 @@ ORIENTATIONS = ("landscape", "portrait")
 DPIS = (150, 300)
 FORMATS = ("png", "pdf")
 MM_PER_IN = 25.4
+# names by what they name: the parks' long names are the smallest, so more of them fit
+LABEL_PT = {labels.FLAG: 6.5, labels.TOWN: 6.5, labels.PLATFORM: 6.5, labels.PARK: 5.5}
+TOWN_MARKER_PT = 8.0  # a town seat's circle (radius 4 CSS px) with its outline, on paper
 
 
 @dataclass(frozen=True)
@@ -106,6 +110,12 @@ class SheetInfo:
     basemap_drawn: bool
     basemap_note: str | None
     north_deg: float
+    # names left off the map for want of room, and the boxes (display pixels, from the
+    # lower left) of the names drawn and of the north arrow: for the page's caption and checks
+    unplaced: list[str] = field(default_factory=list)
+    label_boxes_px: list[tuple[str, tuple[float, float, float, float]]] = field(
+        default_factory=list)
+    north_arrow_bbox_px: tuple[float, float, float, float] | None = None
 
 
 # -- layout ---------------------------------------------------------------------------------
@@ -167,14 +177,15 @@ def format_length(m: float, lang: str) -> str:
 
 # -- decorations ------------------------------------------------------------------------------
 
-def _scalebar(ax: Axes, lims, k: float, lang: str) -> tuple[float, tuple[float, float]]:
+def _scalebar(ax: Axes, lims, k: float, lang: str) -> tuple[float, tuple[float, float], list]:
     x0, y0, x1, y1 = lims
     length = nice_length((x1 - x0) * 0.22)
     bx, by = x0 + (x1 - x0) * 0.04, y0 + (y1 - y0) * 0.05
     bh = (y1 - y0) * 0.008
-    ax.add_patch(Rectangle((bx - (x1 - x0) * 0.015, by - (y1 - y0) * 0.02),
-                           length + (x1 - x0) * 0.05, bh + (y1 - y0) * 0.075,
-                           facecolor=(1, 1, 1, 0.85), edgecolor="none", zorder=20))
+    back = ax.add_patch(Rectangle((bx - (x1 - x0) * 0.015, by - (y1 - y0) * 0.02),
+                                  length + (x1 - x0) * 0.05, bh + (y1 - y0) * 0.075,
+                                  facecolor=(1, 1, 1, 0.85), edgecolor="none", zorder=20))
+    artists = [back]
     seg = length / 4
     for i in range(4):
         ax.add_patch(Rectangle((bx + i * seg, by), seg, bh, facecolor="black" if i % 2 == 0 else "white",
@@ -182,8 +193,8 @@ def _scalebar(ax: Axes, lims, k: float, lang: str) -> tuple[float, tuple[float, 
     style = {"fontsize": 7 * k, "ha": "center", "va": "bottom", "zorder": 22}
     for pos, lab in ((0, "0"), (length / 2, f"{length / 2 / (1000 if length >= 1000 else 1):g}"),
                      (length, format_length(length, lang))):
-        ax.text(bx + pos, by + bh * 1.6, lab, **style)
-    return length, (bx, by + bh / 2)
+        artists.append(ax.text(bx + pos, by + bh * 1.6, lab, **style))
+    return length, (bx, by + bh / 2), artists
 
 
 def true_north_deg(x: float, y: float) -> float:
@@ -195,7 +206,7 @@ def true_north_deg(x: float, y: float) -> float:
     return math.degrees(math.atan2(nx - x, ny - y))
 
 
-def _north_arrow(ax: Axes, angle_deg: float, k: float, lang: str) -> None:
+def _north_arrow(ax: Axes, angle_deg: float, k: float, lang: str) -> list:
     cx, cy, size = 0.94, 0.88, 0.05
     a = math.radians(angle_deg)
     rot = np.array([[math.cos(a), math.sin(a)], [-math.sin(a), math.cos(a)]])
@@ -203,12 +214,15 @@ def _north_arrow(ax: Axes, angle_deg: float, k: float, lang: str) -> None:
     pts = np.array([[0, 1], [-0.4, -0.6], [0, -0.25], [0.4, -0.6]]) @ rot.T * size
     pts[:, 0] /= aspect
     pts += (cx, cy)
-    ax.add_patch(MplPolygon(pts[[0, 1, 2]], closed=True, transform=ax.transAxes,
-                            facecolor="black", edgecolor="black", linewidth=0.6 * k, zorder=22))
-    ax.add_patch(MplPolygon(pts[[0, 2, 3]], closed=True, transform=ax.transAxes,
-                            facecolor="white", edgecolor="black", linewidth=0.6 * k, zorder=22))
-    ax.text(cx, cy + size * 1.25, i18n.t("export.north", lang), transform=ax.transAxes,
-            ha="center", va="bottom", fontsize=9 * k, fontweight="bold", zorder=22)
+    return [
+        ax.add_patch(MplPolygon(pts[[0, 1, 2]], closed=True, transform=ax.transAxes,
+                                facecolor="black", edgecolor="black", linewidth=0.6 * k,
+                                zorder=22)),
+        ax.add_patch(MplPolygon(pts[[0, 2, 3]], closed=True, transform=ax.transAxes,
+                                facecolor="white", edgecolor="black", linewidth=0.6 * k,
+                                zorder=22)),
+        ax.text(cx, cy + size * 1.25, i18n.t("export.north", lang), transform=ax.transAxes,
+                ha="center", va="bottom", fontsize=9 * k, fontweight="bold", zorder=22)]
 
 
 def _swatch(ax: Axes, x: float, y: float, w: float, h: float, symbol, k: float) -> None:
@@ -318,9 +332,11 @@ def subtitle(spec: MapSpec, ctx: SheetContext) -> str:
 
 
 def draw_map(fig: Figure, rect: tuple[float, float, float, float], spec: MapSpec,
-             ctx: SheetContext, *, k: float, rasterize: bool) -> SheetInfo:
-    """The map frame alone in ``rect`` (figure fractions): layers, labels, basemap or its
-    note, scale bar, north arrow and, for demo data, the watermark."""
+             ctx: SheetContext, *, k: float, rasterize: bool,
+             obstacles: Sequence[Bbox] = ()) -> SheetInfo:
+    """The map frame alone in ``rect`` (figure fractions): layers, basemap or its note,
+    scale bar, north arrow, the names (:mod:`geo.export.labels`, clear of all these and of
+    ``obstacles``, boxes in display pixels) and, for demo data, the watermark."""
     w_in, h_in = fig.get_size_inches()
     lang = ctx.lang
     ax = fig.add_axes(rect)
@@ -337,18 +353,20 @@ def draw_map(fig: Figure, rect: tuple[float, float, float, float], spec: MapSpec
     drawn, note = _basemap(ax, lims, (round(ax_w_in * dpi), round(ax_h_in * dpi)), ctx)
     for layer in spec.layers:
         draw_layer(ax, layer, rasterize=rasterize)
-    for x, y, name in spec.labels:
-        if lims[0] <= x <= lims[2] and lims[1] <= y <= lims[3]:
-            ax.annotate(name, (x, y), xytext=(3 * k, 3 * k), textcoords="offset points",
-                        fontsize=6.5 * k, zorder=9, clip_on=True,
-                        bbox={"boxstyle": "round,pad=0.1", "fc": (1, 1, 1, 0.6), "ec": "none"})
-    length, (bx, by) = _scalebar(ax, lims, k, lang)
+    length, (bx, by), bar = _scalebar(ax, lims, k, lang)
     north = true_north_deg((lims[0] + lims[2]) / 2, (lims[1] + lims[3]) / 2)
-    _north_arrow(ax, north, k, lang)
+    arrow = _north_arrow(ax, north, k, lang)
+    furniture = [*bar, *arrow]
     if note:
-        ax.text(0.99, 0.01, note, transform=ax.transAxes, ha="right", va="bottom",
-                fontsize=6.5 * k, color="#555555", zorder=22,
-                bbox={"fc": (1, 1, 1, 0.85), "ec": "none", "pad": 2})
+        furniture.append(ax.text(0.99, 0.01, note, transform=ax.transAxes, ha="right",
+                                 va="bottom", fontsize=6.5 * k, color="#555555", zorder=22,
+                                 bbox={"fc": (1, 1, 1, 0.85), "ec": "none", "pad": 2}))
+    renderer = labels.renderer_of(fig)
+    arrow_box = Bbox.union([a.get_window_extent(renderer) for a in arrow])
+    boxes = [arrow_box, *(a.get_window_extent(renderer) for a in furniture), *obstacles]
+    sizes = {p: size * k for p, size in LABEL_PT.items()}
+    placed = labels.place(ax, spec.labels, fontsize=sizes, gap_pt=4.0 * k,
+                          marker_pt=TOWN_MARKER_PT * k, obstacles=boxes)
     if ctx.demo:
         _watermark(ax, k)
     scale = (lims[2] - lims[0]) / ax_w_in / (MM_PER_IN / 1000)
@@ -358,7 +376,9 @@ def draw_map(fig: Figure, rect: tuple[float, float, float, float], spec: MapSpec
                      scalebar_px=float(p1[0] - p0[0]),
                      map_m_per_px=float((lims[2] - lims[0]) / (ax_w_in * dpi)),
                      scalebar_bbox_px=(float(p0[0]), float(p0[1]), float(p1[0]), float(p1[1])),
-                     basemap_drawn=drawn, basemap_note=note, north_deg=north)
+                     basemap_drawn=drawn, basemap_note=note, north_deg=north,
+                     unplaced=placed.unplaced, label_boxes_px=placed.placed,
+                     north_arrow_bbox_px=tuple(float(v) for v in arrow_box.extents))
 
 
 def draw_sheet(fig: Figure, spec: MapSpec, ctx: SheetContext, *, rasterize: bool) -> SheetInfo:
@@ -366,7 +386,9 @@ def draw_sheet(fig: Figure, spec: MapSpec, ctx: SheetContext, *, rasterize: bool
     w_in, h_in = fig.get_size_inches()
     lay = _layout((w_in * MM_PER_IN, h_in * MM_PER_IN))
     _header(fig, lay, spec.title, subtitle(spec, ctx), ctx.demo)
-    info = draw_map(fig, lay.map_rect, spec, ctx, k=lay.k, rasterize=rasterize)
+    legend_box = Bbox.from_bounds(*lay.legend_rect).transformed(fig.transFigure)
+    info = draw_map(fig, lay.map_rect, spec, ctx, k=lay.k, rasterize=rasterize,
+                    obstacles=[legend_box])
     draw_legend(fig.add_axes(lay.legend_rect), spec, lay.k, ctx.lang)
     _footer(fig, lay, ctx, i18n.t("export.scale", ctx.lang,
                                   scale=f"{info.scale_denominator:,.0f}"))
