@@ -29,7 +29,7 @@ from matplotlib.transforms import Bbox
 from pyproj import Transformer
 
 from geo import basemaps, i18n
-from geo.export import fonts, labels, tiles
+from geo.export import fonts, labels, layout, tiles
 from geo.export.draw import LINE, POINT, draw_layer
 from geo.export.errors import ExportError
 from geo.export.maps import MapSpec
@@ -125,28 +125,36 @@ class _Layout:
     k: float  # text/line scale of the paper relative to A4
     map_rect: tuple[float, float, float, float]  # figure fractions
     legend_rect: tuple[float, float, float, float]
-    header_y: float
-    footer_y: float
-    margin_x: float
 
 
-def _layout(size_mm: tuple[float, float]) -> _Layout:
+MARGIN_MM, EDGE_MM, BAND_GAP_MM = 10.0, 6.0, 3.0  # side margin, header/footer to the edge, gaps
+
+
+def _layout(size_mm: tuple[float, float], head_mm: float, foot_mm: float) -> _Layout:
+    """Map and legend in what the measured header (``head_mm`` from the top edge) and
+    footer (``foot_mm`` from the bottom edge) leave, on paper of ``size_mm``."""
     w, h = size_mm
-    k = min(w, h) / 210.0
-    m, head, foot = 10 * k, 22 * k, 15 * k
+    k = paper_scale(size_mm)
+    m, gap = MARGIN_MM * k, BAND_GAP_MM * k
+    bottom, top = foot_mm + gap, h - head_mm - gap
     if w >= h:  # landscape: legend on the right
         legend_w = 60 * k
-        map_mm = (m, m + foot, w - 2 * m - legend_w - 4 * k, h - 2 * m - head - foot)
-        legend_mm = (w - m - legend_w, m + foot, legend_w, map_mm[3])
+        map_mm = (m, bottom, w - 2 * m - legend_w - 4 * k, top - bottom)
+        legend_mm = (w - m - legend_w, bottom, legend_w, map_mm[3])
     else:  # portrait: legend below the map
         legend_h = 62 * k
-        map_mm = (m, m + foot + legend_h + 3 * k, w - 2 * m, h - 2 * m - head - foot - legend_h - 3 * k)
-        legend_mm = (m, m + foot, w - 2 * m, legend_h)
+        map_mm = (m, bottom + legend_h + gap, w - 2 * m, top - bottom - legend_h - gap)
+        legend_mm = (m, bottom, w - 2 * m, legend_h)
 
     def frac(r):
         return (r[0] / w, r[1] / h, r[2] / w, r[3] / h)
 
-    return _Layout(k, frac(map_mm), frac(legend_mm), 1 - m / h, (m + foot * 0.15) / h, m / w)
+    return _Layout(k, frac(map_mm), frac(legend_mm))
+
+
+def paper_scale(size_mm: tuple[float, float]) -> float:
+    """Text and line scale of a paper relative to A4 (its short side over 210 mm)."""
+    return min(size_mm) / 210.0
 
 
 def _fit_extent(extent_m, ax_w_in: float, ax_h_in: float) -> tuple[float, float, float, float]:
@@ -273,33 +281,30 @@ def draw_legend(ax: Axes, spec: MapSpec, k: float, lang: str) -> list[str]:
     return drawn
 
 
-def _header(fig: Figure, lay: _Layout, title: str, subtitle: str, demo: bool) -> None:
-    # rows from the top: the demo mark (right), the title, the subtitle
-    k = lay.k
-    mm = 1 / (fig.get_size_inches()[1] * MM_PER_IN)
-    if demo:
-        fig.text(1 - lay.margin_x, lay.header_y + 2 * k * mm, DEMO_MARKER, ha="right", va="top",
-                 fontsize=7.5 * k, color="#c62828", fontweight="bold")
-    fig.text(0.5, lay.header_y - 2.5 * k * mm, title, ha="center", va="top", fontsize=15 * k,
-             fontweight="bold")
-    fig.text(0.5, lay.header_y - 11 * k * mm, subtitle, ha="center", va="top", fontsize=9 * k,
-             color="#333333")
+def header_rows(title: str, subtitle: str, demo: bool, k: float) -> list[layout.Row]:
+    """From the top: the demo mark (right), the title, the subtitle (centred)."""
+    rows = [layout.Row(right=layout.Text(DEMO_MARKER, 7.5 * k, "#c62828", bold=True))] if demo else []
+    return [*rows, layout.Row(center=layout.Text(title, 15 * k, "black", bold=True)),
+            layout.Row(center=layout.Text(subtitle, 9 * k))]
 
 
-def _footer(fig: Figure, lay: _Layout, ctx: SheetContext, scale: str = "") -> None:
-    # three lines on the left (source; credits; scale and export time), the internal-use
-    # line on the right of the last, where the left text is short
-    k, lang = lay.k, ctx.lang
-    t = lambda key, **f: i18n.t(key, lang, **f)  # noqa: E731
-    line_gap = 4.2 * k / (fig.get_size_inches()[1] * MM_PER_IN)
-    exported = ctx.exported_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    left = [t("export.source", source=ctx.source or "-"), t("export.credits", app=t("app.title")),
-            " · ".join(x for x in (scale, t("export.exported_at", time=exported)) if x)]
-    for i, text in enumerate(left):
-        fig.text(lay.margin_x, lay.footer_y + line_gap * (2 - i), text, ha="left", va="bottom",
-                 fontsize=6.5 * k, color="#333333")
-    fig.text(1 - lay.margin_x, lay.footer_y, t("export.internal"), ha="right", va="bottom",
-             fontsize=8 * k, color="#b71c1c", fontweight="bold")
+def footer_rows(ctx: SheetContext, k: float, scale: str = "",
+                notes: Sequence[str] = ()) -> list[layout.Row]:
+    """Notes, the source, the credits, then scale and export time with the internal-use line
+    on their right where both fit (on a line of its own where not)."""
+    t = lambda key, **f: i18n.t(key, ctx.lang, **f)  # noqa: E731
+    small = 6.5 * k
+    rows = [layout.Row(left=layout.Text(n, 7 * k, "#8a4b00")) for n in notes]
+    rows += [layout.Row(left=layout.Text(t("export.source", source=ctx.source or "-"), small)),
+             layout.Row(left=layout.Text(t("export.credits", app=t("app.title")), small))]
+    last = " · ".join(x for x in (scale, t("export.exported_at", time=exported_text(ctx))) if x)
+    rows.append(layout.Row(left=layout.Text(last, small),
+                           right=layout.Text(t("export.internal"), 8 * k, "#b71c1c", bold=True)))
+    return rows
+
+
+def exported_text(ctx) -> str:
+    return ctx.exported_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _watermark(ax: Axes, k: float) -> None:
@@ -381,17 +386,28 @@ def draw_map(fig: Figure, rect: tuple[float, float, float, float], spec: MapSpec
                      north_arrow_bbox_px=tuple(float(v) for v in arrow_box.extents))
 
 
-def draw_sheet(fig: Figure, spec: MapSpec, ctx: SheetContext, *, rasterize: bool) -> SheetInfo:
-    """Draw the whole sheet (header, map, legend, scale bar, north arrow, footer) on ``fig``."""
+def draw_sheet(fig: Figure, spec: MapSpec, ctx: SheetContext, *, rasterize: bool,
+               notes: Sequence[str] = ()) -> SheetInfo:
+    """Draw the whole sheet (header, map, legend, scale bar, north arrow, footer with
+    ``notes`` above its source line) on ``fig``; header and footer are measured first and
+    the map takes the room between them."""
     w_in, h_in = fig.get_size_inches()
-    lay = _layout((w_in * MM_PER_IN, h_in * MM_PER_IN))
-    _header(fig, lay, spec.title, subtitle(spec, ctx), ctx.demo)
+    size_mm = (w_in * MM_PER_IN, h_in * MM_PER_IN)
+    k = paper_scale(size_mm)
+    x0, x1 = MARGIN_MM * k / MM_PER_IN, w_in - MARGIN_MM * k / MM_PER_IN
+    edge = EDGE_MM * k / MM_PER_IN
+    head = layout.draw_rows(fig, header_rows(spec.title, subtitle(spec, ctx), ctx.demo, k),
+                            x0=x0, x1=x1, y=h_in - edge)
+    # the footer's height with the longest scale it can print, before the map fixes the scale
+    widest = i18n.t("export.scale", ctx.lang, scale="99,999,999")
+    foot = layout.height_in(fig, footer_rows(ctx, k, widest, notes), x1 - x0)
+    lay = _layout(size_mm, (edge + head) * MM_PER_IN, (edge + foot) * MM_PER_IN)
     legend_box = Bbox.from_bounds(*lay.legend_rect).transformed(fig.transFigure)
-    info = draw_map(fig, lay.map_rect, spec, ctx, k=lay.k, rasterize=rasterize,
+    info = draw_map(fig, lay.map_rect, spec, ctx, k=k, rasterize=rasterize,
                     obstacles=[legend_box])
-    draw_legend(fig.add_axes(lay.legend_rect), spec, lay.k, ctx.lang)
-    _footer(fig, lay, ctx, i18n.t("export.scale", ctx.lang,
-                                  scale=f"{info.scale_denominator:,.0f}"))
+    draw_legend(fig.add_axes(lay.legend_rect), spec, k, ctx.lang)
+    scale = i18n.t("export.scale", ctx.lang, scale=f"{info.scale_denominator:,.0f}")
+    layout.draw_rows(fig, footer_rows(ctx, k, scale, notes), x0=x0, x1=x1, y=edge, down=False)
     return info
 
 
