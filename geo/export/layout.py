@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 
+from geo.export import fonts
 from geo.export.labels import renderer_of
 
 LEADING = 1.3  # line height in type sizes
@@ -36,7 +37,10 @@ class Text:
     bold: bool = False
 
     def props(self) -> FontProperties:
-        return FontProperties(size=self.size, weight="bold" if self.bold else "normal")
+        # the family named, not left to rcParams: what is measured is what is drawn, even
+        # for a page built outside the export's rc_context
+        return FontProperties(family=[fonts.cjk_family(), "DejaVu Sans"], size=self.size,
+                              weight="bold" if self.bold else "normal")
 
 
 @dataclass(frozen=True)
@@ -128,8 +132,7 @@ def draw_rows(fig: Figure, rows: Sequence[Row], *, x0: float, x1: float, y: floa
         for t, x, ha in ((line.left, x0, "left"), (line.right, x1, "right"),
                          (line.center, (x0 + x1) / 2, "center")):
             if t is not None:
-                fig.text(x / w_in, base / h_in, t.text, ha=ha, va="baseline", fontsize=t.size,
-                         color=t.color, fontweight="bold" if t.bold else "normal",
-                         zorder=zorder)
+                fig.text(x / w_in, base / h_in, t.text, ha=ha, va="baseline",
+                         fontproperties=t.props(), color=t.color, zorder=zorder)
         used += step
     return used

@@ -53,11 +53,13 @@ class Page:
         return "".join(w.text for w in self.words)
 
 
-def _runs(reader: PdfReader, page_no: int) -> list[tuple[float, float, float]]:
-    """(x, baseline y from the top, size) of every upright text run on the page, in points."""
+def _runs(reader: PdfReader, page_no: int) -> tuple[list[tuple[float, float, float]],
+                                                     list[tuple[float, float]]]:
+    """(x, baseline y from the top, size) of every upright text run on the page, and
+    (baseline x, size) of every run turned a quarter left (an axis title), in points."""
     page = reader.pages[page_no]
     height = float(page.mediabox.height)
-    runs = []
+    runs, turned = [], []
 
     def visit(text, cm, tm, font, size):
         if not text.strip():
@@ -66,12 +68,13 @@ def _runs(reader: PdfReader, page_no: int) -> list[tuple[float, float, float]]:
                             tm[2] * cm[0] + tm[3] * cm[2], tm[2] * cm[1] + tm[3] * cm[3],
                             tm[4] * cm[0] + tm[5] * cm[2] + cm[4],
                             tm[4] * cm[1] + tm[5] * cm[3] + cm[5])
-        if abs(b) > 1e-6 or abs(c) > 1e-6:  # rotated: the watermark, which -nodiag drops
-            return
-        runs.append((e, height - f, size * abs(d)))
+        if abs(a) < 1e-6 and abs(d) < 1e-6 and b > 0:
+            turned.append((e, size * abs(b)))
+        elif abs(b) < 1e-6 and abs(c) < 1e-6:  # the rest is diagonal (the watermark): dropped
+            runs.append((e, height - f, size * abs(d)))
 
     page.extract_text(visitor_text=visit)
-    return runs
+    return runs, turned
 
 
 def _run_of(runs, x0: float, y0: float, y1: float) -> tuple[float, float] | None:
@@ -101,10 +104,16 @@ def words(pdf: bytes | Path, tmp_dir: Path) -> list[Page]:
     reader = PdfReader(path)
     pages = []
     for i, (w, h, body) in enumerate(_PAGE.findall(out)):
-        runs = _runs(reader, i)
+        runs, turned = _runs(reader, i)
         found = []
         for x0, y0, x1, y1, text in _WORD.findall(body):
             x0, y0, x1, y1 = float(x0), float(y0), float(x1), float(y1)
+            side = [(e, sz) for e, sz in turned if x0 <= e <= x1] if y1 - y0 > x1 - x0 else []
+            if side:  # read bottom to top: the glyphs' tops point left of the baseline
+                e, size = side[0]
+                found.append(Word(html.unescape(text), e - EM_ASCENT * size, y0,
+                                  e + EM_DESCENT * size, y1, (x0, y0, x1, y1), size))
+                continue
             run = _run_of(runs, x0, y0, y1)
             if run is None:  # no run found: keep poppler's box, the stricter one
                 found.append(Word(html.unescape(text), x0, y0, x1, y1, (x0, y0, x1, y1), 0.0))
