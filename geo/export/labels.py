@@ -28,9 +28,10 @@ FLAG, TOWN, PLATFORM, PARK = 0, 1, 2, 3
 # (dx, dy) unit offsets from the anchor, in order of preference (cartographers' order:
 # right of a point reads first, then left, above, below)
 POINT_CANDIDATES = ((1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (1, -1), (-1, 1), (-1, -1))
-AREA_CANDIDATES = ((0, 0), (0, 1), (0, -1), (1, 0), (-1, 0), (1, 1), (-1, -1), (1, -1), (-1, 1))
+AREA_CANDIDATES = ((0, 0), (0, 1), (0, -1), (1, 0), (-1, 0), (1, 1), (-1, -1), (1, -1), (-1, 1),
+                   (0, 2), (0, -2))
 _HA = {1: "left", 0: "center", -1: "right"}
-_VA = {1: "bottom", 0: "center", -1: "top"}
+_VA = {2: "bottom", 1: "bottom", 0: "center", -1: "top", -2: "top"}
 
 
 @dataclass(frozen=True)
@@ -137,8 +138,8 @@ def _first_free(art: Annotation, renderer, lab: MapLabel, gap_pt: float, pad: fl
     for dx, dy in candidates:
         # diagonal steps are shortened so the label stays as close as beside the point
         step = gap_pt * (0.75 if dx and dy else 1.0)
-        if lab.area:  # an area's name moves by about its own height off the point
-            step = art.get_fontsize() * 0.7
+        if lab.area:  # an area's name moves by its own height (a ring further: twice) off it
+            step = art.get_fontsize()
         art.set_horizontalalignment(_HA[dx])
         art.set_verticalalignment(_VA[dy])
         art.xyann = (dx * step, dy * step)
