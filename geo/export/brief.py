@@ -63,10 +63,11 @@ class BriefContext:
         self.figures = figures.figures(self.layers, self.plan, as_of=end)
 
     @classmethod
-    def for_store(cls, store, quarter: str, lang: str = "zh") -> BriefContext:
-        """The brief of ``store`` (a :class:`geo.store.Store`) against its plan."""
+    def for_store(cls, store, quarter: str, lang: str = "zh", **kwargs) -> BriefContext:
+        """The brief of ``store`` (a :class:`geo.store.Store`) against its plan (``kwargs``:
+        ``paper``, ``orientation``, ``exported_at``)."""
         return cls(store, store.plan, quarter, lang=lang, demo=store.is_demo,
-                   source=sheet.source_text(store, lang))
+                   source=sheet.source_text(store, lang), **kwargs)
 
     def t(self, key: str, **fmt) -> str:
         return i18n.t(key, self.lang, **fmt)
