@@ -215,3 +215,31 @@ def test_brief_pages_never_overlap_and_all_carry_the_footer(demo, tmp_path, lang
         assert _squeeze(name) in parks_text, name
     for col in ("field.planned_area_mu", "field.enterprises_in", "field.star_rating"):
         assert _squeeze(brief.i18n.t(col, lang)) in parks_text, col
+
+
+def test_a_table_too_long_for_its_page_goes_on_over_the_next(demo, tmp_path):
+    import io
+
+    import pandas as pd
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    ctx = brief.BriefContext(demo, demo.plan, "2021Q2", demo=True, source="演示库",
+                             exported_at=WHEN, paper="A4", orientation="portrait")
+    df = pd.DataFrame({"编号": [f"R{i:03d}" for i in range(150)],
+                       "名称": [f"第{i}号地块" for i in range(150)]})
+    with mpl.rc_context(fonts.rc_params()):
+        figs = brief.table_pages(ctx, "长表", 3, df)
+        buf = io.BytesIO()
+        with PdfPages(buf) as pdf:
+            for fig in figs:
+                pdf.savefig(fig)
+    assert len(figs) >= 2
+    pages = words(buf.getvalue(), tmp_path)
+    seen = []
+    for i, page in enumerate(pages):
+        _assert_clean(page, f"long table page {i + 1}")
+        text = _squeeze(page.text())
+        assert f"第{3 + i}页" in text and INTERNAL in text
+        assert ("长表（续）" in text) == (i > 0)
+        seen += [w.text for w in page.words if re.fullmatch(r"R\d{3}", w.text)]
+    assert seen == list(df["编号"])  # every row once, in order, none lost between pages
