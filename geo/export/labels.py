@@ -127,7 +127,7 @@ def place(ax: Axes, labels: Sequence[MapLabel], *, fontsize: float | Mapping[int
             out.unplaced.append(lab.text)
             continue
         taken.append(box)
-        out.placed.append((lab.text, (box.x0, box.y0, box.x1, box.y1)))
+        out.placed.append((lab.text, tuple(float(v) for v in box.extents)))
         out.artists.append(art)
     return out
 
