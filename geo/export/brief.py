@@ -248,7 +248,8 @@ def _fmt(value: float, unit: str = "") -> str:
 def overview_map_page(ctx: BriefContext, number: int) -> Figure:
     fig = _figure(ctx)
     spec = maps.overview_spec(ctx.at, lang=ctx.lang)
-    sheet.draw_sheet(fig, spec, ctx.sheet_context(), rasterize=True)
+    sheet.draw_sheet(fig, spec, ctx.sheet_context(), rasterize=True,
+                     page=ctx.t("brief.page", n=number))
     return fig
 
 
@@ -363,7 +364,8 @@ def per_mu_map_page(ctx: BriefContext, number: int) -> Figure:
     partial = evaluation.renormalised(evaluation.scores(ctx.at, ctx.plan, year))
     # the leaders read that some scores rest on fewer indicators
     notes = [ctx.t("ev.renormalised", n=len(partial))] if len(partial) else []
-    sheet.draw_sheet(fig, spec, ctx.sheet_context(), rasterize=True, notes=notes)
+    sheet.draw_sheet(fig, spec, ctx.sheet_context(), rasterize=True, notes=notes,
+                     page=ctx.t("brief.page", n=number))
     return fig
 
 

@@ -288,18 +288,19 @@ def header_rows(title: str, subtitle: str, demo: bool, k: float) -> list[layout.
             layout.Row(center=layout.Text(subtitle, 9 * k))]
 
 
-def footer_rows(ctx: SheetContext, k: float, scale: str = "",
-                notes: Sequence[str] = ()) -> list[layout.Row]:
+def footer_rows(ctx: SheetContext, k: float, scale: str = "", notes: Sequence[str] = (),
+                page: str | None = None) -> list[layout.Row]:
     """Notes, the source, the credits, then scale and export time with the internal-use line
-    on their right where both fit (on a line of its own where not)."""
+    (and ``page``, in a brief) on their right where both fit (on a line of its own where not)."""
     t = lambda key, **f: i18n.t(key, ctx.lang, **f)  # noqa: E731
     small = 6.5 * k
     rows = [layout.Row(left=layout.Text(n, 7 * k, "#8a4b00")) for n in notes]
     rows += [layout.Row(left=layout.Text(t("export.source", source=ctx.source or "-"), small)),
              layout.Row(left=layout.Text(t("export.credits", app=t("app.title")), small))]
     last = " · ".join(x for x in (scale, t("export.exported_at", time=exported_text(ctx))) if x)
+    internal = " · ".join(x for x in (t("export.internal"), page) if x)
     rows.append(layout.Row(left=layout.Text(last, small),
-                           right=layout.Text(t("export.internal"), 8 * k, "#b71c1c", bold=True)))
+                           right=layout.Text(internal, 8 * k, "#b71c1c", bold=True)))
     return rows
 
 
@@ -387,7 +388,7 @@ def draw_map(fig: Figure, rect: tuple[float, float, float, float], spec: MapSpec
 
 
 def draw_sheet(fig: Figure, spec: MapSpec, ctx: SheetContext, *, rasterize: bool,
-               notes: Sequence[str] = ()) -> SheetInfo:
+               notes: Sequence[str] = (), page: str | None = None) -> SheetInfo:
     """Draw the whole sheet (header, map, legend, scale bar, north arrow, footer with
     ``notes`` above its source line) on ``fig``; header and footer are measured first and
     the map takes the room between them."""
@@ -400,14 +401,15 @@ def draw_sheet(fig: Figure, spec: MapSpec, ctx: SheetContext, *, rasterize: bool
                             x0=x0, x1=x1, y=h_in - edge)
     # the footer's height with the longest scale it can print, before the map fixes the scale
     widest = i18n.t("export.scale", ctx.lang, scale="99,999,999")
-    foot = layout.height_in(fig, footer_rows(ctx, k, widest, notes), x1 - x0)
+    foot = layout.height_in(fig, footer_rows(ctx, k, widest, notes, page), x1 - x0)
     lay = _layout(size_mm, (edge + head) * MM_PER_IN, (edge + foot) * MM_PER_IN)
     legend_box = Bbox.from_bounds(*lay.legend_rect).transformed(fig.transFigure)
     info = draw_map(fig, lay.map_rect, spec, ctx, k=k, rasterize=rasterize,
                     obstacles=[legend_box])
     draw_legend(fig.add_axes(lay.legend_rect), spec, k, ctx.lang)
     scale = i18n.t("export.scale", ctx.lang, scale=f"{info.scale_denominator:,.0f}")
-    layout.draw_rows(fig, footer_rows(ctx, k, scale, notes), x0=x0, x1=x1, y=edge, down=False)
+    layout.draw_rows(fig, footer_rows(ctx, k, scale, notes, page), x0=x0, x1=x1, y=edge,
+                     down=False)
     return info
 
 

@@ -207,6 +207,8 @@ def test_brief_pages_never_overlap_and_all_carry_the_footer(demo, tmp_path, lang
         _assert_clean(page, f"brief {lang} {paper} {orientation} page {i + 1}")
         text = _squeeze(page.text())
         assert INTERNAL in text and EXPORTED[lang] in text, f"page {i + 1} without its footer"
+        if i:  # every page after the cover says its number
+            assert _squeeze(brief.i18n.t("brief.page", lang, n=i + 1)) in text, i + 1
     # the parks' table is not clipped: every park and every column, on its page(s)
     parks_text = "".join(_squeeze(p.text()) for p in pages
                          if _squeeze(brief.i18n.t("brief.section.parks", lang)) in
