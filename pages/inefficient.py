@@ -142,6 +142,7 @@ sel.table(perf.labelled(case_rows.assign(case_status=case_rows["status"]),
           case_rows["case_id"].tolist(), height=260)
 st.subheader(state.t("edit.heading"))
 st.caption(state.t("select.hint"))
+edit.quick_form("cases", sel.current, key="ineff.cases")
 edit.show("cases", case_view["case_id"].tolist(), key="ineff.cases", selected=sel.current,
           on_pick=sel.select)
 edit.outline_panel("cases", sel.current, key="ineff.cases", map_key=sel.map_key)

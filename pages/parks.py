@@ -79,6 +79,7 @@ with table_col:
 
 st.subheader(state.t("edit.heading"))
 st.caption(state.t("select.hint"))
+edit.quick_form("parks", sel.current, key="parks")
 edit.show("parks", shown["park_id"].tolist(), key="parks", selected=sel.current,
           on_pick=sel.select)
 edit.outline_panel("parks", sel.current, key="parks", map_key=sel.map_key)

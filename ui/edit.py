@@ -61,17 +61,79 @@ def col_label(column: str) -> str:
     return i18n.column_label(column, state.lang())
 
 
-def _value_widget(layer: str, field: str, current, key: str):
+def _value_widget(layer: str, field: str, current, key: str, label: str | None = None):
     f = schema.LAYERS[layer].get(field)
+    label = label or state.t("edit.value")
     if f.enum:
         codes = list(schema.ENUMS[f.enum])
         index = codes.index(current) if current in codes else 0
-        return st.selectbox(state.t("edit.value"), codes, index=index, key=key,
+        return st.selectbox(label, codes, index=index, key=key,
                             format_func=lambda c: i18n.enum_label(f.enum, c, state.lang()))
     if f.dtype == "bool":
-        return st.checkbox(state.t("edit.value"), value=bool(current), key=key)
-    return st.text_input(state.t("edit.value"), value=_text(current), key=key,
-                         help=state.t("edit.value_help"))
+        return st.checkbox(label, value=bool(current), key=key)
+    return st.text_input(label, value=_text(current), key=key, help=state.t("edit.value_help"))
+
+
+def _differs(value, stored) -> bool:
+    """Whether a form's value changes the stored one (a flag read as a flag, text as text)."""
+    if isinstance(value, bool):
+        return pd.isna(stored) or bool(stored) != value
+    return _text(value).strip() != _text(stored)
+
+
+def quick_form(layer: str, feature_id: str | None, *, key: str) -> None:
+    """Every editable field of the selected feature in one form, saved together: the same
+    validation, version check and history as :func:`show` (one history row per changed
+    field), for the planner who has just clicked the feature on the map."""
+    if feature_id is None or not auth.user().can_edit:
+        return
+    layers = data.layers()
+    table, id_col = layers[layer], schema.LAYERS[layer].key
+    row = table.loc[table[id_col].astype(str) == str(feature_id)]
+    if row.empty:
+        return
+    row = row.iloc[0]
+    seen_key = f"{key}.quick.seen.{layer}.{feature_id}"
+    if seen_key not in st.session_state:
+        st.session_state[seen_key] = edits.feature_version(layers["audit"], layer, feature_id)
+    msg_key = f"{key}.quick.message"
+    if msg_key in st.session_state:
+        st.success(st.session_state.pop(msg_key))
+    name = row.get("name_zh", "") if "name_zh" in row.index else ""
+    fields = list(edits.EDITABLE[layer])
+    with st.form(f"{key}.quick.{feature_id}", border=True):
+        st.markdown(f"**{state.t('edit.quick', id=feature_id, name=name or '')}**")
+        values = {}
+        for start in range(0, len(fields), 3):
+            for col, field in zip(st.columns(3), fields[start:start + 3], strict=False):
+                with col:
+                    values[field] = _value_widget(layer, field, row[field],
+                                                  key=f"{key}.quick.{feature_id}.{field}",
+                                                  label=col_label(field))
+        saved = st.form_submit_button(state.t("edit.quick_save"), type="primary")
+    if not saved:
+        return
+    changed = {f: v for f, v in values.items() if _differs(v, row[f])}
+    if not changed:
+        st.info(state.t("edit.unchanged"))
+        return
+    try:
+        rows = edits.apply_edit(data.store_path(), layer, feature_id, changed, user=auth.user(),
+                                expected_version=st.session_state[seen_key])
+    except edits.StaleEditError as exc:
+        st.error(exc.text(state.lang()))
+        st.button(state.t("edit.reload"), key=f"{key}.quick.reload",
+                  on_click=st.session_state.pop, args=(seen_key, None))
+    except PlannerError as exc:
+        st.error(f"{state.t('edit.refused')}: {exc.text(state.lang())}")
+    else:
+        st.session_state.pop(seen_key, None)
+        st.session_state[msg_key] = "；".join(
+            state.t("edit.saved", field=col_label(r.field),
+                    old=_shown_value(layer, r.field, r.old_value) or "∅",
+                    new=_shown_value(layer, r.field, r.new_value) or "∅")
+            for r in rows.itertuples())
+        st.rerun()
 
 
 def _follow_selection(key: str, feature_ids: list[str], selected: str | None) -> None:
