@@ -81,3 +81,11 @@ def label(choice: str) -> str:
         source = supplied().get(choice)
         return state.t("basemap.user", name=source.name if source else "?")
     return state.t(f"basemap.{choice}")
+
+
+def for_print(choice: str) -> Basemap | None:
+    """The basemap a printed sheet draws for ``choice``: the hillshade from its tiles on disk,
+    OSM or 天地图 over the network; a supplied basemap is not printed."""
+    if choice == basemaps.HILLSHADE:
+        return hillshade_basemap()
+    return basemaps.BASEMAPS.get(choice)

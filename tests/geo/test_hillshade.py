@@ -123,3 +123,18 @@ def test_water_is_the_flood_zones_among_the_constraints():
 def test_flat_ground_shades_as_the_sun_altitude():
     flat = np.full((5, 5), 100.0)
     assert hillshade.hillshade(flat, 30.0) == pytest.approx(np.sin(np.radians(45)))
+
+
+def test_a_printed_sheet_reads_the_hillshade_from_disk(dem, tmp_path):
+    from geo.basemaps import Basemap
+    from geo.export import tiles
+
+    built = hillshade.build_tiles(dem, tmp_path / "hs", min_zoom=9, max_zoom=12)
+    provider = Basemap("hillshade", ("http://127.0.0.1:9/never/{z}/{x}/{y}.png",), "local",
+                       local=True, min_native_zoom=9, max_native_zoom=12,
+                       folder=str(built.folder))
+    extent = (X0 + 1000, Y0 - N * RES + 1000, X0 + N * RES - 1000, Y0 - 1000)
+    img = tiles.basemap_image(provider, extent, (600, 600))  # no request: the URL is dead
+    assert img.shape == (600, 600, 4) and (img[..., 3] == 255).mean() > 0.9
+    centre, corner = img[300, 300, :3].astype(int), img[580, 580, :3].astype(int)
+    assert np.abs(centre - corner).sum() > 10  # the hill shows, not a flat colour
