@@ -42,6 +42,9 @@ HILLSHADE_VERSION = "1"   # bump when the look or the tiling changes
 MIN_ZOOM = 8
 MAX_NATIVE_ZOOM = 14      # a 30 m DEM has nothing finer to show; Leaflet over-zooms beyond
 TILE_PX = 256
+# about a minute of build on 2 cores: a DEM much larger than a county gets fewer zooms
+MAX_TILES = 5_000
+KEEP_BUILT = 4  # tile folders of other contents kept beside the current one
 _HALF = 20037508.342789244
 
 # soft colours: pale valley green to pale tan to near-white ridges (elevation quantiles)
@@ -228,6 +231,28 @@ def tile_count(bounds_lonlat, *, min_zoom: int = MIN_ZOOM, max_zoom: int = MAX_N
     return total
 
 
+def deepest_zoom(bounds_lonlat, *, min_zoom: int = MIN_ZOOM, max_zoom: int = MAX_NATIVE_ZOOM,
+                 max_tiles: int = MAX_TILES) -> int:
+    """The deepest zoom up to ``max_zoom`` whose tiles from ``min_zoom`` on stay within
+    ``max_tiles`` (never below ``min_zoom``)."""
+    for z in range(max_zoom, min_zoom, -1):
+        if tile_count(bounds_lonlat, min_zoom=min_zoom, max_zoom=z) <= max_tiles:
+            return z
+    return min_zoom
+
+
+def prune(parent: str | os.PathLike, current: str | os.PathLike, *,
+          keep: int = KEEP_BUILT) -> list[Path]:
+    """Remove the oldest ``hillshade-*`` folders of ``parent`` beyond ``keep`` (never
+    ``current``); returns those removed."""
+    current = Path(current).resolve()
+    built = [p for p in Path(parent).glob("hillshade-*") if p.is_dir() and p.resolve() != current]
+    built.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in built[keep:]:
+        shutil.rmtree(old, ignore_errors=True)
+    return built[keep:]
+
+
 def _read(dem_path) -> tuple[np.ndarray, Affine, object]:
     with rasterio.open(dem_path) as src:
         if src.crs is None:
@@ -242,9 +267,11 @@ def _read(dem_path) -> tuple[np.ndarray, Affine, object]:
 
 def build_tiles(dem_path: str | os.PathLike, out_dir: str | os.PathLike, *,
                 roads: gpd.GeoDataFrame | None = None, water: gpd.GeoDataFrame | None = None,
-                min_zoom: int = MIN_ZOOM, max_zoom: int = MAX_NATIVE_ZOOM) -> BuildInfo:
+                min_zoom: int = MIN_ZOOM, max_zoom: int = MAX_NATIVE_ZOOM,
+                max_tiles: int = MAX_TILES) -> BuildInfo:
     """Write the hillshade tiles ``out_dir/{z}/{x}/{y}.png`` and ``metadata.json``, all or
-    nothing; a folder already built is kept as it is.
+    nothing; a folder already built is kept as it is. A DEM so large that the zooms asked
+    would exceed ``max_tiles`` tiles gets fewer zooms (:func:`deepest_zoom`).
 
     Raises
     ------
@@ -261,6 +288,7 @@ def build_tiles(dem_path: str | os.PathLike, out_dir: str | os.PathLike, *,
         raise ValueError(msg)
     lohi = tuple(float(v) for v in np.nanpercentile(values, [2, 98]))
     bounds = dem_bounds_lonlat(dem_path)
+    max_zoom = deepest_zoom(bounds, min_zoom=min_zoom, max_zoom=max_zoom, max_tiles=max_tiles)
     merc = cadastre.mercator_bounds(bounds)
     overlay = _overlay(roads, water)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -25,6 +25,8 @@ def _hillshade(dem: str, dem_mtime: float, store_key: str) -> tuple[str, dict] |
     folder = settings.BASEMAP_TILES_DIR / f"hillshade-{key}"
     try:
         hillshade.build_tiles(dem, folder, roads=roads, water=water)
+        os.utime(folder)  # in use again: the pruning below keeps the recently used ones
+        hillshade.prune(settings.BASEMAP_TILES_DIR, folder)
     except (ValueError, OSError) as exc:  # rasterio's errors are OSError or ValueError
         logger.warning("hillshade from %s not built: %s", dem, exc)
         return None

@@ -138,3 +138,29 @@ def test_a_printed_sheet_reads_the_hillshade_from_disk(dem, tmp_path):
     assert img.shape == (600, 600, 4) and (img[..., 3] == 255).mean() > 0.9
     centre, corner = img[300, 300, :3].astype(int), img[580, 580, :3].astype(int)
     assert np.abs(centre - corner).sum() > 10  # the hill shows, not a flat colour
+
+
+def test_a_dem_too_large_for_the_tile_budget_gets_fewer_zooms(dem, tmp_path):
+    bounds = hillshade.dem_bounds_lonlat(dem)
+    assert hillshade.deepest_zoom(bounds, min_zoom=9, max_zoom=14, max_tiles=10**6) == 14
+    capped = hillshade.deepest_zoom(bounds, min_zoom=9, max_zoom=14, max_tiles=40)
+    assert 9 <= capped < 14
+    assert hillshade.tile_count(bounds, min_zoom=9, max_zoom=capped) <= 40
+    info = hillshade.build_tiles(dem, tmp_path / "hs", min_zoom=9, max_zoom=14, max_tiles=40)
+    assert hillshade.metadata(info.folder)["maxzoom"] == capped and info.tiles <= 40
+
+
+def test_old_tile_folders_are_pruned_but_never_the_current_one(tmp_path):
+    import os
+
+    folders = []
+    for i in range(6):
+        f = tmp_path / f"hillshade-{i}"
+        f.mkdir()
+        os.utime(f, (1_000_000 + i, 1_000_000 + i))
+        folders.append(f)
+    (tmp_path / "other").mkdir()
+    removed = hillshade.prune(tmp_path, folders[0], keep=2)
+    assert sorted(p.name for p in removed) == ["hillshade-1", "hillshade-2", "hillshade-3"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "hillshade-0", "hillshade-4", "hillshade-5", "other"]
