@@ -82,7 +82,7 @@ _SCRIPT = Template("""
                                            zIndexOffset: l.priority});
     marker.addTo(group);
     PL.entries.push({marker: marker, priority: l.priority, minZoom: l.min_zoom,
-                     order: PL.entries.length, text: l.text});
+                     order: PL.entries.length});
   });
   var hook = function () {
     if (!group._map) return;
@@ -122,11 +122,13 @@ class PlaceLabels(MacroElement):
         self._name = "PlaceLabels"
         self.gap = GAP_PX
         self.css = css(labels)
+        self._texts = [lab.text for lab in labels.labels]
+        # only the escaped text reaches the page
         self.labels = [{"lat": round(lab.lat, 6), "lon": round(lab.lon, 6),
-                        "html": html_text(lab.text), "text": lab.text,
+                        "html": html_text(lab.text),
                         "priority": int(lab.priority), "min_zoom": int(lab.min_zoom)}
                        for lab in labels.labels]
 
     def texts(self) -> list[str]:
         """The names as the planner reads them, for tests and exports."""
-        return [lab["text"] for lab in self.labels]
+        return list(self._texts)
