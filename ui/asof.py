@@ -17,9 +17,10 @@ the widget does, for headings and metric deltas.
 The date is one session value, ``<key>.period`` (a period code), shown twice: the
 selectbox ``<key>.asof`` and, beside it, a slider ``<key>.asof_slider`` over the same
 periods from the oldest to the newest, then current data. Each one's ``on_change``
-writes the shared value and the other one, so moving either moves both (and the
-page's figures and map, which read the returned date). The widget owns these keys
-and ``<key>.compare_on``, ``<key>.compare_to``.
+writes the shared value, and both are set to it before they are drawn, so moving
+either moves both (and the page's figures and map, which read the returned date).
+The widget owns these keys, ``<key>.asof_sync``, ``<key>.compare_on`` and
+``<key>.compare_to``.
 """
 
 from __future__ import annotations
@@ -77,25 +78,50 @@ def _keys(key: str) -> tuple[str, str, str]:
     return f"{key}.period", f"{key}.asof", f"{key}.asof_slider"
 
 
+_PUSHED_KEPT = 64
+
+
+def _sync(key: str) -> dict:
+    """What each view last reported from the browser and the values pushed to it since."""
+    return st.session_state.setdefault(f"{key}.asof_sync", {"report": {}, "pushed": {}})
+
+
 def _moved(key: str, source: str) -> None:
-    """A view of the date was changed: the shared value and the other view follow it."""
+    """A view of the date was changed in the browser: the shared value follows it (the other
+    view follows when the page is drawn, :func:`_seed`).
+
+    The browser sends every widget's value with each change, and a view moved by the
+    server may not have been redrawn yet (quick arrow presses on the slider): a view still
+    reporting what it showed before, or a value the server pushed to it, is no change by
+    the planner and does not move the date back.
+    """
+    sync = _sync(key)
     value = st.session_state[source]
-    for k in _keys(key):
-        if k != source:
-            st.session_state[k] = value
+    if value == sync["report"].get(source) or value in sync["pushed"].get(source, ()):
+        return
+    sync["pushed"][source] = []  # the planner's own choice supersedes what was pushed
+    st.session_state[_keys(key)[0]] = value
 
 
 def _seed(key: str, opts: list[str]) -> None:
-    """Both views set to the shared value before they are drawn (the first time, or after
-    another page's run dropped their widget state)."""
+    """Both views set to the shared value before they are drawn (the first time, after a
+    change of the other view, or after another page's run dropped their widget state)."""
     shared, box, slider = _keys(key)
+    sync = _sync(key)
     value = st.session_state.get(shared)
     if value not in opts:
         value = st.session_state.get(box) if st.session_state.get(box) in opts else opts[0]
     st.session_state[shared] = value
     for k in (box, slider):
-        if st.session_state.get(k) != value:
+        shown = st.session_state.get(k)
+        pushed = sync["pushed"].setdefault(k, [])
+        if pushed and shown == pushed[-1]:
+            pushed.clear()  # the browser has caught up with the server
+        sync["report"][k] = shown
+        if shown != value:
             st.session_state[k] = value
+            if shown is not None:  # a view drawn anew shows the value it is given
+                pushed[:] = [*pushed, value][-_PUSHED_KEPT:]
 
 
 def show(key: str, *, first_year: int | None = None, last_year: int | None = None,
@@ -121,6 +147,7 @@ def show(key: str, *, first_year: int | None = None, last_year: int | None = Non
     slide.select_slider(state.t("asof.slider"), slider_options(opts), key=slider,
                         format_func=_period_label, on_change=_moved, args=(key, slider),
                         help=state.t("asof.slider_help"))
+    st.session_state[f"{box}.drawn"] = st.session_state[f"{slider}.drawn"] = period
     compare_to = None
     if compare and mid.checkbox(state.t("asof.compare"), key=f"{key}.compare_on"):
         default = min(opts.index(period) + 1, len(opts) - 1)
