@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import time
 
+from playwright.sync_api import Error as PlaywrightError
+
 from tests.e2e.conftest import assert_no_exception, map_frame, screenshot, wait_for_app
 
 # Each park's status on the map shown now (streamlit-folium may keep an earlier map's objects
@@ -60,20 +62,28 @@ def _step(page, key: str, until: str, limit: int = 80) -> None:
     wait_for_app(page)
 
 
-def _built_on_map(frame, expected: int) -> dict:
-    frame.wait_for_function(
-        f"(n) => {{ const s = ({MAP_STATUS_JS})(); return s && Object.keys(s).length === 17 &&"
-        f" Object.values(s).filter(v => {list(BUILT)}.includes(v)).length === n; }}",
-        arg=expected, timeout=60000)
-    return frame.evaluate(MAP_STATUS_JS)
+def _built_on_map(page, expected: int, timeout_s: float = 60) -> dict:
+    """The map's park statuses once ``expected`` parks are drawn as built. The page's rerun
+    may replace the map's iframe while it is read: the new one is read then."""
+    check = (f"(n) => {{ const s = ({MAP_STATUS_JS})(); return s && Object.keys(s).length === 17"
+             f" && Object.values(s).filter(v => {list(BUILT)}.includes(v)).length === n; }}")
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            frame = map_frame(page)
+            left_ms = max(1000, (deadline - time.monotonic()) * 1000)
+            frame.wait_for_function(check, arg=expected, timeout=left_ms)
+            return frame.evaluate(MAP_STATUS_JS)
+        except PlaywrightError as e:
+            if "detached" not in str(e) or time.monotonic() > deadline:
+                raise
 
 
 def test_keyboard_on_the_slider_moves_cards_map_and_picker(page, app_url):
     page.goto(app_url + "/parks")
     wait_for_app(page)
     assert_no_exception(page)
-    frame = map_frame(page)
-    now = _built_on_map(frame, 11)
+    now = _built_on_map(page, 11)
     assert _card(page, CARD) == "11"
     assert _thumb(page).get_attribute("aria-valuetext") == "当前数据"
 
@@ -82,7 +92,7 @@ def test_keyboard_on_the_slider_moves_cards_map_and_picker(page, app_url):
     assert_no_exception(page)
     assert _wait(lambda: _picker(page), "2019年末") == "2019年末"
     assert _wait(lambda: _card(page, CARD), "1") == "1"
-    then = _built_on_map(map_frame(page), 1)
+    then = _built_on_map(page, 1)
     assert then["P03"] == "建成" and now["P08"] == "运营" != then["P08"]
     screenshot(page, "parks_slider_2019")
 
@@ -90,5 +100,5 @@ def test_keyboard_on_the_slider_moves_cards_map_and_picker(page, app_url):
     _step(page, "ArrowRight", "2020年第4季度末")
     assert _wait(lambda: _picker(page), "2020年第4季度末") == "2020年第4季度末"
     assert _wait(lambda: _card(page, CARD), "3") == "3"
-    assert _built_on_map(map_frame(page), 3)["P17"] == "运营"
+    assert _built_on_map(page, 3)["P17"] == "运营"
     assert_no_exception(page)
