@@ -59,3 +59,16 @@ def test_slider_moves_figures_map_and_selectbox(page):
     page.select_slider(key="parks.asof_slider").set_value("current").run()
     assert page.selectbox(key="parks.asof").value == "current"
     assert _map_statuses(page) == now_map and _figures(page) == now_figures
+
+
+@pytest.mark.parametrize(("page_file", "key"), [("pages/land.py", "land"),
+                                                ("pages/inefficient.py", "inefficient"),
+                                                ("pages/evaluation.py", "evaluation")])
+def test_every_as_of_page_has_the_slider(page_file, key, demo_store, monkeypatch):
+    at = open_page_alone(page_file, demo_store, monkeypatch)
+    slider = at.select_slider(key=f"{key}.asof_slider")
+    box = at.selectbox(key=f"{key}.asof")
+    assert sorted(slider.options) == sorted(box.options) and slider.options[-1] == "当前数据"
+    slider.set_value("2020Q2").run()
+    assert not at.exception
+    assert at.selectbox(key=f"{key}.asof").value == "2020Q2"
