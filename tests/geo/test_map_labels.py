@@ -96,5 +96,5 @@ def test_the_sheet_ignores_screen_labels(demo):
     spec = spec_from_description(desc, page="overview", lang="zh")
     assert not any(lay.key.endswith(":labels") for lay in spec.layers)
     # the sheet still writes the town names beside their seats, once each
-    written = [text for _, _, text in spec.labels]
+    written = [label.text for label in spec.labels]
     assert sorted(set(written) & set(demo["towns"]["name_zh"])) == sorted(demo["towns"]["name_zh"])
