@@ -336,3 +336,99 @@ def revert(path: str | os.PathLike, audit_ids, *, user,
         out.append(apply_edit(path, layer, str(fid), changes, user=user, now=now,
                               expected_version=last))
     return pd.concat(out, ignore_index=True) if out else pd.DataFrame()
+
+
+# fields a placement may fill beside the point (from the parcel it was found on); only empty
+# ones are filled, never a value someone recorded
+PLACE_FIELDS: dict[str, tuple[str, ...]] = {
+    "enterprises": ("parcel_id", "town_code", "park_id", "land_area_mu"),
+}
+
+
+_COUNTY_BBOX = (119.87, 28.41, 120.42, 28.95)  # lon/lat, SPEC "Places"
+
+
+def _point_in_county(layer: str, feature_id: str, geom) -> None:
+    import shapely
+
+    if geom is None or geom.is_empty or geom.geom_type != "Point":
+        raise _refuse(layer, feature_id, "geometry", "a point is needed")
+    x0, y0, x1, y1 = _COUNTY_BBOX
+    margin = 0.05  # about 5 km: a click just beside the boundary is still the county's
+    if not (shapely.is_valid(geom) and x0 - margin <= geom.x <= x1 + margin
+            and y0 - margin <= geom.y <= y1 + margin):
+        raise ValidationError(Message.of("edit.place_outside", lon=f"{geom.x:.5f}",
+                                         lat=f"{geom.y:.5f}"))
+
+
+def place(path: str | os.PathLike, layer: str, placements: Mapping[str, object], *, user,
+          fill: Mapping[str, Mapping[str, object]] | None = None,
+          now: dt.datetime | None = None,
+          expected_versions: Mapping[str, int] | None = None) -> pd.DataFrame:
+    """Give features of ``layer`` their point ({feature id: shapely point in EPSG:4490}), all
+    in one transaction with their history, as :func:`apply_edit` writes attributes.
+
+    Each feature gets one history row for its geometry (old and new as WKT, old empty when it
+    had none) and one per field of ``fill`` ({feature id: {field: value}}, e.g. the parcel
+    an enterprise was found on) that was empty before. Who may change the feature is checked
+    inside the transaction (:func:`geo.accounts.authorise_edit`), and
+    ``expected_versions`` ({feature id: :func:`feature_version` the planner saw}) refuses a
+    feature changed since (:class:`StaleEditError`): nothing is written then.
+
+    Returns
+    -------
+    history
+        The history rows written.
+    """
+    if layer not in PLACE_FIELDS:
+        raise _refuse(layer, "-", "geometry", "points can be placed for enterprises only")
+    if not placements:
+        raise _refuse(layer, "-", "geometry", "no change given")
+    for fid, geom in placements.items():
+        _point_in_county(layer, fid, geom)
+    if not (user.name if isinstance(user, accounts.User) else str(user)).strip():
+        raise _refuse(layer, "-", "user", "say who makes the change")
+    fill = fill or {}
+    key = schema.LAYERS[layer].key
+    allowed = PLACE_FIELDS[layer]
+    rows: list[dict] = []
+    with store.transaction(path) as con:
+        now = now or dt.datetime.now(dt.UTC).replace(microsecond=0)
+        next_id = int(con.execute("SELECT COALESCE(MAX(CAST(audit_id AS INTEGER)), 0) + 1 "
+                                  "FROM audit").fetchone()[0])
+        for fid, geom in placements.items():
+            fid = str(fid)
+            who = accounts.authorise_edit(con, user, layer, fid).name
+            if expected_versions and fid in expected_versions:
+                since = _since(con, layer, fid, expected_versions[fid])
+                if len(since):
+                    raise StaleEditError(_stale_message(layer, fid, since), since)
+            found = con.execute(f"SELECT {', '.join(_quote(c) for c in allowed)} FROM "
+                                f"{_quote(layer)} WHERE {_quote(key)} = :fid",
+                                {"fid": fid}).fetchone()
+            if found is None:
+                raise _refuse(layer, fid, key, "no such feature in the store")
+            old_values = dict(zip(allowed, tuple(found), strict=True))
+            old_geom = con.read_geometry(layer, key, fid)
+            con.write_geometry(layer, key, fid, geom)
+            changes = [("geometry", old_geom.wkt if old_geom is not None else None, geom.wkt)]
+            for name, value in (fill.get(fid) or {}).items():
+                empty = value is None or (isinstance(value, float) and math.isnan(value))
+                if name not in allowed or empty or old_values[name] is not None:
+                    continue
+                if hasattr(value, "item"):  # numpy scalars: the drivers bind Python values
+                    value = value.item()
+                con.execute(f"UPDATE {_quote(layer)} SET {_quote(name)} = :value "
+                            f"WHERE {_quote(key)} = :fid", {"value": value, "fid": fid})
+                changes.append((name, None, _text(value)))
+            for name, old, new in changes:
+                rows.append({"audit_id": next_id + len(rows), "at": utc_stamp(now), "user": who,
+                             "layer": layer, "feature_id": fid, "field": name,
+                             "old_value": old, "new_value": new,
+                             "effective": utc_stamp(now)[:10], "batch": None})
+        names = list(schema.LAYERS["audit"].field_names)
+        for r in rows:
+            con.execute(f"INSERT INTO audit ({', '.join(_quote(n) for n in names)}) "
+                        f"VALUES ({', '.join(':' + n for n in names)})", r)
+        con.touch([layer, "audit"])
+    return pd.DataFrame(rows, columns=schema.LAYERS["audit"].field_names)

@@ -212,6 +212,19 @@ class Tx:
     def execute(self, sql: str, params: Mapping | None = None):
         return self._con.execute(sa.text(sql), dict(params or {}))
 
+    def read_geometry(self, table: str, key: str, fid: str):
+        """The geometry of one feature (None when it has none), in EPSG:4490."""
+        wkb = self._con.execute(sa.text(f"SELECT ST_AsBinary(geometry) FROM {_q(table)} "
+                                        f"WHERE {_q(key)} = :fid"), {"fid": fid}).scalar()
+        return shapely.from_wkb(bytes(wkb)) if wkb is not None else None
+
+    def write_geometry(self, table: str, key: str, fid: str, geom) -> int:
+        """Set one feature's geometry (in EPSG:4490); returns the rows changed."""
+        wkb = shapely.to_wkb(geom) if geom is not None else None
+        return self._con.execute(sa.text(
+            f"UPDATE {_q(table)} SET geometry = ST_SetSRID(ST_GeomFromWKB(:wkb), {_SRID}) "
+            f"WHERE {_q(key)} = :fid"), {"wkb": wkb, "fid": fid}).rowcount
+
     def touch(self, tables) -> None:
         """Record that ``tables`` changed: a new store version."""
         _bump(self._con)

@@ -132,6 +132,11 @@ MIGRATIONS: dict[str, tuple[str, ...]] = {
     "2": ("ALTER TABLE audit ADD COLUMN effective TEXT", "ALTER TABLE audit ADD COLUMN batch TEXT"),
     "3": (),  # + the users layer (NEW_LAYERS)
     "4": (),  # + candidate_sets
+    # the right holder of a parcel (both empty until a land-bureau file gives them); the
+    # enterprises' point, town, industry and land may be empty (they need no DDL: the columns
+    # are nullable on both backends)
+    "5": ("ALTER TABLE parcels ADD COLUMN holder TEXT",
+          "ALTER TABLE parcels ADD COLUMN holder_uscc TEXT"),
 }
 # schema version -> layers the step to the next version adds, empty
 NEW_LAYERS: dict[str, tuple[str, ...]] = {"3": ("users",), "4": ("candidate_sets",)}
@@ -241,8 +246,12 @@ def read_all(path: Location) -> dict[str, pd.DataFrame]:
 
 
 def _prepare(name: str, df: pd.DataFrame) -> pd.DataFrame:
-    schema.check(name, df)
     layer = schema.LAYERS[name]
+    absent = [f.name for f in layer.fields if not f.required and f.name not in df.columns]
+    if absent:  # an optional field a caller's frame predates (a newer schema's) is empty
+        df = df.assign(**{n: pd.Series(None, index=df.index, dtype=(
+            "float64" if layer.get(n).dtype in ("float", "int") else object)) for n in absent})
+    schema.check(name, df)
     extra = [c for c in schema.COMMON_OPTIONAL if c in df.columns]
     out = df[[*layer.field_names, *extra, *(["geometry"] if layer.geometry else [])]].copy()
     for f in layer.fields:  # whole numbers stay INTEGER in the file, missing ones included
@@ -508,6 +517,34 @@ class _GpkgTx:
 
     def execute(self, sql: str, params: Mapping | None = None):
         return self._con.execute(sql, dict(params or {}))
+
+    def _geometry_column(self, table: str) -> tuple[str, int]:
+        row = self._con.execute("SELECT column_name, srs_id FROM gpkg_geometry_columns "
+                                "WHERE table_name = ?", (table,)).fetchone()
+        if row is None:
+            msg = f"Layer {table} has no geometry column."
+            raise StoreError(msg)
+        return row[0], int(row[1])
+
+    def read_geometry(self, table: str, key: str, fid: str):
+        """The geometry of one feature (None when it has none), in the store's CRS."""
+        col, _ = self._geometry_column(table)
+        row = self._con.execute(f'SELECT "{col}" FROM "{table}" WHERE "{key}" = ?',
+                                (fid,)).fetchone()
+        if row is None or row[0] is None or _gpkg_empty(row[0]):
+            return None
+        blob = row[0]
+        return shapely.from_wkb(bytes(blob[8 + _ENVELOPE_BYTES[(blob[3] >> 1) & 0x07]:]))
+
+    def write_geometry(self, table: str, key: str, fid: str, geom) -> int:
+        """Set one feature's geometry (in the store's CRS); returns the rows changed."""
+        col, srs_id = self._geometry_column(table)
+        blob = None
+        if geom is not None:  # a GeoPackage blob: "GP", version 0, little-endian, no envelope
+            blob = (b"GP\x00\x01" + srs_id.to_bytes(4, "little", signed=True)
+                    + shapely.to_wkb(geom, byte_order=1))
+        return self._con.execute(f'UPDATE "{table}" SET "{col}" = ? WHERE "{key}" = ?',
+                                 (blob, fid)).rowcount
 
     def touch(self, tables) -> None:
         """Record in ``gpkg_contents`` that ``tables`` changed (the GeoPackage's own log)."""

@@ -1,0 +1,179 @@
+"""Locate enterprises through the land they hold (权利人 of the land-bureau parcels).
+
+A tax sheet names an enterprise and its 统一社会信用代码 but gives no place; the
+land bureau's parcels name their right holder (``holder``) and often the
+holder's credit code (``holder_uscc``). :func:`locate` joins the two:
+
+1. by credit code (the check character verified on both sides);
+2. by the exact name;
+3. by the normalised name (:func:`normalise_name`: 有限责任公司 and 有限公司 the same,
+   full-width and half-width brackets the same, spaces removed), *offered for
+   confirmation* only: two different companies may differ by exactly these;
+4. the rest are unlocated, to be placed by hand on the map.
+
+An enterprise holding several parcels takes the point of the largest (in mu,
+EPSG:4549); the point is the parcel's representative point (always inside it).
+Pure functions on frames: nothing is written here.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from geo import ids, units
+
+__all__ = ["Located", "locate", "normalise_name", "parcel_points"]
+
+MATCH_KINDS = ("uscc", "name", "normalised")
+"""How an enterprise was joined to its parcel, most certain first."""
+
+_SUFFIXES = (("有限责任公司", "有限公司"), ("股份有限公司", "股份公司"))
+
+
+def normalise_name(name) -> str:
+    """A company name reduced for matching: NFKC (full-width ``（）`` to ``()``, full-width
+    letters and digits to half-width), no whitespace, 有限责任公司 read as 有限公司.
+
+    >>> normalise_name("缙云县 A 机械（浙江）有限责任公司") == normalise_name("缙云县A机械(浙江)有限公司")
+    True
+    """
+    if name is None or (not isinstance(name, str) and pd.isna(name)):
+        return ""
+    text = unicodedata.normalize("NFKC", str(name))
+    text = re.sub(r"\s+", "", text)
+    for long, short in _SUFFIXES:
+        text = text.replace(long, short)
+    return text.upper()
+
+
+def _code(value) -> str | None:
+    """A valid credit code in upper case, else None (a wrong one joins nothing)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    code = "".join(str(value).split()).upper()
+    return code if code and ids.uscc_problem(code) is None else None
+
+
+def parcel_points(parcels: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Each parcel with a holder: ``parcel_id``, ``holder``, ``holder_uscc``, ``town_code``,
+    ``park_id``, ``area_mu`` and its representative point (EPSG of the parcels)."""
+    cols = ["parcel_id", "holder", "holder_uscc", "town_code", "park_id"]
+    held = parcels[parcels["holder"].notna() | parcels["holder_uscc"].notna()] if (
+        "holder" in parcels.columns) else parcels.iloc[0:0]
+    out = pd.DataFrame({c: held[c].to_numpy() if c in held.columns else None for c in cols},
+                       index=held.index)
+    out["area_mu"] = units.area_mu(held).to_numpy() if len(held) else []
+    points = shapely.point_on_surface(held.geometry.to_numpy())
+    return gpd.GeoDataFrame(out, geometry=list(points), crs=parcels.crs)
+
+
+@dataclass
+class Located:
+    """What :func:`locate` found for the enterprises it was given.
+
+    ``matched`` and ``to_confirm`` have one row per enterprise: ``enterprise_id``,
+    ``name``, ``uscc``, ``how`` (one of :data:`MATCH_KINDS`), the chosen ``parcel_id``
+    (the largest held), ``parcels`` (every parcel held, comma-separated), ``holder`` (the
+    name as the land bureau wrote it), ``town_code``, ``park_id``, ``land_area_mu`` (the
+    parcels' total) and the point. ``unlocated``: ``enterprise_id``, ``name``, ``uscc``.
+    """
+
+    matched: gpd.GeoDataFrame
+    to_confirm: gpd.GeoDataFrame
+    unlocated: pd.DataFrame
+
+    @property
+    def counts(self) -> dict[str, int]:
+        by_how = self.matched["how"].value_counts()
+        return {"uscc": int(by_how.get("uscc", 0)), "name": int(by_how.get("name", 0)),
+                "to_confirm": len(self.to_confirm), "unlocated": len(self.unlocated)}
+
+
+def _best(points: gpd.GeoDataFrame, rows: list[int]):
+    """The largest of the parcels ``rows``, and all of them."""
+    part = points.loc[rows].sort_values(["area_mu", "parcel_id"], ascending=[False, True])
+    return part.iloc[0], part
+
+
+def locate(enterprises: pd.DataFrame, parcels: gpd.GeoDataFrame) -> Located:
+    """Join ``enterprises`` (``enterprise_id``, ``name``, ``uscc``) to the parcels they hold.
+
+    Returns
+    -------
+    Located
+        ``matched`` by credit code or exact name, ``to_confirm`` by normalised name only,
+        ``unlocated`` for the rest; each enterprise in exactly one of them.
+    """
+    points = parcel_points(parcels)
+    by_code: dict[str, list[int]] = {}
+    by_name: dict[str, list[int]] = {}
+    by_norm: dict[str, list[int]] = {}
+    for i, code, holder in zip(points.index, points["holder_uscc"], points["holder"], strict=True):
+        if (c := _code(code)) is not None:
+            by_code.setdefault(c, []).append(i)
+        if holder is not None and not pd.isna(holder) and str(holder).strip():
+            by_name.setdefault(str(holder).strip(), []).append(i)
+            by_norm.setdefault(normalise_name(holder), []).append(i)
+    found: list[dict] = []
+    lost: list[dict] = []
+    for ent in enterprises.itertuples(index=False):
+        rows, how = None, None
+        code = _code(getattr(ent, "uscc", None))
+        name = str(ent.name).strip() if getattr(ent, "name", None) is not None else ""
+        if code and code in by_code:
+            rows, how = by_code[code], "uscc"
+        elif name and name in by_name:
+            rows, how = by_name[name], "name"
+        elif name and normalise_name(name) in by_norm:
+            rows, how = by_norm[normalise_name(name)], "normalised"
+        base = {"enterprise_id": ent.enterprise_id, "name": ent.name,
+                "uscc": getattr(ent, "uscc", None)}
+        if rows is None:
+            lost.append(base)
+            continue
+        best, held = _best(points, rows)
+        found.append({**base, "how": how, "parcel_id": best["parcel_id"],
+                      "parcels": ",".join(map(str, held["parcel_id"])),
+                      "holder": best["holder"], "town_code": best["town_code"],
+                      "park_id": best["park_id"], "land_area_mu": float(held["area_mu"].sum()),
+                      "geometry": best.geometry})
+    cols = ["enterprise_id", "name", "uscc", "how", "parcel_id", "parcels", "holder",
+            "town_code", "park_id", "land_area_mu", "geometry"]
+    table = gpd.GeoDataFrame(pd.DataFrame(found, columns=cols), geometry="geometry",
+                             crs=parcels.crs)
+    sure = table["how"].isin(["uscc", "name"])
+    return Located(matched=table[sure].reset_index(drop=True),
+                   to_confirm=table[~sure].reset_index(drop=True),
+                   unlocated=pd.DataFrame(lost, columns=["enterprise_id", "name", "uscc"]))
+
+
+def unlocated_enterprises(enterprises: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The enterprises without a point (empty or missing geometry)."""
+    if not len(enterprises):
+        return enterprises
+    return enterprises[enterprises.geometry.isna() | enterprises.geometry.is_empty]
+
+
+def with_location(enterprises: gpd.GeoDataFrame, found: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """``enterprises`` with the points, parcels, towns, parks and land of ``found`` (rows of
+    :attr:`Located.matched` or confirmed rows of :attr:`Located.to_confirm`) put in; a
+    value the enterprise already has (a town, a park, a recorded land area) is kept."""
+    out = enterprises.copy()
+    if not len(found):
+        return out
+    f = found.drop_duplicates("enterprise_id").set_index("enterprise_id")
+    hit = out["enterprise_id"].isin(f.index)
+    idx = out.loc[hit, "enterprise_id"]
+    geoms = f.geometry.to_crs(out.crs) if out.crs is not None else f.geometry
+    out.loc[hit, "geometry"] = geoms.reindex(idx).to_numpy()
+    for col in ("parcel_id", "town_code", "park_id", "land_area_mu"):
+        new = f[col].reindex(idx).to_numpy()
+        old = out.loc[hit, col]
+        out.loc[hit, col] = old.where(old.notna(), pd.Series(new, index=old.index))
+    return gpd.GeoDataFrame(out, geometry="geometry", crs=enterprises.crs)
