@@ -331,6 +331,9 @@ def revert(path: str | os.PathLike, audit_ids, *, user,
     out = []
     for (layer, fid), part in rows.groupby(["layer", "feature_id"], sort=False):
         last = int(pd.to_numeric(part["audit_id"]).max())
+        if layer in PLACE_FIELDS and (part["field"] == "geometry").any():
+            out.append(_unplace(path, layer, str(fid), part, user=user, now=now, last=last))
+            continue
         changes = {r.field: (r.old_value if r.old_value is not None else "") for r in
                    part.sort_values("audit_id", ascending=False).itertuples()}
         out.append(apply_edit(path, layer, str(fid), changes, user=user, now=now,
@@ -361,10 +364,29 @@ def _point_in_county(layer: str, feature_id: str, geom) -> None:
                                          lat=f"{geom.y:.5f}"))
 
 
-def place(path: str | os.PathLike, layer: str, placements: Mapping[str, object], *, user,
+def _fill_fields(con, layer: str, fid: str, values: Mapping[str, object],
+                 old_values: Mapping[str, object], *, undo: bool) -> list[tuple]:
+    """Write the fields a placement fills (only empty ones, unless undoing); their changes."""
+    key = schema.LAYERS[layer].key
+    changes = []
+    for name, value in values.items():
+        empty = value is None or (isinstance(value, float) and math.isnan(value))
+        if name not in PLACE_FIELDS[layer] or (not undo and (empty or old_values[name] is not None)):
+            continue
+        value = None if empty else value
+        if hasattr(value, "item"):  # numpy scalars: the drivers bind Python values
+            value = value.item()
+        con.execute(f"UPDATE {_quote(layer)} SET {_quote(name)} = :value "
+                    f"WHERE {_quote(key)} = :fid", {"value": value, "fid": fid})
+        changes.append((name, _text(old_values[name]), _text(value)))
+    return changes
+
+
+def place(path: str | os.PathLike, layer: str, placements: Mapping[str, object], *, user,  # noqa: PLR0913 (an edit's context)
           fill: Mapping[str, Mapping[str, object]] | None = None,
           now: dt.datetime | None = None,
-          expected_versions: Mapping[str, int] | None = None) -> pd.DataFrame:
+          expected_versions: Mapping[str, int] | None = None,
+          undo: bool = False) -> pd.DataFrame:
     """Give features of ``layer`` their point ({feature id: shapely point in EPSG:4490}), all
     in one transaction with their history, as :func:`apply_edit` writes attributes.
 
@@ -373,7 +395,9 @@ def place(path: str | os.PathLike, layer: str, placements: Mapping[str, object],
     an enterprise was found on) that was empty before. Who may change the feature is checked
     inside the transaction (:func:`geo.accounts.authorise_edit`), and
     ``expected_versions`` ({feature id: :func:`feature_version` the planner saw}) refuses a
-    feature changed since (:class:`StaleEditError`): nothing is written then.
+    feature changed since (:class:`StaleEditError`): nothing is written then. ``undo``
+    (:func:`revert`): the geometry may go back to none and ``fill`` overwrites, empty
+    values included.
 
     Returns
     -------
@@ -385,7 +409,8 @@ def place(path: str | os.PathLike, layer: str, placements: Mapping[str, object],
     if not placements:
         raise _refuse(layer, "-", "geometry", "no change given")
     for fid, geom in placements.items():
-        _point_in_county(layer, fid, geom)
+        if not (undo and geom is None):
+            _point_in_county(layer, fid, geom)
     if not (user.name if isinstance(user, accounts.User) else str(user)).strip():
         raise _refuse(layer, "-", "user", "say who makes the change")
     fill = fill or {}
@@ -411,16 +436,9 @@ def place(path: str | os.PathLike, layer: str, placements: Mapping[str, object],
             old_values = dict(zip(allowed, tuple(found), strict=True))
             old_geom = con.read_geometry(layer, key, fid)
             con.write_geometry(layer, key, fid, geom)
-            changes = [("geometry", old_geom.wkt if old_geom is not None else None, geom.wkt)]
-            for name, value in (fill.get(fid) or {}).items():
-                empty = value is None or (isinstance(value, float) and math.isnan(value))
-                if name not in allowed or empty or old_values[name] is not None:
-                    continue
-                if hasattr(value, "item"):  # numpy scalars: the drivers bind Python values
-                    value = value.item()
-                con.execute(f"UPDATE {_quote(layer)} SET {_quote(name)} = :value "
-                            f"WHERE {_quote(key)} = :fid", {"value": value, "fid": fid})
-                changes.append((name, None, _text(value)))
+            changes = [("geometry", old_geom.wkt if old_geom is not None else None,
+                        geom.wkt if geom is not None else None)]
+            changes += _fill_fields(con, layer, fid, fill.get(fid) or {}, old_values, undo=undo)
             for name, old, new in changes:
                 rows.append({"audit_id": next_id + len(rows), "at": utc_stamp(now), "user": who,
                              "layer": layer, "feature_id": fid, "field": name,
@@ -432,3 +450,19 @@ def place(path: str | os.PathLike, layer: str, placements: Mapping[str, object],
                         f"VALUES ({', '.join(':' + n for n in names)})", r)
         con.touch([layer, "audit"])
     return pd.DataFrame(rows, columns=schema.LAYERS["audit"].field_names)
+
+
+def _unplace(path, layer: str, fid: str, part: pd.DataFrame, *, user, now, last: int):
+    """Undo a placement: the old point (or none) and the fields it filled, as one change."""
+    import shapely
+
+    first = part.sort_values("audit_id", key=pd.to_numeric)  # the oldest value of each field
+    old = first.drop_duplicates("field").set_index("field")["old_value"]
+    geom = shapely.from_wkt(old["geometry"]) if old.get("geometry") else None
+    fields = schema.LAYERS[layer]
+    values = {}
+    for name, text in old.drop("geometry").items():
+        dtype = fields.get(name).dtype
+        values[name] = float(text) if text is not None and dtype == "float" else text
+    return place(path, layer, {fid: geom}, user=user, fill={fid: values}, now=now,
+                 expected_versions={fid: last}, undo=True)

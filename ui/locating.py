@@ -20,6 +20,15 @@ MESSAGE_KEY = "locate.message"
 _FILL = ("parcel_id", "town_code", "park_id", "land_area_mu")
 
 
+def _request(action: str) -> None:
+    # a callback: the click survives the rerun that app.py's navigation may make
+    st.session_state[f"locate.do.{action}"] = True
+
+
+def _requested(action: str) -> bool:
+    return bool(st.session_state.pop(f"locate.do.{action}", False))
+
+
 def _write(placements: dict, fill: dict | None = None, seen: dict | None = None) -> bool:
     try:
         edits.place(data.store_path(), "enterprises", placements, user=auth.user(), fill=fill,
@@ -54,7 +63,9 @@ def _through_parcels(found: locate.Located) -> None:
     if len(found.matched):
         st.markdown(f"**{state.t('locate.matched', n=len(found.matched))}**")
         st.dataframe(_table(found.matched), hide_index=True, use_container_width=True)
-        if st.button(state.t("locate.apply_matched", n=len(found.matched)), key="locate.apply"):
+        st.button(state.t("locate.apply_matched", n=len(found.matched)), key="locate.apply",
+                  on_click=_request, args=("apply",))
+        if _requested("apply"):
             rows = found.matched
             if _write(dict(zip(rows["enterprise_id"], rows.geometry, strict=True)), _fill(rows)):
                 st.rerun()
@@ -67,9 +78,10 @@ def _through_parcels(found: locate.Located) -> None:
                                 key="locate.confirm_table",
                                 disabled=[c for c in table.columns if c != confirm])
         chosen = found.to_confirm[edited[confirm].to_numpy(dtype=bool)]
-        clicked = len(chosen) and st.button(state.t("locate.confirm_selected", n=len(chosen)),
-                                            key="locate.confirm")
-        if clicked and _write(dict(zip(chosen["enterprise_id"], chosen.geometry, strict=True)),
+        if len(chosen):
+            st.button(state.t("locate.confirm_selected", n=len(chosen)), key="locate.confirm",
+                      on_click=_request, args=("confirm",))
+        if _requested("confirm") and len(chosen) and _write(dict(zip(chosen["enterprise_id"], chosen.geometry, strict=True)),
                               _fill(chosen)):
             st.rerun()
 
@@ -95,7 +107,9 @@ def _by_click(todo: pd.DataFrame) -> None:
     if seen_key not in st.session_state:
         st.session_state[seen_key] = edits.feature_version(data.layers().audit, "enterprises",
                                                            eid)
-    if st.button(state.t("locate.place"), key="locate.place", type="primary"):
+    st.button(state.t("locate.place"), key="locate.place", type="primary", on_click=_request,
+              args=("place",))
+    if _requested("place"):
         point = shapely.Point(*clicked)
         if _write({eid: point}, seen={eid: st.session_state[seen_key]}):
             st.session_state.pop(seen_key, None)

@@ -242,3 +242,19 @@ def test_a_viewer_cannot_place_a_point(tmp_path, small_store):
     with pytest.raises(accounts.AccessDenied):
         edits.place(small_store, "enterprises", {eid: shapely.Point(120.08, 28.66)}, user="看客")
     assert same_snapshot(snapshot(small_store), before)
+
+
+def test_undoing_a_placement_takes_the_point_and_what_it_filled_back(tmp_path, any_small_store):
+    _unlocated_store(tmp_path, any_small_store)
+    s = store.Store(any_small_store)
+    row = locate.locate(locate.unlocated_enterprises(s.enterprises), s.parcels).to_confirm.iloc[0]
+    eid = row["enterprise_id"]
+    rows = edits.place(any_small_store, "enterprises", {eid: row.geometry}, user="赵工",
+                       fill={eid: {"parcel_id": row["parcel_id"],
+                                   "land_area_mu": row["land_area_mu"]}})
+    undone = edits.revert(any_small_store, rows["audit_id"], user="赵工")
+    assert set(undone["field"]) == {"geometry", "parcel_id", "land_area_mu"}
+    ent = store.read_layer(any_small_store, "enterprises").set_index("enterprise_id").loc[eid]
+    assert ent.geometry is None and ent["parcel_id"] is None and pd.isna(ent["land_area_mu"])
+    assert eid in {k.key: k for k in health.checks(store.Store(any_small_store))}[
+        "enterprises_unlocated"].ids
