@@ -296,7 +296,8 @@ def validate(layer_name: str, df: pd.DataFrame) -> list[str]:
     """Problems of ``df`` against the schema of ``layer_name``; empty when it fits.
 
     Checks missing columns, missing required values, enum values outside the
-    fixed set, duplicate keys and, for spatial layers, null geometries.
+    fixed set, duplicate keys and, for spatial layers, null geometries (unless the
+    layer allows them: an enterprise not located yet).
     """
     layer = LAYERS[layer_name]
     problems: list[str] = []

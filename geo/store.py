@@ -563,7 +563,8 @@ def transaction(path: Location):
     parameters and quoted names, the same text on both backends.
 
     Commits when the block ends, rolls back on any exception: the store is as
-    it was. Geometry changes go through :func:`replace_layers` instead.
+    it was. Whole-layer geometry changes go through :func:`replace_layers`; one point
+    (an enterprise placed on the map) through the transaction's ``write_geometry``.
     """
     path = location_of(path)
     if isinstance(path, str):
