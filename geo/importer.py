@@ -508,6 +508,47 @@ def _join_geometry(df: pd.DataFrame, layer: str, mapping: ColumnMapping, existin
     return out
 
 
+def _locate_rows(df: pd.DataFrame, mapping: ColumnMapping, existing: pd.DataFrame,
+                 parcels: gpd.GeoDataFrame, report: ImportReport) -> gpd.GeoDataFrame:
+    """Points for a sheet of enterprises without coordinates: the stored point of a known
+    enterprise, else the point of the parcel it holds (:func:`geo.locate.locate`, by credit
+    code or exact name); the others are kept without a point and listed (to confirm, or to
+    place on the map)."""
+    from geo import locate
+
+    key = schema.LAYERS[report.layer].key
+    col = mapping.columns.get(key)
+    if col is None or col not in df.columns:
+        raise refuse("err.missing_columns", file=report.file, layer=report.layer,
+                      fields=[FieldName(key)], columns=", ".join(map(str, df.columns)))
+    keys = as_text(df[col])
+    stored = (existing.set_index(key).geometry if isinstance(existing, gpd.GeoDataFrame)
+              and len(existing) else gpd.GeoSeries([], crs=settings.STORAGE_CRS))
+    stored = stored[stored.notna()]
+    geoms = pd.Series(list(stored.reindex(keys).to_numpy()), index=df.index, dtype=object)
+    new = keys[~keys.isin(stored.index)]
+    text = {f: as_text(df[mapping.columns[f]]) if mapping.columns.get(f) in df.columns else
+            pd.Series(None, index=df.index, dtype=object) for f in ("name", "uscc")}
+    found = locate.locate(pd.DataFrame({"enterprise_id": new, "name": text["name"][new.index],
+                                        "uscc": text["uscc"][new.index]}), parcels)
+    row_of = dict(zip(new, new.index, strict=True))
+    points = found.matched.set_index("enterprise_id").geometry.to_crs(settings.STORAGE_CRS)
+    for eid, point in points.items():
+        geoms[row_of[eid]] = point
+    for r in found.matched.itertuples():
+        report.located.append(Problem(report.file, int(row_of[r.enterprise_id]), tr(
+            f"locate.by_{r.how}", parcel=r.parcel_id, holder=r.holder,
+            n=len(r.parcels.split(","))), r.enterprise_id))
+    for r in found.to_confirm.itertuples():
+        report.to_confirm.append(Problem(report.file, int(row_of[r.enterprise_id]), tr(
+            "locate.confirm", name=r.name, holder=r.holder, parcel=r.parcel_id), r.enterprise_id))
+    for r in found.unlocated.itertuples():
+        report.unlocated.append(Problem(report.file, int(row_of[r.enterprise_id]), tr(
+            "locate.none", name=r.name or r.enterprise_id), r.enterprise_id))
+    report.crs_used = settings.STORAGE_CRS
+    return gpd.GeoDataFrame(df.copy(), geometry=geoms.to_list(), crs=settings.STORAGE_CRS)
+
+
 _FAMILY = {"MultiPolygon": ("Polygon", "MultiPolygon"), "Point": ("Point",),
            "MultiLineString": ("LineString", "MultiLineString")}
 
@@ -519,8 +560,10 @@ def _fit_geometry_type(gdf: gpd.GeoDataFrame, layer: str, report: ImportReport) 
     geoms = gdf.geometry.to_numpy().copy()
     types = shapely.get_type_id(geoms)
     names = np.array(["Point", "LineString", "LinearRing", "Polygon", "MultiPoint", "MultiLineString",
-                      "MultiPolygon", "GeometryCollection"])[types]
+                      "MultiPolygon", "GeometryCollection", "None"])[types]  # -1: no geometry
     mixed = ~np.isin(names, allowed)
+    if schema.LAYERS[layer].extra.get("nullable_geometry"):
+        mixed &= types >= 0  # a feature not located yet is kept without a point
     for i in np.flatnonzero(mixed):
         parts = shapely.get_parts(geoms[i])
         keep = [p for p in parts if p.geom_type in allowed]
@@ -555,7 +598,9 @@ def _drop_outside(gdf: pd.DataFrame, key: str, county_m: shapely.Geometry,
     zone_m = county_m.buffer(OUTSIDE_TOLERANCE_M)  # the tolerance in metres (EPSG:4549) ...
     zone = gpd.GeoSeries([zone_m], crs=settings.METRIC_CRS).to_crs(gdf.crs).iloc[0]  # ... tested in the data's CRS
     shapely.prepare(zone)
-    outside = ~shapely.intersects(zone, gdf.geometry.to_numpy())
+    geoms = gdf.geometry.to_numpy()
+    # a feature without a place (an enterprise not located yet) is not outside
+    outside = ~shapely.intersects(zone, geoms) & ~shapely.is_missing(geoms)
     dist = np.zeros(len(gdf))
     if outside.any():
         # geodesic-safe enough: the distance is only compared with kilometres of tolerance, and
@@ -587,11 +632,12 @@ def _derive_town(gdf: gpd.GeoDataFrame, towns: gpd.GeoDataFrame, report: ImportR
     else:
         centres = gpd.GeoSeries(shapely.centroid(gdf.geometry.to_numpy()), index=gdf.index, crs=gdf.crs)
     pts = gpd.GeoDataFrame(geometry=centres.to_crs(settings.METRIC_CRS))
+    pts = pts[pts.geometry.notna()]  # no point, no nearest town: left empty
     nearest = gpd.sjoin_nearest(pts, towns, how="left")
     nearest = nearest[~nearest.index.duplicated()]
     gdf = gdf.copy()
     gdf["__town_code"] = nearest["town_code"].reindex(gdf.index)
-    report.notes.append(tr("town.derived", n=len(gdf)))
+    report.notes.append(tr("town.derived", n=len(pts)))
     return gdf
 
 
@@ -672,13 +718,8 @@ def plan_import(path: str | os.PathLike, into: store.Store | str | os.PathLike, 
         df = _resolve_enterprises(df, cm, source.enterprises, report,
                                   create=create_enterprises, created=created)
     if target.geometry:
-        if isinstance(df, gpd.GeoDataFrame):
-            df = _drop_empty(df, report)
-            df = _assign_crs(df, report, crs=crs, gcj02=gcj02)
-            df = _repair(df, report)
-        else:
-            df = _join_geometry(df, layer, cm, existing, report)
-        df = _fit_geometry_type(df, layer, report)
+        df = _fit_geometry_type(_geometry_of(df, cm, source, report, crs=crs, gcj02=gcj02),
+                                layer, report)
         if "town_code" in target.field_names and "town_code" not in cm.columns and "town_code" not in cm.defaults:
             df = _derive_town(df, source.towns, report)
             cm.columns["town_code"] = "__town_code"
@@ -723,6 +764,20 @@ def plan_import(path: str | os.PathLike, into: store.Store | str | os.PathLike, 
     new = _new_enterprises({k: v for k, v in created.items() if k in kept}, source, report) if (
         kept & set(created)) else None
     return ImportPlan(source=source, layer=layer, frame=out, report=report, enterprises=new)
+
+
+def _geometry_of(df: pd.DataFrame, cm: ColumnMapping, source: store.Store, report: ImportReport,
+                 *, crs, gcj02: bool | None) -> gpd.GeoDataFrame:
+    """The rows with their shapes in EPSG:4490: the file's own, or for a table without any the
+    stored ones (an enterprise sheet: also the points of the parcels the enterprises hold)."""
+    layer = report.layer
+    if isinstance(df, gpd.GeoDataFrame):
+        df = _drop_empty(df, report)
+        df = _assign_crs(df, report, crs=crs, gcj02=gcj02)
+        return _repair(df, report)
+    if schema.LAYERS[layer].extra.get("nullable_geometry"):
+        return _locate_rows(df, cm, source[layer], source.parcels, report)
+    return _join_geometry(df, layer, cm, source[layer], report)
 
 
 def _nothing_valid(report: ImportReport) -> ImportRefusedError:

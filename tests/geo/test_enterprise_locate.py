@@ -258,3 +258,25 @@ def test_undoing_a_placement_takes_the_point_and_what_it_filled_back(tmp_path, a
     assert ent.geometry is None and ent["parcel_id"] is None and pd.isna(ent["land_area_mu"])
     assert eid in {k.key: k for k in health.checks(store.Store(any_small_store))}[
         "enterprises_unlocated"].ids
+
+
+def test_an_enterprise_sheet_without_coordinates_is_located_through_the_parcels(
+        tmp_path, any_small_store):
+    _with_holders(tmp_path, any_small_store)
+    path = tmp_path / "企业名录.xlsx"
+    pd.DataFrame({"企业编号": ["E1", "C", "G"], "统一社会信用代码": [
+        uscc("91331122MA2A00001"), USCC_C, USCC_G], "企业名称": ["缙云县甲公司", "缙云县丙公司",
+                                                               "缙云县己公司"],
+        "规上企业": ["是", "否", "否"], "专精特新": ["否", "否", "否"]}).to_excel(path, index=False)
+    plan = importer.plan_import(path, any_small_store, layer="enterprises")
+    r = plan.report
+    assert sorted(r.added) == ["C", "G"] and r.updated == ["E1"]
+    assert [p.id for p in r.located] == ["C"] and [p.id for p in r.unlocated] == ["G"]
+    assert [p.row for p in r.unlocated] == [4]  # the sheet's row (header is row 1)
+    importer.apply_import(plan, user="王工")
+    ents = store.read_layer(any_small_store, "enterprises").set_index("enterprise_id")
+    p3 = gpd.GeoSeries([square(2)], crs="EPSG:4549").to_crs(ents.crs).iloc[0]
+    assert p3.contains(ents.loc["C"].geometry) and ents.loc["C", "town_code"] == "331122001"
+    assert ents.loc["G"].geometry is None and ents.loc["G", "town_code"] is None
+    e1 = gpd.GeoSeries([square(0).centroid], crs="EPSG:4549").to_crs(ents.crs).iloc[0]
+    assert ents.loc["E1"].geometry.distance(e1) < 1e-7  # a known enterprise keeps its point
