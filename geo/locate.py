@@ -23,6 +23,7 @@ import unicodedata
 from dataclasses import dataclass
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
@@ -95,10 +96,22 @@ class Located:
                 "to_confirm": len(self.to_confirm), "unlocated": len(self.unlocated)}
 
 
-def _best(points: gpd.GeoDataFrame, rows: list[int]):
-    """The largest of the parcels ``rows``, and all of them."""
-    part = points.loc[rows].sort_values(["area_mu", "parcel_id"], ascending=[False, True])
-    return part.iloc[0], part
+def _keys(points: pd.DataFrame) -> pd.DataFrame:
+    """(kind, key, parcel row) for every way a parcel can be found: its valid credit code, its
+    holder as written, its holder normalised."""
+    holder = points["holder"].astype(object)
+    named = holder.notna() & (holder.astype(str).str.strip() != "")
+    codes = [_code(c) for c in points["holder_uscc"]]
+    parts = [
+        pd.DataFrame({"kind": "uscc", "key": codes, "row": np.arange(len(points))}),
+        pd.DataFrame({"kind": "name", "key": holder.where(named).astype(str).str.strip().where(
+            named).to_numpy(), "row": np.arange(len(points))}),
+        pd.DataFrame({"kind": "normalised", "key": [normalise_name(h) if ok else None for h, ok
+                                                    in zip(holder, named, strict=True)],
+                      "row": np.arange(len(points))}),
+    ]
+    out = pd.concat(parts, ignore_index=True)
+    return out[out["key"].notna()]
 
 
 def locate(enterprises: pd.DataFrame, parcels: gpd.GeoDataFrame) -> Located:
@@ -110,47 +123,53 @@ def locate(enterprises: pd.DataFrame, parcels: gpd.GeoDataFrame) -> Located:
         ``matched`` by credit code or exact name, ``to_confirm`` by normalised name only,
         ``unlocated`` for the rest; each enterprise in exactly one of them.
     """
-    points = parcel_points(parcels)
-    by_code: dict[str, list[int]] = {}
-    by_name: dict[str, list[int]] = {}
-    by_norm: dict[str, list[int]] = {}
-    for i, code, holder in zip(points.index, points["holder_uscc"], points["holder"], strict=True):
-        if (c := _code(code)) is not None:
-            by_code.setdefault(c, []).append(i)
-        if holder is not None and not pd.isna(holder) and str(holder).strip():
-            by_name.setdefault(str(holder).strip(), []).append(i)
-            by_norm.setdefault(normalise_name(holder), []).append(i)
-    found: list[dict] = []
-    lost: list[dict] = []
-    for ent in enterprises.itertuples(index=False):
-        rows, how = None, None
-        code = _code(getattr(ent, "uscc", None))
-        name = str(ent.name).strip() if getattr(ent, "name", None) is not None else ""
-        if code and code in by_code:
-            rows, how = by_code[code], "uscc"
-        elif name and name in by_name:
-            rows, how = by_name[name], "name"
-        elif name and normalise_name(name) in by_norm:
-            rows, how = by_norm[normalise_name(name)], "normalised"
-        base = {"enterprise_id": ent.enterprise_id, "name": ent.name,
-                "uscc": getattr(ent, "uscc", None)}
-        if rows is None:
-            lost.append(base)
-            continue
-        best, held = _best(points, rows)
-        found.append({**base, "how": how, "parcel_id": best["parcel_id"],
-                      "parcels": ",".join(map(str, held["parcel_id"])),
-                      "holder": best["holder"], "town_code": best["town_code"],
-                      "park_id": best["park_id"], "land_area_mu": float(held["area_mu"].sum()),
-                      "geometry": best.geometry})
-    cols = ["enterprise_id", "name", "uscc", "how", "parcel_id", "parcels", "holder",
-            "town_code", "park_id", "land_area_mu", "geometry"]
-    table = gpd.GeoDataFrame(pd.DataFrame(found, columns=cols), geometry="geometry",
-                             crs=parcels.crs)
+    points = parcel_points(parcels).reset_index(drop=True)
+    keys = _keys(points)
+    names = enterprises["name"] if "name" in enterprises else pd.Series(None, index=enterprises.index)
+    codes = enterprises["uscc"] if "uscc" in enterprises else pd.Series(None, index=enterprises.index)
+    ent = pd.DataFrame({"enterprise_id": enterprises["enterprise_id"].to_numpy(),
+                        "name": names.to_numpy(), "uscc": codes.to_numpy()})
+    clean = ent["name"].astype(object).where(ent["name"].notna())
+    wanted = {"uscc": [_code(c) for c in ent["uscc"]],
+              "name": [(str(n).strip() or None) if isinstance(n, str) else None for n in clean],
+              "normalised": [normalise_name(n) or None for n in clean]}
+    how = pd.Series(None, index=ent.index, dtype=object)
+    key = pd.Series(None, index=ent.index, dtype=object)
+    for kind in MATCH_KINDS:  # the first kind that finds a parcel wins
+        known = set(keys.loc[keys["kind"] == kind, "key"])
+        hit = how.isna() & pd.Series([k in known for k in wanted[kind]], index=ent.index)
+        how[hit] = kind
+        key[hit] = pd.Series(wanted[kind], index=ent.index)[hit]
+    found = ent[how.notna()].assign(how=how[how.notna()], key=key[how.notna()])
+    pairs = found.merge(keys, how="inner",
+                        left_on=["how", "key"], right_on=["kind", "key"])
+    pairs = pairs.assign(parcel_id=points["parcel_id"].to_numpy()[pairs["row"]],
+                         area_mu=points["area_mu"].to_numpy()[pairs["row"]])
+    pairs = pairs.sort_values(["enterprise_id", "area_mu", "parcel_id"],
+                              ascending=[True, False, True], kind="stable")
+    held = pairs.groupby("enterprise_id", sort=False).agg(
+        parcels=("parcel_id", lambda v: ",".join(map(str, v))), land_area_mu=("area_mu", "sum"))
+    best = pairs.drop_duplicates("enterprise_id").set_index("enterprise_id")
+    rows = best["row"].to_numpy()
+    table = pd.DataFrame({
+        "enterprise_id": best.index, "name": best["name"].to_numpy(),
+        "uscc": best["uscc"].to_numpy(), "how": best["how"].to_numpy(),
+        "parcel_id": best["parcel_id"].to_numpy(),
+        "parcels": held["parcels"].reindex(best.index).to_numpy(),
+        "holder": points["holder"].to_numpy()[rows], "town_code": points["town_code"].to_numpy()[rows],
+        "park_id": points["park_id"].to_numpy()[rows],
+        "land_area_mu": held["land_area_mu"].reindex(best.index).to_numpy(dtype=float)})
+    order = {e: i for i, e in enumerate(ent["enterprise_id"])}  # in the enterprises' order
+    table = table.assign(_o=table["enterprise_id"].map(order)).sort_values("_o").drop(
+        columns="_o").reset_index(drop=True)
+    table = gpd.GeoDataFrame(table, geometry=list(points.geometry.to_numpy()[
+        [int(r) for r in best["row"].reindex(table["enterprise_id"])]]) if len(table) else [],
+        crs=parcels.crs)
     sure = table["how"].isin(["uscc", "name"])
+    lost = ent[how.isna()].reset_index(drop=True)
     return Located(matched=table[sure].reset_index(drop=True),
                    to_confirm=table[~sure].reset_index(drop=True),
-                   unlocated=pd.DataFrame(lost, columns=["enterprise_id", "name", "uscc"]))
+                   unlocated=lost[["enterprise_id", "name", "uscc"]])
 
 
 def unlocated_enterprises(enterprises: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

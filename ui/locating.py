@@ -116,6 +116,13 @@ def _by_click(todo: pd.DataFrame) -> None:
             st.rerun()
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def _found(store_key: str) -> locate.Located:
+    """:func:`geo.locate.locate` of the unlocated enterprises, once per store version."""
+    layers = data.layers()
+    return locate.locate(locate.unlocated_enterprises(layers.enterprises), layers.parcels)
+
+
 def section() -> None:
     """The 'locate enterprises' part of the data health page."""
     st.subheader(state.t("locate.heading"))
@@ -130,5 +137,5 @@ def section() -> None:
     if not auth.user().can_edit:
         st.info(state.t("auth.viewer_note"))
         return
-    _through_parcels(locate.locate(todo, layers.parcels))
+    _through_parcels(_found(layers.key))
     _by_click(todo)
