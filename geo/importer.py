@@ -739,6 +739,7 @@ def plan_import(path: str | os.PathLike, into: store.Store | str | os.PathLike, 
                       fields=[FieldName(m) for m in missing],
                       columns=", ".join(str(c) for c in df.columns if not str(c).startswith("__")))
     out = _convert_attributes(df, layer, cm, report)
+    _list_bad_codes(out, layer, report)
     keys = target.key.split(",")
     out = _reject_duplicates(out, keys, report)
     if out.empty and report.unmatched:  # say which rows and why, not "0 rejected"
@@ -778,6 +779,22 @@ def _geometry_of(df: pd.DataFrame, cm: ColumnMapping, source: store.Store, repor
     if schema.LAYERS[layer].extra.get("nullable_geometry"):
         return _locate_rows(df, cm, source[layer], source.parcels, report)
     return _join_geometry(df, layer, cm, source[layer], report)
+
+
+_CODE_FIELDS = {"enterprises": "uscc", "parcels": "holder_uscc"}
+
+
+def _list_bad_codes(out: pd.DataFrame, layer: str, report: ImportReport) -> None:
+    """Every row's credit code checked (GB 32100-2015); a wrong one is listed with its row and
+    the import goes on (a wrong code joins nothing when locating)."""
+    name = _CODE_FIELDS.get(layer)
+    if name is None or name not in out.columns:
+        return
+    key = schema.LAYERS[layer].key
+    for row, code, ident in zip(out.index, out[name], out[key], strict=True):
+        if isinstance(code, str) and code.strip() and (problem := ids.uscc_problem(code)):
+            report.uscc_errors.append(Problem(report.file, int(row), tr(
+                "val.bad_uscc", code=code, problem=problem), str(ident)))
 
 
 def _nothing_valid(report: ImportReport) -> ImportRefusedError:

@@ -103,6 +103,17 @@ def _with_holders(tmp_path, location):
     assert parcels.loc["P3", "holder_uscc"] == USCC_C and parcels.loc["P4", "holder"] == "缙云县丁公司"
 
 
+def test_a_wrong_holder_code_is_listed_and_the_parcel_imported(tmp_path, small_store):
+    gdf = gpd.GeoDataFrame({"宗地编号": ["P7"], "土地用途": ["工业"], "权利人": ["缙云县某公司"],
+                            "统一社会信用代码": [BAD]}, geometry=[square(7)], crs="EPSG:4549")
+    path = tmp_path / "wrong.geojson"
+    gdf.to_file(path, driver="GeoJSON")
+    plan = importer.plan_import(path, small_store, layer="parcels")
+    assert plan.report.added == ["P7"]
+    assert [(p.row, p.id) for p in plan.report.uscc_errors] == [(1, "P7")]
+    assert "校验位" in plan.report.uscc_errors[0].message.text("zh")
+
+
 def test_a_tax_sheet_creates_and_locates_its_enterprises(tmp_path, any_small_store):
     _with_holders(tmp_path, any_small_store)
     plan = importer.plan_import(_tax_sheet(tmp_path), any_small_store, layer="enterprise_figures",
