@@ -196,3 +196,19 @@ def with_location(enterprises: gpd.GeoDataFrame, found: gpd.GeoDataFrame) -> gpd
         old = out.loc[hit, col]
         out.loc[hit, col] = old.where(old.notna(), pd.Series(new, index=old.index))
     return gpd.GeoDataFrame(out, geometry="geometry", crs=enterprises.crs)
+
+
+FILLED = ("parcel_id", "town_code", "park_id", "land_area_mu")
+"""What a placement through a parcel fills in, where the enterprise has nothing yet."""
+
+
+def place_found(location, rows: gpd.GeoDataFrame, *, user, expected_versions=None):
+    """Write the points of ``rows`` (of :attr:`Located.matched`, or confirmed rows of
+    :attr:`Located.to_confirm`) with the parcel's town, park and land where the enterprise
+    has none, in one transaction with history (:func:`geo.edits.place`)."""
+    from geo import edits
+
+    pts = rows.geometry.to_crs("EPSG:4490") if rows.crs is not None else rows.geometry
+    fill = {r["enterprise_id"]: {c: r[c] for c in FILLED} for _, r in rows.iterrows()}
+    return edits.place(location, "enterprises", dict(zip(rows["enterprise_id"], pts, strict=True)),
+                       user=user, fill=fill, expected_versions=expected_versions)

@@ -153,3 +153,6 @@ def show_report(report: importer.ImportReport) -> None:
         if items:
             st.markdown(f"**{state.t(f'import.rep.{key}', n=len(items))}**")
             st.dataframe(_problems(items), hide_index=True, use_container_width=True)
+            if key in ("to_confirm", "unlocated") and report.written:
+                st.page_link("pages/health.py", label=state.t("locate.heading"),
+                             icon=":material/pin_drop:")

@@ -17,7 +17,6 @@ from ui import auth, data, frame, maps, state
 
 CLICK_KEY = "locate.clicked"   # (lon, lat) of the last click on the map
 MESSAGE_KEY = "locate.message"
-_FILL = ("parcel_id", "town_code", "park_id", "land_area_mu")
 
 
 def _request(action: str) -> None:
@@ -29,10 +28,14 @@ def _requested(action: str) -> bool:
     return bool(st.session_state.pop(f"locate.do.{action}", False))
 
 
-def _write(placements: dict, fill: dict | None = None, seen: dict | None = None) -> bool:
+def _write(placements, seen: dict | None = None) -> bool:
+    """``placements``: rows found through parcels, or {enterprise id: point} clicked."""
     try:
-        edits.place(data.store_path(), "enterprises", placements, user=auth.user(), fill=fill,
-                    expected_versions=seen)
+        if isinstance(placements, dict):
+            edits.place(data.store_path(), "enterprises", placements, user=auth.user(),
+                        expected_versions=seen)
+        else:
+            locate.place_found(data.store_path(), placements, user=auth.user())
     except PlannerError as exc:
         st.error(exc.text(state.lang()))
         return False
@@ -54,10 +57,6 @@ def _table(found: pd.DataFrame) -> pd.DataFrame:
         state.t("locate.col.holder"): found["holder"]})
 
 
-def _fill(rows: pd.DataFrame) -> dict:
-    return {r["enterprise_id"]: {c: r[c] for c in _FILL} for _, r in rows.iterrows()}
-
-
 def _through_parcels(found: locate.Located) -> None:
     """The sure matches in one click; the normalised ones ticked one by one."""
     if len(found.matched):
@@ -65,10 +64,8 @@ def _through_parcels(found: locate.Located) -> None:
         st.dataframe(_table(found.matched), hide_index=True, use_container_width=True)
         st.button(state.t("locate.apply_matched", n=len(found.matched)), key="locate.apply",
                   on_click=_request, args=("apply",))
-        if _requested("apply"):
-            rows = found.matched
-            if _write(dict(zip(rows["enterprise_id"], rows.geometry, strict=True)), _fill(rows)):
-                st.rerun()
+        if _requested("apply") and _write(found.matched):
+            st.rerun()
     if len(found.to_confirm):
         st.markdown(f"**{state.t('locate.to_confirm', n=len(found.to_confirm))}**")
         table = _table(found.to_confirm)
@@ -81,8 +78,7 @@ def _through_parcels(found: locate.Located) -> None:
         if len(chosen):
             st.button(state.t("locate.confirm_selected", n=len(chosen)), key="locate.confirm",
                       on_click=_request, args=("confirm",))
-        if _requested("confirm") and len(chosen) and _write(dict(zip(chosen["enterprise_id"], chosen.geometry, strict=True)),
-                              _fill(chosen)):
+        if _requested("confirm") and len(chosen) and _write(chosen):
             st.rerun()
 
 

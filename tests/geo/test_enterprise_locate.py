@@ -291,3 +291,25 @@ def test_an_enterprise_sheet_without_coordinates_is_located_through_the_parcels(
     assert ents.loc["G"].geometry is None and ents.loc["G", "town_code"] is None
     e1 = gpd.GeoSeries([square(0).centroid], crs="EPSG:4549").to_crs(ents.crs).iloc[0]
     assert ents.loc["E1"].geometry.distance(e1) < 1e-7  # a known enterprise keeps its point
+
+
+def test_the_locate_command_lists_then_writes_the_sure_matches(tmp_path, small_store, capsys):
+    _unlocated_store(tmp_path, small_store)  # 戊 to confirm, 己 unlocated
+    c = f"E{USCC_C}"
+    with store.transaction(small_store) as tx:  # 丙 loses its point: its code finds it again
+        tx.write_geometry("enterprises", "enterprise_id", c, None)
+        tx.touch(["enterprises"])
+    assert cli.main(["locate", "--store", str(small_store), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert [r["enterprise_id"] for r in out["matched"]] == [c] and out["written"] == 0
+    assert [r["enterprise_id"] for r in out["to_confirm"]] == [f"E{USCC_F}"]
+    assert [r["enterprise_id"] for r in out["unlocated"]] == [f"E{USCC_G}"]
+    assert store.read_layer(small_store, "enterprises").set_index("enterprise_id").loc[
+        c].geometry is None  # listing writes nothing
+    assert cli.main(["locate", "--store", str(small_store), "--apply", "--user", "孙工"]) == 0
+    assert "已写入 1 家企业的位置" in capsys.readouterr().out
+    assert store.read_layer(small_store, "enterprises").set_index("enterprise_id").loc[
+        c].geometry is not None
+    audit = store.read_layer(small_store, "audit")
+    assert set(audit.loc[(audit["feature_id"] == c) & (audit["field"] == "geometry"),
+                         "user"]) == {"孙工"}
