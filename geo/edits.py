@@ -9,6 +9,10 @@ the feature's fields are updated and one ``audit`` row per changed field is
 added (who, when, layer, feature id, field, old value, new value). Either all
 of it lands or none.
 
+:func:`place` is the one geometry edit: an enterprise without a location gets a point
+(clicked on the map, or its parcel's), with a history row holding the old and new point as
+WKT, the same rights and version checks, and :func:`revert` undoes it like any edit.
+
 Which fields can be edited is :data:`EDITABLE`; values are checked against the
 schema: enum codes, no negative numbers, percentages within 0-100, star ratings
 0-5, no date in the future (dates record what happened), a completion not
