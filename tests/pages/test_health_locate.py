@@ -41,3 +41,25 @@ def test_enterprises_named_by_their_parcels_are_located_in_one_click(store_copy,
     assert set(placed["user"]) == {"本机用户"}
     assert at.selectbox(key="locate.pick").options == [
         f"{ents.loc[to_confirm, 'name']}（{to_confirm}）"]
+
+
+def test_a_normalised_match_is_written_only_once_ticked(store_copy, monkeypatch):
+    *_, to_confirm = _unlocate(store_copy, 0)
+    at = open_page(PAGE, store_copy, monkeypatch)
+    assert not _has(at, "locate.confirm")  # nothing ticked: nothing to confirm
+    assert store.read_layer(store_copy, "enterprises").set_index("enterprise_id").loc[
+        to_confirm].geometry is None
+    # the planner ticks the row in the table (what the data editor keeps in session state)
+    at.session_state["locate.confirm_table"] = {"edited_rows": {0: {"确认": True}},
+                                                "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert _has(at, "locate.confirm")
+    at.button(key="locate.confirm").click().run()
+    assert not at.exception and not at.error, at.error
+    ents = store.read_layer(store_copy, "enterprises").set_index("enterprise_id")
+    assert ents.loc[to_confirm].geometry is not None
+    assert any("所有企业都已有位置" in s.value for s in at.success)
+
+
+def _has(at, key: str) -> bool:
+    return any(b.key == key for b in at.button)
