@@ -32,6 +32,8 @@ from geo import schema
 from geo.errors import StoreBusyError, StoreChangedError, StoreError
 from geo.settings import STORAGE_CRS
 
+STORAGE_SRID = int(STORAGE_CRS.split(":")[1])
+
 SCHEMES = ("postgresql://", "postgresql+psycopg://", "postgres://")
 _LOCK_ID = 0x4A59_0001  # the store's one write lock, an advisory lock number ("JY" 1)
 _SRID = 4490
@@ -212,18 +214,19 @@ class Tx:
     def execute(self, sql: str, params: Mapping | None = None):
         return self._con.execute(sa.text(sql), dict(params or {}))
 
-    def read_geometry(self, table: str, key: str, fid: str):
-        """The geometry of one feature (None when it has none), in EPSG:4490."""
-        wkb = self._con.execute(sa.text(f"SELECT ST_AsBinary(geometry) FROM {_q(table)} "
-                                        f"WHERE {_q(key)} = :fid"), {"fid": fid}).scalar()
-        return shapely.from_wkb(bytes(wkb)) if wkb is not None else None
+    def geometry(self, table: str, key: str, fid: str):
+        """The stored geometry of one feature (shapely, in the storage CRS), or None."""
+        row = self._con.execute(sa.text(f"SELECT ST_AsBinary(geometry) FROM {_q(table)} "
+                                        f"WHERE {_q(key)} = :fid"), {"fid": fid}).fetchone()
+        return shapely.from_wkb(bytes(row[0])) if row is not None and row[0] is not None else None
 
-    def write_geometry(self, table: str, key: str, fid: str, geom) -> int:
-        """Set one feature's geometry (in EPSG:4490); returns the rows changed."""
-        wkb = shapely.to_wkb(geom) if geom is not None else None
-        return self._con.execute(sa.text(
-            f"UPDATE {_q(table)} SET geometry = ST_SetSRID(ST_GeomFromWKB(:wkb), {_SRID}) "
-            f"WHERE {_q(key)} = :fid"), {"wkb": wkb, "fid": fid}).rowcount
+    def set_geometry(self, table: str, key: str, fid: str, geom) -> None:
+        """Write one feature's geometry (in the storage CRS; None: no geometry)."""
+        self._con.execute(sa.text(f"UPDATE {_q(table)} SET geometry = "
+                                  "ST_SetSRID(ST_GeomFromWKB(:wkb), :srid) "
+                                  f"WHERE {_q(key)} = :fid"),
+                          {"wkb": shapely.to_wkb(geom) if geom is not None else None,
+                           "srid": STORAGE_SRID, "fid": fid})
 
     def touch(self, tables) -> None:
         """Record that ``tables`` changed: a new store version."""

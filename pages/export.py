@@ -9,6 +9,7 @@ from geo.export import brief, maps, sheet
 from layers.overview import overview_map
 from layers.standalone import standalone_html
 from ui import auth, data, state, widgets
+from ui import basemap as local_basemaps
 
 lang = state.lang()
 layers = data.current()
@@ -59,11 +60,11 @@ def _bbox(platform_id: str) -> tuple | None:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _sheet(store_key: str, page: str, lang: str, visible: tuple, extent: str,
-           opts: sheet.SheetOptions, basemap: str) -> tuple[bytes, float, float]:
+           opts: sheet.SheetOptions, basemap: basemaps.Basemap | None) -> tuple[bytes, float, float]:
     kwargs = {"visible": visible} if page == "overview" else {}
     spec = maps.spec_for(page, layers, lang=lang, plan=plan, bbox_deg=_bbox(extent), **kwargs)
     ctx = sheet.SheetContext(lang=lang, demo=demo, as_of=sheet.latest_date(layers), source=source,
-                             basemap=basemaps.BASEMAPS.get(basemap))
+                             basemap=basemap)
     body, info = sheet.render_sheet(spec, opts, ctx)
     return body, info.scale_denominator, info.scalebar_m
 
@@ -73,7 +74,8 @@ if st.button(t("export.build"), key="export_build", type="primary"):
     try:
         st.session_state["export_sheet"] = (fmt, _sheet(
             store_key, page_key, lang, tuple(visible), extent,
-            sheet.SheetOptions(paper, orientation, dpi, fmt), state.basemap()))
+            sheet.SheetOptions(paper, orientation, dpi, fmt),
+            local_basemaps.for_print(state.basemap())))
     except PlannerError as exc:
         st.error(str(exc))
 if "export_sheet" in st.session_state:

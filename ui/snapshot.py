@@ -16,7 +16,6 @@ from datetime import date
 
 import streamlit as st
 
-from geo import basemaps
 from geo.errors import PlannerError
 from geo.export import sheet
 from geo.export.maps import spec_from_description
@@ -24,6 +23,7 @@ from geo.maps import MapDescription
 from layers import render
 from layers.standalone import standalone_html
 from ui import auth, data, state
+from ui import basemap as local_basemaps
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ def build_sheet(desc: MapDescription, snap: Snapshot, opts: sheet.SheetOptions,
     layers = data.current()
     spec = spec_from_description(desc, page=snap.page, title=snap.title, what=snap.subtitle(),
                                  lang=lang, bbox_deg=bbox)
-    ctx = sheet.context_for(layers, lang, basemap=basemaps.BASEMAPS.get(state.basemap()))
+    ctx = sheet.context_for(layers, lang, basemap=local_basemaps.for_print(state.basemap()))
     if snap.as_of:
         ctx = dataclasses.replace(ctx, as_of=snap.as_of)
     return sheet.render_sheet(spec, opts, ctx)

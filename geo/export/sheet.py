@@ -299,7 +299,7 @@ def _basemap(ax: Axes, lims, size_px: tuple[int, int], ctx: SheetContext) -> tup
     if provider is None:
         return False, None
     note = i18n.t("export.basemap_left_out", ctx.lang)
-    if not basemaps.reachable(provider.probe_url(ctx.api_key)):
+    if not provider.folder and not basemaps.reachable(provider.probe_url(ctx.api_key)):
         return False, note
     try:
         img = tiles.basemap_image(provider, lims, size_px, api_key=ctx.api_key)

@@ -212,11 +212,14 @@ def categorised(frame: gpd.GeoDataFrame, column: str, colors: Mapping, labels: M
 
 
 def legend_section(heading: str, colors: Mapping, labels: Mapping, *, kind: str = "polygon",
-                   style: Mapping | None = None) -> LegendSection:
-    """A legend section of one swatch per category, in the categories' own style."""
+                   style: Mapping | None = None, present=None) -> LegendSection:
+    """A legend section of one swatch per category, in the categories' own style; with
+    ``present`` (the values the map draws, after filters) only the categories among them."""
     style = dict(style or {})
+    shown = None if present is None else set(present)
     return LegendSection(heading, [LegendEntry(str(labels[code]), filled(color, **style), kind)
-                                   for code, color in colors.items()])
+                                   for code, color in colors.items()
+                                   if shown is None or code in shown])
 
 
 def lonlat_bounds(frame: gpd.GeoDataFrame, pad: float = 0.0) -> Bounds | None:

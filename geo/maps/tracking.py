@@ -52,7 +52,7 @@ def parks_map(layers: Mapping[str, pd.DataFrame], table: pd.DataFrame, *,
         [county_group(layers["county"], lang),
          platform_group(layers["platforms"], layers["zones"], lang), parks, dots],
         [legend_section(i18n.t("legend.park_status", lang), styles.PARK_STATUS_COLORS, labels,
-                        style={"weight": 2, "fill_opacity": 0.75})],
+                        style={"weight": 2, "fill_opacity": 0.75}, present=gdf["status"])],
         extent=_extent(gdf, layers["county"]), layer_control=False,
         title=i18n.t("parks.heading", lang), what=i18n.t("parks.map", lang))
 
@@ -95,6 +95,6 @@ def land_map(layers: Mapping[str, pd.DataFrame], sales: pd.DataFrame, *, colour_
     return MapDescription(
         [county_group(layers["county"], lang),
          platform_group(layers["platforms"], layers["zones"], lang), sold],
-        [legend_section(heading, colors, labels, style=style)],
+        [legend_section(heading, colors, labels, style=style, present=gdf[column])],
         extent=_extent(gdf, layers["county"]), layer_control=False,
         title=i18n.t("land.heading", lang), what=what)

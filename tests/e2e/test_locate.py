@@ -28,7 +28,7 @@ def locate_store(demo_store, tmp_path_factory):
     ents = store.read_layer(target, "enterprises")
     eid, pid = ents["enterprise_id"].iloc[0], ents["parcel_id"].iloc[0]
     with store.transaction(target) as tx:
-        tx.write_geometry("enterprises", "enterprise_id", eid, None)
+        tx.set_geometry("enterprises", "enterprise_id", eid, None)
         tx.execute("UPDATE parcels SET holder = NULL, holder_uscc = NULL "
                    "WHERE parcel_id = :p", {"p": pid})
         tx.touch(["enterprises", "parcels"])

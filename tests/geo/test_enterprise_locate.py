@@ -297,7 +297,7 @@ def test_the_locate_command_lists_then_writes_the_sure_matches(tmp_path, small_s
     _unlocated_store(tmp_path, small_store)  # 戊 to confirm, 己 unlocated
     c = f"E{USCC_C}"
     with store.transaction(small_store) as tx:  # 丙 loses its point: its code finds it again
-        tx.write_geometry("enterprises", "enterprise_id", c, None)
+        tx.set_geometry("enterprises", "enterprise_id", c, None)
         tx.touch(["enterprises"])
     assert cli.main(["locate", "--store", str(small_store), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)

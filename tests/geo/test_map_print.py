@@ -148,3 +148,14 @@ def test_parks_sheet_renders_at_the_paper_size(demo):
     img = Image.open(io.BytesIO(body))
     assert img.size == (1240, 1754)
     assert info.scale_denominator > 0
+
+
+
+def test_a_legend_lists_only_what_the_map_shows_after_filters(demo, demo_store):
+    from geo.maps import tracking
+
+    table = parks.table(demo, store.Store(demo_store).plan)
+    every = tracking.parks_map(demo, table, lang="zh")
+    only = tracking.parks_map(demo, parks.filter_table(table, statuses=["completed"]), lang="zh")
+    assert len(every.legend[0].entries) == table["status"].nunique() > 1
+    assert [e.label for e in only.legend[0].entries] == ["建成"]

@@ -18,7 +18,7 @@ def _unlocate(path, n: int) -> list[str]:
     other = list(found.to_confirm["enterprise_id"][:1])
     with store.transaction(path) as tx:
         for eid in [*sure, *other]:
-            tx.write_geometry("enterprises", "enterprise_id", eid, None)
+            tx.set_geometry("enterprises", "enterprise_id", eid, None)
         tx.touch(["enterprises"])
     return sure + other
 
