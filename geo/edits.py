@@ -182,6 +182,13 @@ def _stale_value(fields: schema.Layer, field: str, value):
     if field == "geometry":  # an outline reads as its area, not as coordinates
         from geo import outline
 
+        if not isinstance(value, str) or not value:
+            return "∅"
+        if value.startswith("POINT"):  # an enterprise's point: where it is
+            import shapely
+
+            pt = shapely.from_wkt(value)
+            return Message.of("locate.clicked", lon=f"{pt.x:.5f}", lat=f"{pt.y:.5f}")
         mu = outline.area_of_wkt(value)
         return Message.of("outline.value", mu=f"{mu:,.2f}") if mu is not None else "∅"
     return Code(_enum(fields, field), value)

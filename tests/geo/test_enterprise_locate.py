@@ -215,9 +215,10 @@ def test_a_point_placed_by_hand_is_written_with_its_history(tmp_path, any_small_
     last = audit[audit["field"] == "geometry"].iloc[-1]
     assert shapely.from_wkt(last["old_value"]).equals_exact(point, 1e-9)
     before = snapshot(any_small_store)
-    with pytest.raises(edits.StaleEditError):
+    with pytest.raises(edits.StaleEditError) as stale:
         edits.place(any_small_store, "enterprises", {eid: point}, user="钱工",
                     expected_versions={eid: seen})
+    assert "赵工" in stale.value.text("zh") and "经度 120.08100" in stale.value.text("zh")
     with pytest.raises(ValidationError, match="不在缙云县范围内"):
         edits.place(any_small_store, "enterprises", {eid: shapely.Point(116.4, 39.9)}, user="钱工")
     assert same_snapshot(snapshot(any_small_store), before)
