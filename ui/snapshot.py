@@ -83,6 +83,13 @@ def build_sheet(desc: MapDescription, snap: Snapshot, opts: sheet.SheetOptions,
     return sheet.render_sheet(spec, opts, ctx)
 
 
+def unplaced_caption(names) -> None:
+    """A small caption naming the labels the sheet had no room for (nothing if none)."""
+    if names:
+        st.caption(state.t("export.unplaced", n=len(names),
+                           names=state.t("export.list_sep").join(names)))
+
+
 def offline_html(desc: MapDescription, title: str) -> bytes:
     """The map as one offline HTML file, drawn without a basemap (and so without its key)."""
     return standalone_html(render.folium_map(desc, lang=state.lang()), title=title).encode("utf-8")
@@ -113,12 +120,12 @@ def panel(desc: MapDescription, *, key: str, snap: Snapshot,
             try:
                 body, info = build_sheet(desc, snap, opts, bbox)
                 st.session_state[built_key] = (signature, body, info.scale_denominator,
-                                               info.scalebar_m)
+                                               info.scalebar_m, tuple(info.unplaced))
             except PlannerError as exc:
                 st.error(str(exc))
         built = st.session_state.get(built_key)
         if built is not None and built[0] == signature:  # a sheet of other filters is stale
-            _, body, scale, bar_m = built
+            _, body, scale, bar_m, unplaced = built
             name = f"jinyun_{snap.page}_{paper}_{dpi}dpi.{fmt}"
             b2.download_button(t(f"export.download_{fmt}"), auth.logged("export", name, body),
                                file_name=name,
@@ -126,6 +133,7 @@ def panel(desc: MapDescription, *, key: str, snap: Snapshot,
                                on_click="ignore", key=f"{key}.download")
             st.caption(t("export.sheet_info", scale=f"{scale:,.0f}",
                          bar=sheet.format_length(bar_m, state.lang())))
+            unplaced_caption(unplaced)
         b3.download_button(t("export.download_html"),
                            auth.logged("export", f"jinyun_{snap.page}.html",
                                        lambda: offline_html(desc, snap.title)),

@@ -120,7 +120,36 @@ class VectorTiles:
     min_zoom: int
 
 
-Layer = Features | Raster | Marker | VectorTiles
+@dataclass(frozen=True)
+class Label:
+    """One name on the map: at ``lon``/``lat`` from zoom ``min_zoom`` on; where two names
+    would overlap, the one of higher ``priority`` is shown."""
+
+    lon: float
+    lat: float
+    text: str
+    priority: int = 0
+    min_zoom: int = 0
+
+
+@dataclass
+class Labels:
+    """Names written on the screen map (towns, platforms, parks), in one text style; the
+    browser hides, after every zoom and pan, those that would overlap a name of higher
+    priority. ``anchor`` is ``"center"`` (on the point) or ``"above"`` (over a point symbol).
+
+    Screen only: the sheet writes its own labels (``Features.label_field``, markers).
+    """
+
+    key: str
+    labels: Sequence[Label]
+    color: str = "#222222"
+    size_px: float = 12.0
+    bold: bool = False
+    anchor: str = "center"
+
+
+Layer = Features | Raster | Marker | VectorTiles | Labels
 
 
 @dataclass

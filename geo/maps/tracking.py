@@ -10,6 +10,7 @@ import pandas as pd
 
 from geo import i18n, schema, styles
 from geo.maps import Group, MapDescription, categorised, legend_section, lonlat_bounds
+from geo.maps.labels import park_labels
 from geo.maps.overview import county_group, platform_group
 
 PARK_FIELDS = ["park_id", "name_zh", "status", "industry_theme", "planned_area_mu",
@@ -42,6 +43,9 @@ def parks_map(layers: Mapping[str, pd.DataFrame], table: pd.DataFrame, *,
         gdf, "status", styles.PARK_STATUS_COLORS, labels, key="parks", fields=PARK_FIELDS,
         aliases=column_aliases(PARK_FIELDS, lang), style={"weight": 2, "fill_opacity": 0.75},
         popup=True))
+    names = park_labels(gdf, lang)
+    if names is not None:
+        parks.layers.append(names)
     points = gdf.assign(geometry=gdf.geometry.representative_point())
     dots = Group("park_dots", i18n.t("layer.parks", lang) + " ·", categorised(
         points, "status", styles.PARK_STATUS_COLORS, labels, key="park_dots",
