@@ -211,6 +211,8 @@ def _attributes(rng, gdf: gpd.GeoDataFrame, layers: dict) -> gpd.GeoDataFrame:
     ratio = np.round(rng.uniform(0.5, 2.6, n), 2)
     gdf["plot_ratio"] = np.where(started, ratio, np.nan)
     gdf["floor_area_m2"] = np.where(started, np.round(ratio * gdf.area), np.nan)
+    gdf["holder"] = None  # a synthetic cadastre names no right holder
+    gdf["holder_uscc"] = None
     gdf["demo_marker"] = DEMO_MARKER
     return gdf[[*schema.LAYERS["parcels"].field_names, "demo_marker", "geometry"]]
 

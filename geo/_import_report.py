@@ -106,6 +106,14 @@ class ImportReport:
     unmatched: list[Problem] = field(default_factory=list)
     uscc_errors: list[Problem] = field(default_factory=list)
     """Rows whose 统一社会信用代码 fails GB 32100-2015, listed even when the import goes on."""
+    created: list[str] = field(default_factory=list)
+    """Enterprises the import creates from the sheet's unmatched rows (their ids)."""
+    located: list[Problem] = field(default_factory=list)
+    """Created enterprises given the point of the parcel they hold (by credit code or name)."""
+    to_confirm: list[Problem] = field(default_factory=list)
+    """Created enterprises whose name matches a parcel's holder only once normalised."""
+    unlocated: list[Problem] = field(default_factory=list)
+    """Created enterprises no parcel names: to be placed on the map."""
     notes: list[i18n.Message] = field(default_factory=list)
     mapping: dict[str, str] = field(default_factory=dict)
     area_mu: dict[str, float] = field(default_factory=dict)
@@ -115,7 +123,8 @@ class ImportReport:
         """Plain JSON-ready dict (the ``--json`` output), messages in ``lang``."""
         out = asdict(self)
         out["notes"] = self.note_texts(lang)
-        for kind in ("rejected", "repaired", "duplicates", "outside", "unmatched", "uscc_errors"):
+        for kind in ("rejected", "repaired", "duplicates", "outside", "unmatched", "uscc_errors",
+                     "located", "to_confirm", "unlocated"):
             for item, problem in zip(out[kind], getattr(self, kind), strict=True):
                 item["message"] = problem.message.text(lang)
         return out
@@ -132,11 +141,15 @@ class ImportReport:
                   reject=len(self.rejected), repaired=len(self.repaired), outside=len(self.outside))]
         if self.encoding:
             out.append(tr("rep.encoding", encoding=self.encoding))
+        if self.created:
+            out.append(tr("rep.created", n=len(self.created)))
         out = [m.text(lang) for m in out]
         out += [f"  {note}" for note in self.note_texts(lang)]
         for key, items in (("rep.rejected", self.rejected), ("rep.repaired", self.repaired),
                            ("rep.duplicates", self.duplicates), ("rep.outside", self.outside),
-                           ("rep.unmatched", self.unmatched), ("rep.uscc_errors", self.uscc_errors)):
+                           ("rep.unmatched", self.unmatched), ("rep.uscc_errors", self.uscc_errors),
+                           ("rep.located", self.located), ("rep.to_confirm", self.to_confirm),
+                           ("rep.unlocated", self.unlocated)):
             if items:
                 out.append(tr(key, n=len(items)).text(lang))
                 out += [f"  - {p.text(lang)}" for p in items]

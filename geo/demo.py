@@ -511,6 +511,36 @@ def make_audit() -> pd.DataFrame:
     return schema.empty_frame("audit")
 
 
+def add_holders(parcels: gpd.GeoDataFrame, ents: gpd.GeoDataFrame, *, seed: int) -> None:
+    """The right holder (权利人) of each parcel an enterprise holds, as a land bureau writes it:
+    mostly the enterprise's name and credit code; some without the code (joined by name), some
+    of those with the name written another way (有限责任公司 for 有限公司, full-width brackets,
+    a space), which :mod:`geo.locate` offers for confirmation."""
+    rng = np.random.default_rng(seed + 16)  # its own stream: the other layers stay as they were
+    names = ents["name"].to_numpy().copy()
+    bracketed = rng.random(len(names)) < 0.05  # some firms carry their county in brackets
+    names[bracketed] = [n.replace("缙云县", "(缙云)", 1) for n in names[bracketed]]
+    ents["name"] = names
+    holder = pd.Series(names, index=ents.index, dtype=object)
+    code = ents["uscc"].astype(object).copy()
+    draw = rng.random(len(ents))
+    no_code = draw < 0.15  # 15 %: the file gives no credit code
+    variant = draw < 0.06  # of those, 6 % of all: the name written another way
+    for i in np.flatnonzero(variant):
+        name = holder.iloc[i]
+        if "(" in name:
+            name = name.replace("(", "（").replace(")", "）")
+        elif i % 2:
+            name = name.replace("有限公司", "有限责任公司")
+        else:
+            name = name[:3] + " " + name[3:]
+        holder.iloc[i] = name
+    code[no_code] = None
+    by_parcel = dict(zip(ents["parcel_id"], zip(holder, code, strict=True), strict=True))
+    parcels["holder"] = [by_parcel.get(p, (None, None))[0] for p in parcels["parcel_id"]]
+    parcels["holder_uscc"] = [by_parcel.get(p, (None, None))[1] for p in parcels["parcel_id"]]
+
+
 def build(out: Path, *, seed: int = SEED) -> DemoPaths:
     """Generate the demo store at ``out`` and its DEM beside it (``<stem>_dem.tif``)."""
     out = Path(out)
@@ -527,6 +557,7 @@ def build(out: Path, *, seed: int = SEED) -> DemoPaths:
     parcels["park_id"] = hit.groupby(level=0)["park_id"].first().astype(object).where(
         lambda s: s.notna(), None)
     enterprises, figures = make_enterprises(rng, parcels, parks)
+    add_holders(parcels, enterprises, seed=seed)
     sales = make_sales(rng, parcels)
     cases = make_cases(rng, parcels)
     roads, river = make_roads_and_river(rng, towns, county)

@@ -9,6 +9,10 @@ the feature's fields are updated and one ``audit`` row per changed field is
 added (who, when, layer, feature id, field, old value, new value). Either all
 of it lands or none.
 
+:func:`place` is the one geometry edit: an enterprise without a location gets a point
+(clicked on the map, or its parcel's), with a history row holding the old and new point as
+WKT, the same rights and version checks, and :func:`revert` undoes it like any edit.
+
 Which fields can be edited is :data:`EDITABLE`; values are checked against the
 schema: enum codes, no negative numbers, percentages within 0-100, star ratings
 0-5, no date in the future (dates record what happened), a completion not
@@ -178,6 +182,13 @@ def _stale_value(fields: schema.Layer, field: str, value):
     if field == "geometry":  # an outline reads as its area, not as coordinates
         from geo import outline
 
+        if not isinstance(value, str) or not value:
+            return "∅"
+        if value.startswith("POINT"):  # an enterprise's point: where it is
+            import shapely
+
+            pt = shapely.from_wkt(value)
+            return Message.of("locate.clicked", lon=f"{pt.x:.5f}", lat=f"{pt.y:.5f}")
         mu = outline.area_of_wkt(value)
         return Message.of("outline.value", mu=f"{mu:,.2f}") if mu is not None else "∅"
     return Code(_enum(fields, field), value)
@@ -352,6 +363,10 @@ def revert(path: str | os.PathLike, audit_ids, *, user,
     out = []
     for (layer, fid), part in rows.groupby(["layer", "feature_id"], sort=False):
         last = int(pd.to_numeric(part["audit_id"]).max())
+        if layer in PLACE_FIELDS and (part["field"] == "geometry").any():
+            # an enterprise's point: put back with the fields its placement filled
+            out.append(_unplace(path, layer, str(fid), part, user=user, now=now, last=last))
+            continue
         newest_first = part.sort_values("audit_id", ascending=False)
         shapes = newest_first[newest_first["field"] == outline.FIELD]
         changes = {r.field: (r.old_value if r.old_value is not None else "") for r in
@@ -365,3 +380,126 @@ def revert(path: str | os.PathLike, audit_ids, *, user,
             out.append(apply_edit(path, layer, str(fid), changes, user=user, now=now,
                                   expected_version=last))
     return pd.concat(out, ignore_index=True) if out else pd.DataFrame()
+
+
+# fields a placement may fill beside the point (from the parcel it was found on); only empty
+# ones are filled, never a value someone recorded
+PLACE_FIELDS: dict[str, tuple[str, ...]] = {
+    "enterprises": ("parcel_id", "town_code", "park_id", "land_area_mu"),
+}
+
+
+_COUNTY_BBOX = (119.87, 28.41, 120.42, 28.95)  # lon/lat, SPEC "Places"
+
+
+def _point_in_county(layer: str, feature_id: str, geom) -> None:
+    import shapely
+
+    if geom is None or geom.is_empty or geom.geom_type != "Point":
+        raise _refuse(layer, feature_id, "geometry", "a point is needed")
+    x0, y0, x1, y1 = _COUNTY_BBOX
+    margin = 0.05  # about 5 km: a click just beside the boundary is still the county's
+    if not (shapely.is_valid(geom) and x0 - margin <= geom.x <= x1 + margin
+            and y0 - margin <= geom.y <= y1 + margin):
+        raise ValidationError(Message.of("edit.place_outside", lon=f"{geom.x:.5f}",
+                                         lat=f"{geom.y:.5f}"))
+
+
+def _fill_fields(con, layer: str, fid: str, values: Mapping[str, object],
+                 old_values: Mapping[str, object], *, undo: bool) -> list[tuple]:
+    """Write the fields a placement fills (only empty ones, unless undoing); their changes."""
+    key = schema.LAYERS[layer].key
+    changes = []
+    for name, value in values.items():
+        empty = value is None or (isinstance(value, float) and math.isnan(value))
+        if name not in PLACE_FIELDS[layer] or (not undo and (empty or old_values[name] is not None)):
+            continue
+        value = None if empty else value
+        if hasattr(value, "item"):  # numpy scalars: the drivers bind Python values
+            value = value.item()
+        con.execute(f"UPDATE {_quote(layer)} SET {_quote(name)} = :value "
+                    f"WHERE {_quote(key)} = :fid", {"value": value, "fid": fid})
+        changes.append((name, _text(old_values[name]), _text(value)))
+    return changes
+
+
+def place(path: str | os.PathLike, layer: str, placements: Mapping[str, object], *, user,  # noqa: PLR0913 (an edit's context)
+          fill: Mapping[str, Mapping[str, object]] | None = None,
+          now: dt.datetime | None = None,
+          expected_versions: Mapping[str, int] | None = None,
+          undo: bool = False) -> pd.DataFrame:
+    """Give features of ``layer`` their point ({feature id: shapely point in EPSG:4490}), all
+    in one transaction with their history, as :func:`apply_edit` writes attributes.
+
+    Each feature gets one history row for its geometry (old and new as WKT, old empty when it
+    had none) and one per field of ``fill`` ({feature id: {field: value}}, e.g. the parcel
+    an enterprise was found on) that was empty before. Who may change the feature is checked
+    inside the transaction (:func:`geo.accounts.authorise_edit`), and
+    ``expected_versions`` ({feature id: :func:`feature_version` the planner saw}) refuses a
+    feature changed since (:class:`StaleEditError`): nothing is written then. ``undo``
+    (:func:`revert`): the geometry may go back to none and ``fill`` overwrites, empty
+    values included.
+
+    Returns
+    -------
+    history
+        The history rows written.
+    """
+    if layer not in PLACE_FIELDS:
+        raise _refuse(layer, "-", "geometry", "points can be placed for enterprises only")
+    if not placements:
+        raise _refuse(layer, "-", "geometry", "no change given")
+    for fid, geom in placements.items():
+        if not (undo and geom is None):
+            _point_in_county(layer, fid, geom)
+    if not (user.name if isinstance(user, accounts.User) else str(user)).strip():
+        raise _refuse(layer, "-", "user", "say who makes the change")
+    fill = fill or {}
+    key = schema.LAYERS[layer].key
+    allowed = PLACE_FIELDS[layer]
+    rows: list[dict] = []
+    with store.transaction(path) as con:
+        now = now or dt.datetime.now(dt.UTC).replace(microsecond=0)
+        next_id = next_audit_id(con)
+        for fid, geom in placements.items():
+            fid = str(fid)
+            who = accounts.authorise_edit(con, user, layer, fid).name
+            if expected_versions and fid in expected_versions:
+                since = stale_rows(con, layer, fid, expected_versions[fid])
+                if len(since):
+                    raise StaleEditError(stale_message(layer, fid, since), since)
+            found = con.execute(f"SELECT {', '.join(_quote(c) for c in allowed)} FROM "
+                                f"{_quote(layer)} WHERE {_quote(key)} = :fid",
+                                {"fid": fid}).fetchone()
+            if found is None:
+                raise _refuse(layer, fid, key, "no such feature in the store")
+            old_values = dict(zip(allowed, tuple(found), strict=True))
+            old_geom = con.geometry(layer, key, fid)
+            con.set_geometry(layer, key, fid, geom)
+            changes = [("geometry", old_geom.wkt if old_geom is not None else None,
+                        geom.wkt if geom is not None else None)]
+            changes += _fill_fields(con, layer, fid, fill.get(fid) or {}, old_values, undo=undo)
+            for name, old, new in changes:
+                rows.append({"audit_id": next_id + len(rows), "at": utc_stamp(now), "user": who,
+                             "layer": layer, "feature_id": fid, "field": name,
+                             "old_value": old, "new_value": new,
+                             "effective": utc_stamp(now)[:10], "batch": None})
+        insert_audit(con, rows)
+        con.touch([layer, "audit"])
+    return pd.DataFrame(rows, columns=schema.LAYERS["audit"].field_names)
+
+
+def _unplace(path, layer: str, fid: str, part: pd.DataFrame, *, user, now, last: int):
+    """Undo a placement: the old point (or none) and the fields it filled, as one change."""
+    import shapely
+
+    first = part.sort_values("audit_id", key=pd.to_numeric)  # the oldest value of each field
+    old = first.drop_duplicates("field").set_index("field")["old_value"]
+    geom = shapely.from_wkt(old["geometry"]) if old.get("geometry") else None
+    fields = schema.LAYERS[layer]
+    values = {}
+    for name, text in old.drop("geometry").items():
+        dtype = fields.get(name).dtype
+        values[name] = float(text) if text is not None and dtype == "float" else text
+    return place(path, layer, {fid: geom}, user=user, fill={fid: values}, now=now,
+                 expected_versions={fid: last}, undo=True)

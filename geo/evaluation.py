@@ -444,6 +444,7 @@ def outside_platforms(layers: Mapping[str, pd.DataFrame]) -> gpd.GeoDataFrame:
     recorded ids, so a firm recorded against a park it is not in still shows.
     """
     ents = layers["enterprises"]
+    ents = ents[ents.geometry.notna() & ~ents.geometry.is_empty]  # where unknown, not judged
     metric = ents.to_crs(METRIC_CRS)
     zones = pd.concat([layers["platforms"][["geometry"]], layers["parks"][["geometry"]]])
     zones = gpd.GeoDataFrame(zones, geometry="geometry", crs=layers["platforms"].crs).to_crs(METRIC_CRS)

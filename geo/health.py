@@ -69,7 +69,7 @@ def checks(layers: Mapping[str, pd.DataFrame]) -> list[Check]:
                    "parcel_id"), "land"),
         Check("enterprises_unlocated", "enterprises",
               _ids(ents[ents.geometry.isna() | ents.geometry.is_empty], "enterprise_id")
-              if len(ents) else (), "import_data"),
+              if len(ents) else (), "health"),  # placed in this page's 'locate' part
         Check("enterprises_bad_uscc", "enterprises",
               _ids(ents[[ids.uscc_problem(c) is not None for c in ents["uscc"].astype(str)]],
                    "enterprise_id") if len(ents) else (), "import_data"),

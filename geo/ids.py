@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from geo.i18n import Message
+
 USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # 31 characters: no I, O, S, V, Z
 _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
@@ -15,17 +17,17 @@ def uscc_check_char(first17: str) -> str:
     return USCC_CHARS[(31 - total % 31) % 31]
 
 
-def uscc_problem(code: str) -> str | None:
-    """Why ``code`` is not a valid USCC, or None when it is."""
+def uscc_problem(code: str) -> Message | None:
+    """Why ``code`` is not a valid USCC (a message in no language yet), or None when it is."""
     code = str(code).strip().upper()
     if len(code) != 18:
-        return f"length {len(code)}, expected 18"
+        return Message.of("uscc.length", n=len(code))
     bad = [c for c in code if c not in USCC_CHARS]
     if bad:
-        return f"characters {bad} not allowed"
+        return Message.of("uscc.chars", chars="、".join(dict.fromkeys(bad)))
     expected = uscc_check_char(code[:17])
     if code[17] != expected:
-        return f"check character {code[17]!r}, expected {expected!r}"
+        return Message.of("uscc.check_char", got=code[17], expected=expected)
     return None
 
 

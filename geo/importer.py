@@ -352,6 +352,8 @@ class ImportPlan:
     layer: str
     frame: pd.DataFrame
     report: ImportReport
+    enterprises: gpd.GeoDataFrame | None = None
+    """Enterprises created with the figures (``create_enterprises``), written with them."""
 
     @property
     def store(self) -> Path:
@@ -411,8 +413,11 @@ def _convert_attributes(df: pd.DataFrame, layer: str, mapping: ColumnMapping, re
 
 
 def _resolve_enterprises(df: pd.DataFrame, mapping: ColumnMapping, enterprises: pd.DataFrame,
-                         report: ImportReport) -> pd.DataFrame:
-    """Fill ``enterprise_id`` from the 统一社会信用代码 (check character verified) or, failing that, the exact name."""
+                         report: ImportReport, *, create: bool = False,
+                         created: dict | None = None) -> pd.DataFrame:
+    """Fill ``enterprise_id`` from the 统一社会信用代码 (check character verified) or, failing that,
+    the exact name. ``create``: a row matching no enterprise but with a valid code names a new
+    enterprise (id ``E`` + its code), collected in ``created`` ({id: (code, name)})."""
     if "enterprise_id" in mapping.columns:
         return df
     uscc_col, name_col = mapping.columns.get("uscc"), mapping.columns.get("name")
@@ -420,30 +425,67 @@ def _resolve_enterprises(df: pd.DataFrame, mapping: ColumnMapping, enterprises: 
         raise refuse("err.no_join", file=report.file, columns=", ".join(map(str, df.columns)))
     by_uscc = dict(zip(enterprises["uscc"].astype(str).str.upper(), enterprises["enterprise_id"], strict=True))
     by_name = dict(zip(enterprises["name"].astype(str).str.strip(), enterprises["enterprise_id"], strict=True))
+    taken = set(enterprises["enterprise_id"].astype(str))
+    created = {} if created is None else created
     ids_out = []
     for row in df.index:
         code = as_text(pd.Series([df.at[row, uscc_col]])).iloc[0] if uscc_col else None
         name = as_text(pd.Series([df.at[row, name_col]])).iloc[0] if name_col else None
-        found = None
+        found, valid = None, False
         if code:
             problem = ids.uscc_problem(code)
             if problem:
                 report.uscc_errors.append(Problem(report.file, int(row), tr("join.bad_uscc", code=code,
                                                                              problem=problem), code))
             else:
+                valid = True
                 found = by_uscc.get(code.upper())
         if found is None and name:
             found = by_name.get(name.strip())
+        if found is None and create and valid and f"E{code.upper()}" not in taken:
+            found = f"E{code.upper()}"
+            created.setdefault(found, (code.upper(), (name or "").strip() or code.upper()))
         if found is None:
-            report.unmatched.append(Problem(report.file, int(row), tr("join.none", code=code or "-",
-                                                                      name=name or "-")))
+            key = "join.none_create" if create else "join.none"
+            report.unmatched.append(Problem(report.file, int(row), tr(key, code=code or "-",
+                                                                      name=name or "-"), code))
         ids_out.append(found)
     out = df.copy()
     out["__enterprise_id"] = ids_out
     mapping.columns["enterprise_id"] = "__enterprise_id"
     matched = out["__enterprise_id"].notna()
-    report.notes.append(tr("join.done", n=int(matched.sum()), total=len(out)))
+    report.notes.append(tr("join.done", n=int(matched.sum()) - int(
+        out["__enterprise_id"].isin(list(created)).sum()), total=len(out)))
     return out[matched]
+
+
+def _new_enterprises(created: dict, source: store.Store, report: ImportReport) -> gpd.GeoDataFrame:
+    """The enterprises an import creates, located through the parcels they hold
+    (:func:`geo.locate.locate`): matched ones get the parcel's point, town, park and land;
+    the others are stored without a point and listed (to confirm, or to place on the map)."""
+    from geo import locate
+
+    base = pd.DataFrame([{"enterprise_id": eid, "uscc": code, "name": name}
+                         for eid, (code, name) in created.items()])
+    found = locate.locate(base, source.parcels)
+    ents = gpd.GeoDataFrame(base.assign(
+        town_code=None, parcel_id=None, park_id=None, industry=None, above_scale=False,
+        specialised=False, land_area_mu=np.nan), geometry=[None] * len(base),
+        crs=settings.STORAGE_CRS)
+    ents = locate.with_location(ents, found.matched)
+    report.created = list(created)
+    for r in found.matched.itertuples():
+        report.located.append(Problem(report.file, None, tr(
+            f"locate.by_{r.how}", parcel=r.parcel_id, holder=r.holder, n=len(r.parcels.split(","))),
+            r.enterprise_id))
+    for r in found.to_confirm.itertuples():
+        report.to_confirm.append(Problem(report.file, None, tr(
+            "locate.confirm", name=r.name, holder=r.holder, parcel=r.parcel_id), r.enterprise_id))
+    for r in found.unlocated.itertuples():
+        report.unlocated.append(Problem(report.file, None, tr("locate.none", name=r.name),
+                                        r.enterprise_id))
+    report.notes.append(tr("note.created", n=len(ents)))
+    return ents
 
 
 def _join_geometry(df: pd.DataFrame, layer: str, mapping: ColumnMapping, existing: pd.DataFrame,
@@ -466,6 +508,47 @@ def _join_geometry(df: pd.DataFrame, layer: str, mapping: ColumnMapping, existin
     return out
 
 
+def _locate_rows(df: pd.DataFrame, mapping: ColumnMapping, existing: pd.DataFrame,
+                 parcels: gpd.GeoDataFrame, report: ImportReport) -> gpd.GeoDataFrame:
+    """Points for a sheet of enterprises without coordinates: the stored point of a known
+    enterprise, else the point of the parcel it holds (:func:`geo.locate.locate`, by credit
+    code or exact name); the others are kept without a point and listed (to confirm, or to
+    place on the map)."""
+    from geo import locate
+
+    key = schema.LAYERS[report.layer].key
+    col = mapping.columns.get(key)
+    if col is None or col not in df.columns:
+        raise refuse("err.missing_columns", file=report.file, layer=report.layer,
+                      fields=[FieldName(key)], columns=", ".join(map(str, df.columns)))
+    keys = as_text(df[col])
+    stored = (existing.set_index(key).geometry if isinstance(existing, gpd.GeoDataFrame)
+              and len(existing) else gpd.GeoSeries([], crs=settings.STORAGE_CRS))
+    stored = stored[stored.notna()]
+    geoms = pd.Series(list(stored.reindex(keys).to_numpy()), index=df.index, dtype=object)
+    new = keys[~keys.isin(stored.index)]
+    text = {f: as_text(df[mapping.columns[f]]) if mapping.columns.get(f) in df.columns else
+            pd.Series(None, index=df.index, dtype=object) for f in ("name", "uscc")}
+    found = locate.locate(pd.DataFrame({"enterprise_id": new, "name": text["name"][new.index],
+                                        "uscc": text["uscc"][new.index]}), parcels)
+    row_of = dict(zip(new, new.index, strict=True))
+    points = found.matched.set_index("enterprise_id").geometry.to_crs(settings.STORAGE_CRS)
+    for eid, point in points.items():
+        geoms[row_of[eid]] = point
+    for r in found.matched.itertuples():
+        report.located.append(Problem(report.file, int(row_of[r.enterprise_id]), tr(
+            f"locate.by_{r.how}", parcel=r.parcel_id, holder=r.holder,
+            n=len(r.parcels.split(","))), r.enterprise_id))
+    for r in found.to_confirm.itertuples():
+        report.to_confirm.append(Problem(report.file, int(row_of[r.enterprise_id]), tr(
+            "locate.confirm", name=r.name, holder=r.holder, parcel=r.parcel_id), r.enterprise_id))
+    for r in found.unlocated.itertuples():
+        report.unlocated.append(Problem(report.file, int(row_of[r.enterprise_id]), tr(
+            "locate.none", name=r.name or r.enterprise_id), r.enterprise_id))
+    report.crs_used = settings.STORAGE_CRS
+    return gpd.GeoDataFrame(df.copy(), geometry=geoms.to_list(), crs=settings.STORAGE_CRS)
+
+
 _FAMILY = {"MultiPolygon": ("Polygon", "MultiPolygon"), "Point": ("Point",),
            "MultiLineString": ("LineString", "MultiLineString")}
 
@@ -477,8 +560,10 @@ def _fit_geometry_type(gdf: gpd.GeoDataFrame, layer: str, report: ImportReport) 
     geoms = gdf.geometry.to_numpy().copy()
     types = shapely.get_type_id(geoms)
     names = np.array(["Point", "LineString", "LinearRing", "Polygon", "MultiPoint", "MultiLineString",
-                      "MultiPolygon", "GeometryCollection"])[types]
+                      "MultiPolygon", "GeometryCollection", "None"])[types]  # -1: no geometry
     mixed = ~np.isin(names, allowed)
+    if schema.LAYERS[layer].extra.get("nullable_geometry"):
+        mixed &= types >= 0  # a feature not located yet is kept without a point
     for i in np.flatnonzero(mixed):
         parts = shapely.get_parts(geoms[i])
         keep = [p for p in parts if p.geom_type in allowed]
@@ -513,7 +598,9 @@ def _drop_outside(gdf: pd.DataFrame, key: str, county_m: shapely.Geometry,
     zone_m = county_m.buffer(OUTSIDE_TOLERANCE_M)  # the tolerance in metres (EPSG:4549) ...
     zone = gpd.GeoSeries([zone_m], crs=settings.METRIC_CRS).to_crs(gdf.crs).iloc[0]  # ... tested in the data's CRS
     shapely.prepare(zone)
-    outside = ~shapely.intersects(zone, gdf.geometry.to_numpy())
+    geoms = gdf.geometry.to_numpy()
+    # a feature without a place (an enterprise not located yet) is not outside
+    outside = ~shapely.intersects(zone, geoms) & ~shapely.is_missing(geoms)
     dist = np.zeros(len(gdf))
     if outside.any():
         # geodesic-safe enough: the distance is only compared with kilometres of tolerance, and
@@ -545,11 +632,12 @@ def _derive_town(gdf: gpd.GeoDataFrame, towns: gpd.GeoDataFrame, report: ImportR
     else:
         centres = gpd.GeoSeries(shapely.centroid(gdf.geometry.to_numpy()), index=gdf.index, crs=gdf.crs)
     pts = gpd.GeoDataFrame(geometry=centres.to_crs(settings.METRIC_CRS))
+    pts = pts[pts.geometry.notna()]  # no point, no nearest town: left empty
     nearest = gpd.sjoin_nearest(pts, towns, how="left")
     nearest = nearest[~nearest.index.duplicated()]
     gdf = gdf.copy()
     gdf["__town_code"] = nearest["town_code"].reindex(gdf.index)
-    report.notes.append(tr("town.derived", n=len(gdf)))
+    report.notes.append(tr("town.derived", n=len(pts)))
     return gdf
 
 
@@ -593,7 +681,8 @@ IMPORTABLE_LAYERS = tuple(n for n in schema.LAYERS if n not in ("meta", "audit",
 def plan_import(path: str | os.PathLike, into: store.Store | str | os.PathLike, *, layer: str,  # noqa: PLR0913 (the CLI flags)
                 source_layer: str | None = None, crs=None, gcj02: bool | None = None,
                 mapping: ColumnMapping | Mapping | None = None,
-                max_bytes: int = MAX_UPLOAD_BYTES, max_unzipped: int = MAX_UNZIPPED_BYTES) -> ImportPlan:
+                max_bytes: int = MAX_UPLOAD_BYTES, max_unzipped: int = MAX_UNZIPPED_BYTES,
+                create_enterprises: bool = False) -> ImportPlan:
     """Read ``path``, map and validate it against ``layer`` of the store ``into``; write nothing.
 
     The store is read once, at one version (a :class:`geo.store.Store`, or its
@@ -611,6 +700,10 @@ def plan_import(path: str | os.PathLike, into: store.Store | str | os.PathLike, 
     ImportRefusedError
         The whole file is refused (unreadable, unsafe, no CRS, not geodata, a
         required column missing, no valid row).
+
+    ``create_enterprises`` (yearly figures only): rows naming no enterprise of the store, with
+    a valid credit code, create the enterprise in the same write (``plan.enterprises``),
+    located through the parcels it holds where their holder names it.
     """
     if layer not in IMPORTABLE_LAYERS:
         raise refuse("err.layer", layer=layer, layers=", ".join(IMPORTABLE_LAYERS))
@@ -620,16 +713,13 @@ def plan_import(path: str | os.PathLike, into: store.Store | str | os.PathLike, 
     report.layer = layer
     cm = merge_mapping(auto_mapping(df.columns, layer), mapping, df.columns)
     existing = source[layer]
+    created: dict = {}
     if layer == "enterprise_figures":
-        df = _resolve_enterprises(df, cm, source.enterprises, report)
+        df = _resolve_enterprises(df, cm, source.enterprises, report,
+                                  create=create_enterprises, created=created)
     if target.geometry:
-        if isinstance(df, gpd.GeoDataFrame):
-            df = _drop_empty(df, report)
-            df = _assign_crs(df, report, crs=crs, gcj02=gcj02)
-            df = _repair(df, report)
-        else:
-            df = _join_geometry(df, layer, cm, existing, report)
-        df = _fit_geometry_type(df, layer, report)
+        df = _fit_geometry_type(_geometry_of(df, cm, source, report, crs=crs, gcj02=gcj02),
+                                layer, report)
         if "town_code" in target.field_names and "town_code" not in cm.columns and "town_code" not in cm.defaults:
             df = _derive_town(df, source.towns, report)
             cm.columns["town_code"] = "__town_code"
@@ -649,6 +739,7 @@ def plan_import(path: str | os.PathLike, into: store.Store | str | os.PathLike, 
                       fields=[FieldName(m) for m in missing],
                       columns=", ".join(str(c) for c in df.columns if not str(c).startswith("__")))
     out = _convert_attributes(df, layer, cm, report)
+    _list_bad_codes(out, layer, report)
     keys = target.key.split(",")
     out = _reject_duplicates(out, keys, report)
     if out.empty and report.unmatched:  # say which rows and why, not "0 rejected"
@@ -670,7 +761,40 @@ def plan_import(path: str | os.PathLike, into: store.Store | str | os.PathLike, 
     report.updated = ident[is_update].tolist()
     report.added = ident[~is_update].tolist()
     report.rejected.sort(key=lambda p: (p.row is None, p.row))
-    return ImportPlan(source=source, layer=layer, frame=out, report=report)
+    kept = set(out["enterprise_id"]) if created else set()
+    new = _new_enterprises({k: v for k, v in created.items() if k in kept}, source, report) if (
+        kept & set(created)) else None
+    return ImportPlan(source=source, layer=layer, frame=out, report=report, enterprises=new)
+
+
+def _geometry_of(df: pd.DataFrame, cm: ColumnMapping, source: store.Store, report: ImportReport,
+                 *, crs, gcj02: bool | None) -> gpd.GeoDataFrame:
+    """The rows with their shapes in EPSG:4490: the file's own, or for a table without any the
+    stored ones (an enterprise sheet: also the points of the parcels the enterprises hold)."""
+    layer = report.layer
+    if isinstance(df, gpd.GeoDataFrame):
+        df = _drop_empty(df, report)
+        df = _assign_crs(df, report, crs=crs, gcj02=gcj02)
+        return _repair(df, report)
+    if schema.LAYERS[layer].extra.get("nullable_geometry"):
+        return _locate_rows(df, cm, source[layer], source.parcels, report)
+    return _join_geometry(df, layer, cm, source[layer], report)
+
+
+_CODE_FIELDS = {"enterprises": "uscc", "parcels": "holder_uscc"}
+
+
+def _list_bad_codes(out: pd.DataFrame, layer: str, report: ImportReport) -> None:
+    """Every row's credit code checked (GB 32100-2015); a wrong one is listed with its row and
+    the import goes on (a wrong code joins nothing when locating)."""
+    name = _CODE_FIELDS.get(layer)
+    if name is None or name not in out.columns:
+        return
+    key = schema.LAYERS[layer].key
+    for row, code, ident in zip(out.index, out[name], out[key], strict=True):
+        if isinstance(code, str) and code.strip() and (problem := ids.uscc_problem(code)):
+            report.uscc_errors.append(Problem(report.file, int(row), tr(
+                "val.bad_uscc", code=code, problem=problem), str(ident)))
 
 
 def _nothing_valid(report: ImportReport) -> ImportRefusedError:
@@ -806,8 +930,20 @@ def apply_import(plan: ImportPlan, *, user=None, effective: dt.date | None = Non
     start = int(pd.to_numeric(audit["audit_id"]).max()) + 1 if len(audit) else 1
     rows = import_history(plan, existing, user=who, at=edits.utc_stamp(now), effective=day,
                           start_id=start)
+    layers = {plan.layer: merged_layer(plan, existing)}
+    if plan.enterprises is not None and len(plan.enterprises):
+        # the enterprises the figures name are written with them, or neither is
+        accounts.authorise(plan.source, user, "import", layer="enterprises",
+                           frame=plan.enterprises)
+        created = ImportPlan(source=plan.source, layer="enterprises", frame=plan.enterprises,
+                             report=plan.report)
+        ents = plan.source.enterprises
+        rows = pd.concat([rows, import_history(
+            created, ents, user=who, at=edits.utc_stamp(now), effective=day,
+            start_id=start + len(rows))], ignore_index=True)
+        layers["enterprises"] = merged_layer(created, ents)
     history = pd.concat([audit, rows], ignore_index=True) if len(audit) else rows
-    plan.source.replace_layers({plan.layer: merged_layer(plan, existing), "audit": history})
+    plan.source.replace_layers({**layers, "audit": history})
     plan.report.written = True
     accounts.log_action(plan.source.location, who, "import",
                         f"{plan.report.file} -> {plan.layer}: {len(plan.report.added)} added, "

@@ -221,11 +221,12 @@ class Tx:
         return shapely.from_wkb(bytes(row[0])) if row is not None and row[0] is not None else None
 
     def set_geometry(self, table: str, key: str, fid: str, geom) -> None:
-        """Write one feature's geometry (in the storage CRS)."""
+        """Write one feature's geometry (in the storage CRS; None: no geometry)."""
         self._con.execute(sa.text(f"UPDATE {_q(table)} SET geometry = "
                                   "ST_SetSRID(ST_GeomFromWKB(:wkb), :srid) "
                                   f"WHERE {_q(key)} = :fid"),
-                          {"wkb": shapely.to_wkb(geom), "srid": STORAGE_SRID, "fid": fid})
+                          {"wkb": shapely.to_wkb(geom) if geom is not None else None,
+                           "srid": STORAGE_SRID, "fid": fid})
 
     def touch(self, tables) -> None:
         """Record that ``tables`` changed: a new store version."""

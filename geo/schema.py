@@ -21,8 +21,9 @@ from geo import i18n
 from geo.errors import SchemaError
 
 # 2: the ``audit`` table of attribute edits; 3: its effective date and batch; 4: ``users``;
-# 5: ``candidate_sets``
-SCHEMA_VERSION = 5
+# 5: ``candidate_sets``; 6: parcels' right holder (权利人) and its credit code, enterprises
+# without a location (a tax sheet has none) and without town, industry or land until known
+SCHEMA_VERSION = 6
 
 ENUMS: dict[str, tuple[str, ...]] = {
     "park_status": ("planned", "under_construction", "completed", "operating"),
@@ -145,6 +146,9 @@ LAYERS: dict[str, Layer] = {
                doc="empty when the file gives none: left out of the as-of views, listed in health"),
             _f("plot_ratio", "float", required=False, doc="built floor area / land area"),
             _f("floor_area_m2", "float", "m2", required=False),
+            _f("holder", "str", required=False, doc="权利人: who holds the land right, as the "
+                                                    "land bureau writes the name"),
+            _f("holder_uscc", "str", required=False, doc="the holder's 统一社会信用代码, when given"),
         ), "Industrial land parcels with their place in the land lifecycle."),
         Layer("land_sales", None, "sale_id", (
             _f("sale_id", "str", doc="电子监管号"),
@@ -167,14 +171,17 @@ LAYERS: dict[str, Layer] = {
             _f("enterprise_id", "str"),
             _f("uscc", "str", doc="统一社会信用代码 (18 characters, GB 32100-2015)"),
             _f("name", "str"),
-            _f("town_code", "str"),
+            _f("town_code", "str", required=False,
+               doc="empty for an enterprise created from a tax sheet until it is located"),
             _f("parcel_id", "str", required=False),
             _f("park_id", "str", required=False),
-            _f("industry", "str"),
+            _f("industry", "str", required=False, doc="empty when the sheet it came from has none"),
             _f("above_scale", "bool", doc="规上 enterprise"),
             _f("specialised", "bool", doc="专精特新 enterprise"),
-            _f("land_area_mu", "float", "mu", doc="land used, for per-mu figures"),
-        ), "Enterprises."),
+            _f("land_area_mu", "float", "mu", required=False,
+               doc="land used, for per-mu figures (empty: no per-mu figure, listed in health)"),
+        ), "Enterprises; the point may be empty (not located yet, listed in health).",
+            {"nullable_geometry": True}),
         Layer("enterprise_figures", None, "enterprise_id,year", (
             _f("enterprise_id", "str"),
             _f("year", "int"),
@@ -289,7 +296,8 @@ def validate(layer_name: str, df: pd.DataFrame) -> list[str]:
     """Problems of ``df`` against the schema of ``layer_name``; empty when it fits.
 
     Checks missing columns, missing required values, enum values outside the
-    fixed set, duplicate keys and, for spatial layers, null geometries.
+    fixed set, duplicate keys and, for spatial layers, null geometries (unless the
+    layer allows them: an enterprise not located yet).
     """
     layer = LAYERS[layer_name]
     problems: list[str] = []
@@ -311,7 +319,8 @@ def validate(layer_name: str, df: pd.DataFrame) -> list[str]:
     if keys and len(keys) == len(layer.key.split(",")) and df.duplicated(keys).any():
         dup = df.loc[df.duplicated(keys), keys].head(5).to_dict("records")
         problems.append(f"{layer_name}: duplicate keys {dup}")
-    if layer.geometry and "geometry" in df.columns and df["geometry"].isna().any():
+    if (layer.geometry and "geometry" in df.columns and df["geometry"].isna().any()
+            and not layer.extra.get("nullable_geometry")):
         problems.append(f"{layer_name}: rows without geometry {list(df.index[df['geometry'].isna()][:5])}")
     return problems
 

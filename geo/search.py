@@ -50,6 +50,8 @@ def search(layers: Mapping[str, pd.DataFrame], query: str, *, limit: int = 10) -
         is_exact = pd.concat([t == q for t in texts], axis=1).any(axis=1)
         is_part = pd.concat([t.str.contains(q, regex=False) for t in texts], axis=1).any(axis=1)
         found = frame[is_part]
+        if hasattr(found, "geometry"):  # a feature with no place yet cannot be shown
+            found = found[found.geometry.notna() & ~found.geometry.is_empty]
         if found.empty:
             continue
         web = found.to_crs("EPSG:4326")

@@ -133,6 +133,11 @@ MIGRATIONS: dict[str, tuple[str, ...]] = {
     "2": ("ALTER TABLE audit ADD COLUMN effective TEXT", "ALTER TABLE audit ADD COLUMN batch TEXT"),
     "3": (),  # + the users layer (NEW_LAYERS)
     "4": (),  # + candidate_sets
+    # the right holder of a parcel (both empty until a land-bureau file gives them); the
+    # enterprises' point, town, industry and land may be empty (they need no DDL: the columns
+    # are nullable on both backends)
+    "5": ("ALTER TABLE parcels ADD COLUMN holder TEXT",
+          "ALTER TABLE parcels ADD COLUMN holder_uscc TEXT"),
 }
 # schema version -> layers the step to the next version adds, empty
 NEW_LAYERS: dict[str, tuple[str, ...]] = {"3": ("users",), "4": ("candidate_sets",)}
@@ -242,8 +247,12 @@ def read_all(path: Location) -> dict[str, pd.DataFrame]:
 
 
 def _prepare(name: str, df: pd.DataFrame) -> pd.DataFrame:
-    schema.check(name, df)
     layer = schema.LAYERS[name]
+    absent = [f.name for f in layer.fields if not f.required and f.name not in df.columns]
+    if absent:  # an optional field a caller's frame predates (a newer schema's) is empty
+        df = df.assign(**{n: pd.Series(None, index=df.index, dtype=(
+            "float64" if layer.get(n).dtype in ("float", "int") else object)) for n in absent})
+    schema.check(name, df)
     extra = [c for c in schema.COMMON_OPTIONAL if c in df.columns]
     out = df[[*layer.field_names, *extra, *(["geometry"] if layer.geometry else [])]].copy()
     for f in layer.fields:  # whole numbers stay INTEGER in the file, missing ones included
@@ -530,10 +539,11 @@ class _GpkgTx:
         return gpkg_geometry(row[0]) if row is not None else None
 
     def set_geometry(self, table: str, key: str, fid: str, geom) -> None:
-        """Write one feature's geometry (in the storage CRS); GDAL's triggers keep the R-tree."""
+        """Write one feature's geometry (in the storage CRS; None: no geometry, an enterprise
+        not located); GDAL's triggers keep the R-tree."""
         col, srs_id = self._geometry_column(table)
         self._con.execute(f'UPDATE "{table}" SET "{col}" = ? WHERE "{key}" = ?',
-                          (gpkg_blob(geom, srs_id), fid))
+                          (gpkg_blob(geom, srs_id) if geom is not None else None, fid))
 
     def _geometry_column(self, table: str) -> tuple[str, int]:
         return self._con.execute("SELECT column_name, srs_id FROM gpkg_geometry_columns "
@@ -556,7 +566,8 @@ def transaction(path: Location):
     parameters and quoted names, the same text on both backends.
 
     Commits when the block ends, rolls back on any exception: the store is as
-    it was. Geometry changes go through :func:`replace_layers` instead.
+    it was. Whole-layer geometry changes go through :func:`replace_layers`; one feature's
+    (an outline reshaped, an enterprise placed) through the transaction's ``set_geometry``.
     """
     path = location_of(path)
     if isinstance(path, str):

@@ -47,7 +47,7 @@ for col, cls in zip(st.columns(4), evaluation.CLASSES, strict=True):
 st.subheader(state.t("ev.table"))
 f1, f2, f3 = st.columns([2, 2, 1])
 pick_cls = widgets.multiselect_in(f1)(state.t("ev.filter_class"), list(evaluation.CLASSES), key="ev.cls")
-pick_town = widgets.multiselect_in(f2)(state.t("ev.filter_town"), sorted(scored["town_code"].unique()), key="ev.town",
+pick_town = widgets.multiselect_in(f2)(state.t("ev.filter_town"), sorted(scored["town_code"].dropna().unique()), key="ev.town",
                            format_func=perf.names(layers, "towns", "town_code").get)
 above = f3.checkbox(state.t("ev.above_only"), key="ev.above")
 rows = scored[perf.pick(scored["cls"], pick_cls) & perf.pick(scored["town_code"], pick_town)

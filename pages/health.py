@@ -3,7 +3,7 @@
 import streamlit as st
 
 from geo import health
-from ui import data, state
+from ui import data, locating, state
 
 t = state.t
 st.title(t("health.heading"))
@@ -20,3 +20,6 @@ for check in found:
         st.page_link(f"pages/{check.page}.py", label=t("health.fix"), icon=":material/edit:")
 if not any(c.count for c in found):
     st.success(t("health.clean"))
+
+st.divider()
+locating.section()

@@ -50,13 +50,16 @@ except PlannerError as exc:
     st.error(exc.text(lang))
     preset = None
 mapping = importing.mapping_editor(info.columns, layer, preset, scope=f"{path}|{source}|{preset_name}")
-signature = (str(path), layer, source, crs, gcj02, mapping.to_json())
+create = layer == "enterprise_figures" and st.checkbox(
+    state.t("import.create_enterprises"), key="import.create_enterprises",
+    help=state.t("import.create_enterprises_help"))
+signature = (str(path), layer, source, crs, gcj02, mapping.to_json(), create)
 
 st.button(state.t("import.check"), key="import.check", on_click=importing.request, args=("check",))
 if importing.requested("check"):
     try:
         plan = importer.plan_import(path, data.current(), layer=layer, source_layer=source, crs=crs,
-                                    gcj02=gcj02, mapping=mapping)
+                                    gcj02=gcj02, mapping=mapping, create_enterprises=create)
         st.session_state[importing.PLAN_KEY] = (signature, plan)
     except PlannerError as exc:
         st.session_state.pop(importing.PLAN_KEY, None)

@@ -55,7 +55,7 @@ def tiny_layers() -> dict[str, pd.DataFrame]:
         "parcel_id": [f"T{i}" for i in range(10)], "town_code": ["331122001"] * 10,
         "platform_id": ["JYKFQ"] * 10, "park_id": [None] * 10, "land_use": ["industrial"] * 10,
         "lifecycle": ["meeting"] * 10, "approved_year": [2015] * 10, "plot_ratio": [1.2] * 10,
-        "floor_area_m2": [12000.0] * 10,
+        "floor_area_m2": [12000.0] * 10, "holder": [None] * 10, "holder_uscc": [None] * 10,
     }, geometry=[square(i, row=2) for i in range(10)], crs=CRS)
     # sales: 2019 two parcels (30 mu), 2020 none, 2021 one parcel (15 mu)
     sale = {"method": "listing", "buyer": "某公司", "price_10k_yuan": 150.0,

@@ -141,11 +141,18 @@ def show_report(report: importer.ImportReport) -> None:
         col.metric(state.t(f"import.m.{key}"), f"{value:,}")
     st.caption(state.t("import.rep.crs", crs=report.crs_used or "-", file_crs=report.crs_file or "-",
                        gcj=state.t("bool.true" if report.gcj02 else "bool.false")))
+    if report.created:
+        st.markdown(f"**{state.t('import.rep.created', n=len(report.created))}**")
     for note in report.note_texts(state.lang()):
         st.info(note)
     for key, items in (("rejected", report.rejected), ("repaired", report.repaired),
                        ("duplicates", report.duplicates), ("outside", report.outside),
-                       ("unmatched", report.unmatched), ("uscc_errors", report.uscc_errors)):
+                       ("unmatched", report.unmatched), ("uscc_errors", report.uscc_errors),
+                       ("located", report.located), ("to_confirm", report.to_confirm),
+                       ("unlocated", report.unlocated)):
         if items:
             st.markdown(f"**{state.t(f'import.rep.{key}', n=len(items))}**")
             st.dataframe(_problems(items), hide_index=True, use_container_width=True)
+            if key in ("to_confirm", "unlocated") and report.written:
+                st.page_link("pages/health.py", label=state.t("locate.heading"),
+                             icon=":material/pin_drop:")

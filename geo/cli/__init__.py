@@ -23,6 +23,7 @@ from geo.cli import (  # noqa: F401 (they register their commands)
     health,
     history,
     importing,
+    locating,
     team,
     users,
 )
@@ -31,7 +32,7 @@ from geo.errors import PlannerError
 
 __all__ = ["COMMANDS", "build_parser", "command", "main"]
 
-ORDER = ("demo", "check", "migrate", "init", "copy-store", "users", "import", "history", "figures", "health", "assess", "find-sites", "export", "brief", "tiles")  # in --help
+ORDER = ("demo", "check", "migrate", "init", "copy-store", "users", "import", "history", "figures", "health", "locate", "assess", "find-sites", "export", "brief", "tiles")  # in --help
 
 
 def build_parser() -> argparse.ArgumentParser:

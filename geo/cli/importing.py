@@ -37,6 +37,9 @@ def _args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--mapping", default=None, help="column-mapping preset: a name in data/mappings/ or a JSON path")
     p.add_argument("--default", action="append", default=[], metavar="FIELD=VALUE",
                    help="value for every row where the file has none (repeatable), e.g. --default year=2023")
+    p.add_argument("--create-enterprises", action="store_true",
+                   help="yearly figures: create the enterprises the store does not have (valid credit "
+                        "code needed), written with the figures and located through the parcels they hold")
     p.add_argument("--dry-run", action="store_true", help="check and report only; write nothing")
     p.add_argument("--strict", action="store_true", help="refuse to write when any row is rejected")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -83,7 +86,8 @@ def _import(args: argparse.Namespace) -> int:
     try:
         plan = importer.plan_import(args.file, args.store or store_path(), layer=args.layer,
                                     source_layer=args.source_layer, crs=args.crs,
-                                    gcj02=_gcj02_answer(args), mapping=mapping)
+                                    gcj02=_gcj02_answer(args), mapping=mapping,
+                                    create_enterprises=args.create_enterprises)
     except importer.ImportRefusedError as exc:
         text = exc.text(lang)
         if isinstance(exc, importer.CoordSourceUnknownError):

@@ -162,6 +162,8 @@ def parcel_tiles_group(parcels: gpd.GeoDataFrame, towns: pd.DataFrame, lang: str
 
 def enterprise_group(enterprises: gpd.GeoDataFrame, lang: str) -> Group:
     g = Group("enterprises", i18n.t("layer.enterprises", lang))
+    # an enterprise not located yet has no point to draw (data health lists it)
+    enterprises = enterprises[enterprises.geometry.notna() & ~enterprises.geometry.is_empty]
     if len(enterprises):
         fields = ["name", "industry", "uscc"]
         g.layers.append(Features("enterprises", enterprises, ENTERPRISE, fields=fields,

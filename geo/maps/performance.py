@@ -60,6 +60,7 @@ def _extent(layers: Mapping[str, pd.DataFrame], focus: gpd.GeoDataFrame | None, 
 def _points(key: str, gdf: gpd.GeoDataFrame, fields: Sequence[str], color: str, name: str,
             lang: str, *, radius: float = 5, show: bool = True) -> Group:
     g = Group(key, name, show=show)
+    gdf = gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty]  # not located yet: in tables only
     if len(gdf):
         style = Style(color="#222222", weight=1, fill_color=color, fill_opacity=0.9, radius=radius)
         g.layers.append(Features(key, gdf, style, fields=fields, aliases=aliases(fields, lang),

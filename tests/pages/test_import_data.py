@@ -165,3 +165,30 @@ def test_a_csv_of_degrees_is_asked_where_its_coordinates_came_from(app, small_st
     assert {m.label: m.value for m in app.metric}["新增"] == "1"
     assert any("GCJ-02" in str(el.value) for el in [*app.markdown, *app.caption, *app.info])
     assert sha256(small_store) == before
+
+
+def test_a_tax_sheet_creates_its_unmatched_enterprises_when_asked(app, small_store, tmp_path):
+    from tests.geo.import_support import uscc
+
+    code = uscc("91331122MA2A00005")
+    path = tmp_path / "税务.xlsx"
+    pd.DataFrame([["缙云县新公司", code, 2023, 10, 20, 5, 4]],
+                 columns=["企业名称", "统一社会信用代码", "年份", "税收", "工业增加值", "综合能耗",
+                          "年平均职工人数"]).to_excel(path, index=False)
+    _choose(app, path)
+    app.selectbox(key="import.layer").set_value("enterprise_figures").run()
+    app.button(key="import.check").click().run()
+    assert any("未匹配" in e.value and "缙云县新公司" in e.value for e in app.error)
+    before = sha256(small_store)
+    app.checkbox(key="import.create_enterprises").check().run()
+    app.button(key="import.check").click().run()
+    assert not app.exception and not app.error
+    assert any("新建企业：1 家" in m.value for m in app.markdown)
+    assert any("需在地图上标注" in m.value for m in app.markdown)  # no parcel names it
+    assert sha256(small_store) == before  # checking writes nothing
+    app.button(key="import.confirm").click().run()
+    assert not app.exception
+    ents = store.read_layer(small_store, "enterprises").set_index("enterprise_id")
+    assert ents.loc[f"E{code}", "name"] == "缙云县新公司" and ents.loc[f"E{code}"].geometry is None
+    figures = store.read_layer(small_store, "enterprise_figures")
+    assert (figures["enterprise_id"] == f"E{code}").sum() == 1
