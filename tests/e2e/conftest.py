@@ -139,7 +139,10 @@ def page(browser):
     pg.errors = []
     pg.on("console", lambda m: _on_console(pg, m))
     pg.on("pageerror", lambda e: pg.errors.append(f"pageerror: {e}"))
-    pg.on("requestfailed", lambda r: pg.errors.append(f"requestfailed: {r.url}"))
+    # a tile whose map was redrawn by a rerun before it arrived is cancelled by the browser
+    # (net::ERR_ABORTED): not a failure; a tile the app cannot serve answers 404 (below)
+    pg.on("requestfailed", lambda r: r.failure != "net::ERR_ABORTED"
+          and pg.errors.append(f"requestfailed: {r.url} ({r.failure})"))
     pg.on("response", lambda r: r.status >= 400 and not _streamlit_probe(r.url)
           and pg.errors.append(f"HTTP {r.status}: {r.url}"))
     yield pg

@@ -147,4 +147,4 @@ def _real_errors(page) -> list[str]:
             return False
 
     return [e for e in page.errors
-            if not (e.startswith("requestfailed: ") and served(e.split(" ", 1)[1]))]
+            if not (e.startswith("requestfailed: ") and served(e.split(" ")[1]))]
