@@ -17,6 +17,7 @@ for check in found:
         continue
     with st.expander(title):
         st.dataframe({t("col.feature_id"): list(check.ids[:500])}, hide_index=True, height=200)
-        st.page_link(f"pages/{check.page}.py", label=t("health.fix"), icon=":material/edit:")
+        st.page_link(f"pages/{check.page}.py", label=t("health.fix"), icon=":material/edit:",
+                     query_params=state.link_params())
 if not any(c.count for c in found):
     st.success(t("health.clean"))

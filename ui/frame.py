@@ -11,8 +11,10 @@ from ui import data, state
 
 def sidebar() -> None:
     """Language and basemap widgets (their keys are owned by :mod:`ui.state`)."""
+    state.lang()  # reads ?lang= of the address into the session before the switch is drawn
     st.sidebar.radio("语言 / Language", ["zh", "en"], key=state.LANG_KEY, horizontal=True,
                      format_func=lambda c: {"zh": "中文", "en": "English"}[c])
+    state.keep_lang_in_url()
     st.sidebar.selectbox(state.t("app.basemap"), list(basemaps.BASEMAPS), key=state.BASEMAP_KEY,
                          format_func=lambda k: state.t(f"basemap.{k}"))
     # the file's or database's name only: the server's folders are not for every planner to see
