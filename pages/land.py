@@ -100,8 +100,9 @@ maps.show(desc, key=f"land-map-{lang}", basemap=(basemap, api_key), height=520,
 
 st.subheader(state.t("land.terms"))
 rules = land.rules(plan)
-st.caption(state.t("land.idle_note", date=flags_date.strftime("%Y-%m-%d"),
-                   source=rules.idle_rules_source))
+source, source_help = tracking.plan_source(rules.idle_rules_source, rules.idle_rules_source_en)
+st.caption(state.t("land.idle_note", date=flags_date.strftime("%Y-%m-%d"), source=source),
+           help=source_help)
 k1, k2, k3 = st.columns(3)
 k1.metric(state.t("land.idle_count"), int((shown["flag"] == "idle").sum()), border=True)
 k2.metric(state.t("land.reclaim_count"), int((shown["flag"] == "reclaim").sum()), border=True)

@@ -40,9 +40,14 @@ shown = parks.filter_table(table, towns=f_town, platforms=f_plat, statuses=f_sta
 
 
 rules = parks.rules(plan)
-st.caption(state.t("parks.tax_standard", value=f"{rules.tax_per_mu_standard_10k:g}",
-                   source=rules.tax_per_mu_standard_source))
-map_col, table_col = st.columns([1, 1])
+source, source_help = tracking.plan_source(rules.tax_per_mu_standard_source,
+                                           rules.tax_per_mu_standard_source_en)
+st.caption(state.t("parks.tax_standard", value=f"{rules.tax_per_mu_standard_10k:g}", source=source),
+           help=source_help)
+# the map is what a planner reads first: two thirds of the width; the table beside it opens
+# with name and status, so both show on a 1366 px screen without scrolling sideways
+map_col, table_col = st.columns([2, 1])
+TABLE_ORDER = ["name_zh", "status", *(c for c in parks.TABLE_COLUMNS if c not in ("name_zh", "status"))]
 with map_col:
     st.markdown(f"**{state.t('parks.map')}**")
     basemap, api_key = frame.effective_basemap()
@@ -59,7 +64,7 @@ with map_col:
               export=snap)
 with table_col:
     st.markdown(f"**{state.t('parks.table')}** · {state.t('parks.count', n=len(shown))}")
-    st.dataframe(tracking.display(shown, parks.TABLE_COLUMNS, layers), hide_index=True,
+    st.dataframe(tracking.display(shown, TABLE_ORDER, layers), hide_index=True,
                  height=520, key="parks.table")
 
 st.subheader(state.t("parks.timeline"))

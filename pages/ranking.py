@@ -9,15 +9,15 @@ from geo import i18n, ranking
 from geo.maps import performance as performance_maps
 from ui import data, frame, maps, perf, snapshot, state, widgets
 
-RULE_ZH = ("建立红黄蓝旗评价制度，每季度点评会上，在完成重点考核指标的基础上，对排名前三单位发红旗并通报表扬；"
-           "对未完成指标且排名后三的单位发黄旗，做表态发言，并由县政府领导约谈责任领导；其他单位发蓝旗。")
-
 lang = state.lang()
 layers = data.layers()
 plan = data.current_plan()
 rules = ranking.rules_from_plan(plan)
 st.title(state.t("rank.heading"))
-st.caption(state.t("rank.rule") + f"“{RULE_ZH}”")
+# the plan's words in the planner's language; in English the Chinese original is in the tooltip
+st.caption(state.t("rank.rule") + f"“{state.t('rank.rule_text')}”",
+           help=None if lang == "zh" else state.t("rank.rule_original",
+                                                   text=i18n.t("rank.rule_text", "zh")))
 
 quarters = ranking.quarters(plan)
 today = str(pd.Period(dt.date.today(), freq="Q"))

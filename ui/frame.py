@@ -54,6 +54,17 @@ def effective_basemap() -> tuple[str, str | None]:
     return choice, api_key
 
 
+# A metric's label is one line cut with an ellipsis by default: at 1366 px four cards a row
+# left "已开工小微园建筑面积（平方…" and "Floor area of started…". Labels wrap instead, and
+# values too, so the whole text is there on a small monitor in either language.
+_METRIC_CSS = """
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] *,
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+  overflow-wrap: break-word; height: auto !important; }
+"""
+
+
 def localise_widgets() -> None:
     """Streamlit's file uploader writes its own English ("Upload", "200MB per file"), with no
     option to change it: its button and size line are relabelled from the translation table
@@ -68,4 +79,5 @@ def localise_widgets() -> None:
 [data-testid="stFileUploaderDropzoneInstructions"] span {{ display: none; }}
 [data-testid="stFileUploaderDropzoneInstructions"] div::after {{ content: "{limit}";
   font-size: 0.8rem; color: rgba(49, 51, 63, 0.6); }}
+{_METRIC_CSS}
 </style>""")
