@@ -30,7 +30,7 @@ shown = rows.assign(at=edits.beijing_time(rows["at"]),
                     effective=pd.to_datetime(rows["effective"], errors="coerce").dt.strftime(
                         "%Y-%m-%d").fillna(""),
                     batch=rows["batch"].fillna(""))
-st.dataframe(tracking.display(shown, ["audit_id", "at", "effective", "user", "layer", "feature_id",
+widgets.dataframe(tracking.display(shown, ["audit_id", "at", "effective", "user", "layer", "feature_id",
                                       "field", "old_value", "new_value", "batch"], data.layers()),
              hide_index=True, height=360)
 

@@ -20,7 +20,7 @@ before_figures = data.figures_as_of(compare_to, figures.PARK_KEYS) if compare_to
 tracking.figure_cards(park_figures, before=before_figures, before_label=asof.label(compare_to))
 if before_figures is not None:
     with st.expander(state.t("asof.side_by_side"), expanded=True):
-        st.dataframe(tracking.side_by_side(park_figures, before_figures, asof.label(as_of),
+        widgets.dataframe(tracking.side_by_side(park_figures, before_figures, asof.label(as_of),
                                            asof.label(compare_to)), hide_index=True)
 
 table = parks.table(layers, plan, as_of=as_of)
@@ -64,7 +64,7 @@ with map_col:
               export=snap)
 with table_col:
     st.markdown(f"**{state.t('parks.table')}** · {state.t('parks.count', n=len(shown))}")
-    st.dataframe(tracking.display(shown, TABLE_ORDER, layers), hide_index=True,
+    widgets.dataframe(tracking.display(shown, TABLE_ORDER, layers), hide_index=True,
                  height=520, key="parks.table")
 
 st.subheader(state.t("parks.timeline"))

@@ -29,18 +29,24 @@ if q2.checkbox(state.t("rank.compare"), key="rank.compare_on"):
     other = q3.selectbox(state.t("rank.compare_with"), quarters,
                          index=max(quarters.index(quarter) - 1, 0), key="rank.compare_to")
 
+# the indicator cells show labels, not the plan file's ids; the editor's key carries the
+# language so an edit made in one language is not read back with the other's labels
+labels = {code: i18n.column_label(code, lang) for code in ranking.INDICATORS}
+codes = {label: code for code, label in labels.items()}
 with st.expander(state.t("rank.indicators")):
-    edited = st.data_editor(
-        pd.DataFrame([{"id": i.id, "weight": i.weight, "target": i.target} for i in rules.indicators]),
+    edited = widgets.data_editor(
+        pd.DataFrame([{"id": labels.get(i.id, i.id), "weight": i.weight, "target": i.target}
+                      for i in rules.indicators]),
         column_config={"id": st.column_config.SelectboxColumn(state.t("rank.indicator"),
-                                                              options=list(ranking.INDICATORS),
+                                                              options=list(labels.values()),
                                                               required=True),
                        "weight": st.column_config.NumberColumn(state.t("rank.weight"), min_value=0.0),
                        "target": st.column_config.NumberColumn(state.t("rank.target"))},
-        num_rows="dynamic", hide_index=True, key="rank.editor")
+        num_rows="dynamic", hide_index=True, key=f"rank.editor.{lang}")
     st.caption(state.t("rank.ties"))
 rows = edited.dropna()
-picked = tuple(ranking.Indicator(r.id, float(r.weight), float(r.target)) for r in rows.itertuples())
+picked = tuple(ranking.Indicator(codes.get(r.id, r.id), float(r.weight), float(r.target))
+               for r in rows.itertuples())
 rules = ranking.RankingRules(
     indicators=picked or rules.indicators,  # an emptied table falls back to the plan's
     platforms=rules.platforms, towns=rules.towns, red_requires_all_met=rules.red_requires_all_met,
@@ -83,4 +89,4 @@ maps.show(desc, key=f"rank-map-{lang}", basemap=(basemap, api_key), height=520,
 st.subheader(state.t("rank.history"))
 hist = perf.history(rules)
 names = dict(zip(flagged["unit_id"], flagged[name_col], strict=True))
-st.dataframe(perf.flag_grid(hist, names), width="stretch")
+widgets.dataframe(perf.flag_grid(hist, names), width="stretch")

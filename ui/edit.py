@@ -108,7 +108,7 @@ def show(layer: str, feature_ids: list[str], *, key: str) -> None:
             st.button(state.t("edit.reload"), key=f"{key}.edit.reload",
                       on_click=st.session_state.pop, args=(seen_key, None))
         except PlannerError as exc:
-            st.error(f"{state.t('edit.refused')}: {exc.text(state.lang())}")
+            st.error(state.t("edit.refused_with", reason=exc.text(state.lang())))
         else:
             st.session_state.pop(seen_key, None)
             if rows.empty:

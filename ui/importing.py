@@ -12,7 +12,7 @@ import streamlit as st
 
 from geo import import_folder, importer, schema
 from geo.errors import PlannerError
-from ui import auth, state
+from ui import auth, state, widgets
 
 PATH_KEY = "import.path"          # the file being imported (an upload saved to disk, or a file
 SERVER_FILE_KEY = "import.server_file"  # of the configured import folder)
@@ -148,4 +148,4 @@ def show_report(report: importer.ImportReport) -> None:
                        ("unmatched", report.unmatched), ("uscc_errors", report.uscc_errors)):
         if items:
             st.markdown(f"**{state.t(f'import.rep.{key}', n=len(items))}**")
-            st.dataframe(_problems(items), hide_index=True, use_container_width=True)
+            widgets.dataframe(_problems(items), hide_index=True, use_container_width=True)

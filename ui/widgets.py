@@ -18,3 +18,24 @@ def multiselect(label: str, options, *, container=None, **kwargs):
 def multiselect_in(container):
     """:func:`multiselect` in a column or other container: ``multiselect_in(col)(label, options)``."""
     return functools.partial(multiselect, container=container)
+
+
+# what an empty cell shows: Streamlit's own default is the English word "None"
+EMPTY = "—"
+
+
+def dataframe(data, *, container=None, **kwargs):
+    """``st.dataframe`` whose empty cells show a dash instead of Streamlit's "None"."""
+    kwargs.setdefault("placeholder", EMPTY)
+    return (container or st).dataframe(data, **kwargs)
+
+
+def dataframe_in(container):
+    """:func:`dataframe` in a column or other container: ``dataframe_in(col)(frame)``."""
+    return functools.partial(dataframe, container=container)
+
+
+def data_editor(data, **kwargs):
+    """``st.data_editor`` whose empty cells show a dash instead of "None"."""
+    kwargs.setdefault("placeholder", EMPTY)
+    return st.data_editor(data, **kwargs)

@@ -3,6 +3,8 @@ opens in the language the planner chose."""
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -41,3 +43,51 @@ def test_an_unknown_language_in_the_address_falls_back_to_chinese(app):
     assert not at.exception, at.exception
     assert at.radio(key="lang").value == "zh"
     assert at.title[0].value == "小微企业园建设进度"
+
+
+PAGES = re.findall(r'st\.Page\(\s*"(pages/[\w/]+\.py)"', (ROOT / "app.py").read_text(encoding="utf-8"))
+HAN = re.compile(r"[\u3400-\u9fff]")
+# Latin a Chinese header may carry: units and codes
+LATIN_OK = {"mu", "km", "ID", "USCC", "m", "A", "B", "C", "D", "GDP", "tce", "PDF", "PNG"}
+EMPTY_SHOWN = {"None", "none", "nan", "NaN", "NaT", "<NA>"}
+
+
+def _header_problems(name: str, lang: str) -> list[str]:
+    if re.fullmatch(r"[a-z][a-z0-9_]*", name) and name not in LATIN_OK:
+        return [f"raw column name {name!r}"]
+    if lang == "en" and HAN.search(name):
+        return [f"Chinese header {name!r}"]
+    if lang == "zh" and set(re.findall(r"[A-Za-z]{2,}", re.sub(r"\S*\d\S*", "", name))) - LATIN_OK:
+        return [f"English header {name!r}"]
+    return []
+
+
+def _cell_problems(frame) -> list[str]:
+    out = []
+    for col in frame.columns:
+        values = frame[col]
+        if values.dtype == object:
+            shown = {str(v) for v in values if isinstance(v, str)}
+            if shown & EMPTY_SHOWN:
+                out.append(f"{col!r} shows {sorted(shown & EMPTY_SHOWN)}")
+    return out
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("page", PAGES)
+def test_every_table_has_translated_headers_and_no_none_cells(app, page, lang):
+    app.session_state["lang"] = lang
+    at = app.switch_page(page).run()
+    assert not at.exception, at.exception
+    problems = []
+    for kind, elements in (("dataframe", at.dataframe), ("table", at.table)):
+        for i, el in enumerate(elements):
+            frame = el.value
+            # a header a column_config relabels is shown by that label; hidden ones not at all
+            config = json.loads(el.proto.columns or "{}") if kind == "dataframe" else {}
+            names = [config.get(str(c), {}).get("label") or str(c) for c in frame.columns
+                     if not config.get(str(c), {}).get("hidden")]
+            names += [str(n) for n in frame.index.names if n]
+            problems += [f"{kind} {i}: {p}" for n in names for p in _header_problems(n, lang)]
+            problems += [f"{kind} {i}: {p}" for p in _cell_problems(frame)]
+    assert problems == [], f"{page} ({lang}):\n" + "\n".join(problems)
