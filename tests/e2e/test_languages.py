@@ -48,8 +48,9 @@ FILE_WORD = re.compile(r"[\w\-]+\.(gpkg|shp|zip|csv|xlsx|toml|tif|pdf|png|html)\
 RAW_KEY = re.compile(r"^[a-z_]+(\.[a-z_0-9]+)+$")
 
 # every text node a planner can see, in the document and in same-origin iframes (maps), and
-# the tooltips of the map's drawing tools; Material icon names and Streamlit's screen-reader
-# texts (aria labels, its own "skip to content") are not shown and not checked
+# the tooltips of the map's controls (zoom, layers, drawing tools); Material icon names and
+# Streamlit's screen-reader texts (aria labels, its own "skip to content") are not shown and
+# not checked
 TEXTS_JS = """
 () => {
   const out = [];
@@ -65,7 +66,7 @@ TEXTS_JS = """
       const s = n.textContent.trim();
       if (s) out.push(s);
     }
-    doc.querySelectorAll('.leaflet-draw a[title]').forEach(e => out.push(e.title.trim()));
+    doc.querySelectorAll('.leaflet-control a[title]').forEach(e => out.push(e.title.trim()));
     // a prompt is on screen only while its box is empty
     doc.querySelectorAll('input[placeholder], textarea[placeholder]').forEach(e => {
       if (!e.value && e.checkVisibility() && e.placeholder.trim()) out.push(e.placeholder.trim());
