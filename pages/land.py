@@ -44,13 +44,15 @@ if before is not None:
 sold = land.sold_by_year(layers, plan, as_of=as_of)
 c1, c2 = st.columns(2)
 c1.markdown(f"**{state.t('land.per_year')}**")
-c1.bar_chart(sold[["area_mu", "target_mu"]].rename(
+axes = {"x": state.t("chart.year"), "y": state.t("chart.area_mu"), "series": state.t("chart.series")}
+widgets.chart("bar", sold[["area_mu", "target_mu"]].rename(
     index=str, columns={"area_mu": state.t("land.sold"), "target_mu": state.t("land.target")}),
-    stack=False, height=260)
+    container=c1, stack=False, height=260, **axes)
 c2.markdown(f"**{state.t('land.cumulative')}**")
-c2.line_chart(sold[["cumulative_mu", "cumulative_target_mu"]].rename(
+widgets.chart("line", sold[["cumulative_mu", "cumulative_target_mu"]].rename(
     index=str, columns={"cumulative_mu": state.t("land.cum_sold"),
-                        "cumulative_target_mu": state.t("land.cum_target")}), height=260)
+                        "cumulative_target_mu": state.t("land.cum_target")}),
+    container=c2, height=260, **axes)
 
 st.subheader(state.t("land.split"))
 by = st.radio(state.t("land.by"), ["platform_id", "town_code"], horizontal=True, key="land.by",
@@ -59,7 +61,8 @@ names = tracking.platform_names(layers) if by == "platform_id" else tracking.tow
 split = land.sold_by(layers, plan, by=by, as_of=as_of).rename(columns=lambda c: names.get(c, c))
 s1, s2 = st.columns([1, 1])
 widgets.dataframe_in(s1)(split.round(1).rename(index=str).rename_axis(index=edit.col_label), key="land.split")
-s2.bar_chart(split.rename(index=str), height=260)
+widgets.chart("bar", split.rename(index=str), container=s2, height=260,
+              **{**axes, "series": state.t("land.by_platform" if by == "platform_id" else "land.by_town")})
 
 terms = land.terms_check(layers, plan, as_of=as_of)
 view = asof_geo.layers_as_of(layers, as_of)

@@ -73,7 +73,8 @@ line = parks.timeline(view).rename(columns={"started": state.t("parks.started"),
                                             "completed": state.t("parks.completed")})
 # quarters as the as-of picker names them: a date axis would print English month names
 line.index = line.index.to_period("Q").astype(str) if len(line) else line.index
-st.line_chart(line, height=260)
+widgets.chart("line", line, x=state.t("chart.quarter"), y=state.t("chart.parks_n"),
+              series=state.t("chart.series"), height=260)
 
 with st.expander(state.t("edit.heading"), expanded=False):
     edit.show("parks", shown["park_id"].tolist(), key="parks")

@@ -90,4 +90,34 @@ def test_every_table_has_translated_headers_and_no_none_cells(app, page, lang):
             names += [str(n) for n in frame.index.names if n]
             problems += [f"{kind} {i}: {p}" for n in names for p in _header_problems(n, lang)]
             problems += [f"{kind} {i}: {p}" for p in _cell_problems(frame)]
+    for i, el in enumerate(at.get("vega_lite_chart")):
+        problems += [f"chart {i}: {p}" for p in _chart_problems(json.loads(el.proto.spec), lang)]
     assert problems == [], f"{page} ({lang}):\n" + "\n".join(problems)
+
+
+def _encodings(spec: dict):
+    for enc in [spec.get("encoding", {})] + [layer.get("encoding", {}) for layer in spec.get("layer", [])]:
+        for channel, value in enc.items():
+            yield from ((channel, v) for v in (value if isinstance(value, list) else [value]))
+
+
+def _chart_problems(spec: dict, lang: str) -> list[str]:
+    """Axis titles, legend and tooltip fields in the page's language; no date axis, whose
+    ticks Vega writes as English month names."""
+    out = []
+    for channel, enc in _encodings(spec):
+        if not isinstance(enc, dict) or "field" not in enc:
+            continue
+        shown = enc.get("title") or enc["field"]
+        if "streamlit-generated" in enc["field"]:
+            out.append(f"{channel}: Streamlit's own field {shown!r}")
+        out += [f"{channel}: {p}" for p in _header_problems(str(shown), lang)]
+        if enc.get("type") == "temporal":
+            out.append(f"{channel}: a date axis (English month names)")
+    return out
+
+
+def test_chart_check_catches_streamlits_own_names():
+    spec = {"encoding": {"tooltip": [{"field": "value -- streamlit-generated", "title": "value"}],
+                         "x": {"field": "at", "type": "temporal"}}}
+    assert len(_chart_problems(spec, "zh")) == 4
