@@ -103,13 +103,13 @@ def mapping_editor(columns: list[str], layer: str, preset: importer.ColumnMappin
     with st.expander(state.t("import.mapping"), expanded=bool(unmapped)):
         if unmapped:
             st.caption(state.t("import.unmapped", fields=", ".join(
-                importer.field_label(n, state.lang()) for n in unmapped)))
+                importer.planner_label(n, state.lang()) for n in unmapped)))
         cols = st.columns(3)
         for i, name in enumerate(importer.layer_fields(layer)):
             where = cols[i % 3]
             current = mapping.columns.get(name)
             options = [NONE, *columns]
-            label = importer.field_label(name, state.lang()) + (" *" if name in required else "")
+            label = importer.planner_label(name, state.lang()) + (" *" if name in required else "")
             choice = where.selectbox(label, options, index=options.index(current) if current in options else 0,
                                      key=f"import.map.{scope}.{layer}.{name}")
             if choice != NONE:
