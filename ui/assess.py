@@ -15,6 +15,7 @@ import streamlit as st
 
 from geo import assess, settings, suitability, terrain
 from geo.errors import PlannerError
+from geo.i18n import Message
 from geo.settings import WEB_CRS
 from ui import data, importing, state, widgets
 
@@ -137,7 +138,7 @@ def _dem(path: str, mtime: float) -> terrain.Dem:
 def dem() -> terrain.Dem:
     path = dem_file()
     if not path.exists():
-        raise terrain.DemError(f"DEM {path}: file not found.")
+        raise terrain.DemError(Message.of("terrain.not_found", file=path.name))
     return _dem(str(path), path.stat().st_mtime)
 
 
