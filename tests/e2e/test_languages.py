@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from geo import i18n
-from tests.e2e.conftest import MAP_IFRAME, assert_no_exception, screenshot, wait_for_app
+from tests.e2e.conftest import MAP_IFRAME, assert_no_exception, map_frame, screenshot, wait_for_app
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = (ROOT / "app.py").read_text(encoding="utf-8")
@@ -170,6 +170,8 @@ def _open(pg, url: str) -> None:
     wait_for_app(pg)
     pg.wait_for_timeout(1200)  # maps and charts draw after the run ends
     assert_no_exception(pg)
+    for i in range(pg.locator(MAP_IFRAME).count()):
+        map_frame(pg, i)  # the map's controls are drawn, so their tooltips are read too
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
