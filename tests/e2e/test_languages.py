@@ -172,6 +172,10 @@ def _open(pg, url: str) -> None:
     assert_no_exception(pg)
     for i in range(pg.locator(MAP_IFRAME).count()):
         map_frame(pg, i)  # the map's controls are drawn, so their tooltips are read too
+    # what folded sections hold is checked too (an expander opens in the browser, no rerun)
+    pg.evaluate("""() => document.querySelectorAll("[data-testid='stExpander'] details:not([open]) > summary")
+                          .forEach(s => s.click())""")
+    pg.wait_for_timeout(500)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
