@@ -75,7 +75,7 @@ if st.button(t("export.build"), key="export_build", type="primary"):
             store_key, page_key, lang, tuple(visible), extent,
             sheet.SheetOptions(paper, orientation, dpi, fmt), state.basemap()))
     except PlannerError as exc:
-        st.error(str(exc))
+        st.error(exc.text(lang))
 if "export_sheet" in st.session_state:
     built_fmt, (body, scale, bar_m) = st.session_state["export_sheet"]
     st.caption(t("export.sheet_info", scale=f"{scale:,.0f}",
@@ -129,7 +129,7 @@ if st.button(t("export.build_brief"), key="export_build_brief", type="primary"):
     try:
         st.session_state["export_brief"] = (quarter, _brief(store_key, quarter, lang))
     except PlannerError as exc:
-        st.error(str(exc))
+        st.error(exc.text(lang))
 if "export_brief" in st.session_state:
     built_q, result = st.session_state["export_brief"]
     if result.missing:

@@ -27,7 +27,7 @@ def check_store() -> bool:
         data.meta()
         data.layers()
     except PlannerError as exc:
-        st.error(f"{state.t('app.store_error')}: {exc}")
+        st.error(f"{state.t('app.store_error')}: {exc.text(state.lang())}")
         return False
     return True
 
