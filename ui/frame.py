@@ -56,12 +56,15 @@ def effective_basemap() -> tuple[str, str | None]:
 
 # A metric's label is one line cut with an ellipsis by default: at 1366 px four cards a row
 # left "已开工小微园建筑面积（平方…" and "Floor area of started…". Labels wrap instead, and
-# values too, so the whole text is there on a small monitor in either language.
+# values too, so the whole text is there on a small monitor in either language; so do the
+# verdict badges under them and widget labels in narrow columns ("Compare with another…").
 _METRIC_CSS = """
 [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] *,
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] * {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
   overflow-wrap: break-word; height: auto !important; }
+.stMarkdownBadge, .stMarkdownEllipsis {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
 """
 
 

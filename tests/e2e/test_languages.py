@@ -81,14 +81,19 @@ TEXTS_JS = """
 }
 """
 
-# metric labels and values whose text is wider than their box (cut with an ellipsis)
+# metric labels and values wider than their box, and any other text Streamlit cuts with an
+# ellipsis (badges, widget labels)
 CUT_JS = """
 () => {
   const cut = [];
+  const wide = e => e.scrollWidth > e.clientWidth + 1 && e.clientWidth > 0;
   document.querySelectorAll(
       "[data-testid='stMetricLabel'], [data-testid='stMetricLabel'] *, "
       + "[data-testid='stMetricValue'], [data-testid='stMetricValue'] *").forEach(e => {
-    if (e.scrollWidth > e.clientWidth + 1 && e.clientWidth > 0) cut.push(e.innerText.trim());
+    if (wide(e)) cut.push(e.innerText.trim());
+  });
+  document.querySelectorAll("[data-testid='stMain'] *").forEach(e => {
+    if (getComputedStyle(e).textOverflow === 'ellipsis' && wide(e)) cut.push(e.innerText.trim());
   });
   return [...new Set(cut)];
 }
@@ -185,7 +190,7 @@ def test_every_page_speaks_one_language_and_cuts_no_label(small_page, app_url, l
         _open(small_page, f"{app_url}/{url_path}" + ("?lang=en" if lang == "en" else ""))
         texts = small_page.evaluate(TEXTS_JS)
         problems += [f"{name}: {p}" for p in findings(texts, lang)]
-        problems += [f"{name}: cut metric {c!r}" for c in small_page.evaluate(CUT_JS)]
+        problems += [f"{name}: cut text {c!r}" for c in small_page.evaluate(CUT_JS)]
         problems += [f"{name}: {p}" for p in table_findings(small_page.evaluate(TABLES_JS), lang)]
         screenshot(small_page, f"lang-{lang}-{name}")
     assert problems == [], "\n".join(problems)
