@@ -39,7 +39,9 @@ from __future__ import annotations
 
 import re
 
+import geopandas as gpd
 import pandas as pd
+import shapely
 
 CURRENT = "current"
 _PERIOD = re.compile(r"^(\d{4})(?:Q([1-4]))?$")
@@ -226,6 +228,11 @@ def rewind(df: pd.DataFrame, audit: pd.DataFrame, layer: str, key: str, as_of) -
         if row.field not in out.columns or pd.api.types.is_datetime64_any_dtype(out[row.field]):
             continue
         mask = out[key].astype(str) == str(row.feature_id)
+        if row.field == "geometry":  # an outline reshaped later: the one it replaced
+            old = shapely.from_wkt(row.old_value) if row.old_value else None
+            out.loc[mask, "geometry"] = gpd.GeoSeries([old] * int(mask.sum()),
+                                                      index=out.index[mask], crs=out.crs)
+            continue
         out.loc[mask, row.field] = _typed(out[row.field], row.old_value)
     return out
 

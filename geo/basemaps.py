@@ -1,7 +1,9 @@
 """Basemap tile providers and a reachability probe.
 
-The app's default basemap is *none*: it works offline and asks no host but its
-own. OpenStreetMap and 天地图 are offered by choice; when chosen, one probe
+The app's default basemap is the *hillshade* (地形晕渲), drawn from the store's own
+DEM and served by the app itself (:mod:`geo.hillshade`); without a DEM it is
+*none*. Basemaps the county supplies (:mod:`geo.tilesources`) are served by the
+app too. OpenStreetMap and 天地图 are offered by choice; when chosen, one probe
 request checks that the tile server answers, and the map falls back to none
 with a note when it does not.
 """
@@ -21,6 +23,13 @@ class Basemap:
     tiles: tuple[str, ...]
     attribution: str
     needs_key: bool = False
+    # a basemap served by the app itself: no probe, and Leaflet asks only inside its
+    # bounds (degrees) and zooms, so no tile request can fail
+    local: bool = False
+    min_native_zoom: int | None = None
+    max_native_zoom: int | None = None
+    bounds: tuple[float, float, float, float] | None = None
+    folder: str | None = None  # the tiles on disk, ``{z}/{x}/{y}.png`` under it (for print)
 
     def urls(self, api_key: str | None = None) -> list[str]:
         return [u.replace("{tk}", api_key or "") for u in self.tiles]
@@ -35,6 +44,10 @@ _TDT = ("https://t0.tianditu.gov.cn/{L}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERS
         "&LAYER={L}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}"
         "&TILECOL={x}&tk={tk}")
 
+DEFAULT = "hillshade"
+HILLSHADE = "hillshade"
+USER_PREFIX = "user:"  # a supplied basemap's choice is this plus its source id
+
 BASEMAPS: dict[str, Basemap | None] = {
     "none": None,
     "osm": Basemap("osm", ("https://tile.openstreetmap.org/{z}/{x}/{y}.png",),
@@ -43,6 +56,9 @@ BASEMAPS: dict[str, Basemap | None] = {
     "tianditu": Basemap("tianditu", (_TDT.replace("{L}", "vec"), _TDT.replace("{L}", "cva")),
                         "© 天地图 Tianditu", needs_key=True),
 }
+
+
+CHOICES = (HILLSHADE, "none", *(k for k in BASEMAPS if k != "none"))
 
 
 def reachable(url: str, *, timeout_s: float = 2.0) -> bool:

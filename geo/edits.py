@@ -179,18 +179,27 @@ def feature_version(audit: pd.DataFrame, layer: str, feature_id: str) -> int:
     return int(pd.to_numeric(rows["audit_id"]).max()) if len(rows) else 0
 
 
-def _stale_message(layer: str, feature_id: str, since: pd.DataFrame) -> Message:
+def stale_message(layer: str, feature_id: str, since: pd.DataFrame) -> Message:
     """Who changed the feature, when (Beijing time) and what, in the reader's words."""
     who = "、".join(dict.fromkeys(since["user"]))
     at = beijing_time(since["at"].iloc[-1:]).iloc[0]
     fields = schema.LAYERS[layer]
     what = [Message.of("edit.stale_change", field=Column(r.field),
-                       old=Code(_enum(fields, r.field), r.old_value),
-                       new=Code(_enum(fields, r.field), r.new_value))
+                       old=_stale_value(fields, r.field, r.old_value),
+                       new=_stale_value(fields, r.field, r.new_value))
             for r in since.itertuples()]
     feature = Message.of("edit.feature_ref", layer=Message.of(f"layer.{layer}"), id=feature_id)
     return Message.of("edit.stale", feature=feature, who=who, at=Message.of("edit.beijing_at", at=at),
                       what=what)
+
+
+def _stale_value(fields: schema.Layer, field: str, value):
+    if field == "geometry":  # an outline reads as its area, not as coordinates
+        from geo import outline
+
+        mu = outline.area_of_wkt(value)
+        return Message.of("outline.value", mu=f"{mu:,.2f}") if mu is not None else "∅"
+    return Code(_enum(fields, field), value)
 
 
 def _enum(layer: schema.Layer, field: str) -> str | None:
@@ -200,7 +209,7 @@ def _enum(layer: schema.Layer, field: str) -> str | None:
         return None
 
 
-def _since(con, layer: str, feature_id: str, version: int) -> pd.DataFrame:
+def stale_rows(con, layer: str, feature_id: str, version: int) -> pd.DataFrame:
     cur = con.execute('SELECT audit_id, at, "user", field, old_value, new_value FROM audit '
                       "WHERE layer = :layer AND feature_id = :fid "
                       "AND CAST(audit_id AS INTEGER) > :version ORDER BY CAST(audit_id AS INTEGER)",
@@ -245,9 +254,9 @@ def apply_edit(path: str | os.PathLike, layer: str, feature_id: str, changes: Ma
         # who may change this feature, checked where the write happens (pages and CLI alike)
         who = accounts.authorise_edit(con, user, layer, str(feature_id)).name
         if expected_version is not None:
-            since = _since(con, layer, feature_id, expected_version)
+            since = stale_rows(con, layer, feature_id, expected_version)
             if len(since):
-                raise StaleEditError(_stale_message(layer, feature_id, since), since)
+                raise StaleEditError(stale_message(layer, feature_id, since), since)
         cols_sql = ", ".join(_quote(c) for c in columns)
         row = con.execute(f"SELECT {cols_sql} FROM {_quote(layer)} WHERE {_quote(key)} = :fid",
                           {"fid": str(feature_id)}).fetchone()
@@ -257,10 +266,7 @@ def apply_edit(path: str | os.PathLike, layer: str, feature_id: str, changes: Ma
         _check_order(layer, feature_id, {**old, **stored})
         changed = {c: v for c, v in stored.items() if _text(old[c]) != _text(v)}
         rows = []
-        # CAST: a store whose history table was created from an empty text column holds the
-        # numbers as text, where MAX('9', '10') is '9'
-        next_id = int(con.execute("SELECT COALESCE(MAX(CAST(audit_id AS INTEGER)), 0) + 1 "
-                                  "FROM audit").fetchone()[0])
+        next_id = next_audit_id(con)
         for i, (name, value) in enumerate(changed.items()):
             bound = bool(value) if value is not None and _is_flag(layer, name) else value
             con.execute(f"UPDATE {_quote(layer)} SET {_quote(name)} = :value "
@@ -269,13 +275,26 @@ def apply_edit(path: str | os.PathLike, layer: str, feature_id: str, changes: Ma
                          "user": who, "layer": layer, "feature_id": str(feature_id),
                          "field": name, "old_value": _text(old[name]), "new_value": _text(value),
                          "effective": effective.isoformat(), "batch": None})
-        names = list(schema.LAYERS["audit"].field_names)
-        for r in rows:
-            con.execute(f"INSERT INTO audit ({', '.join(_quote(n) for n in names)}) "
-                        f"VALUES ({', '.join(':' + n for n in names)})", r)
+        insert_audit(con, rows)
         if rows:
             con.touch([layer, "audit"])
     return pd.DataFrame(rows, columns=schema.LAYERS["audit"].field_names)
+
+
+def next_audit_id(con) -> int:
+    """The number of the next history row, inside a write transaction."""
+    # CAST: a store whose history table was created from an empty text column holds the
+    # numbers as text, where MAX('9', '10') is '9'
+    return int(con.execute("SELECT COALESCE(MAX(CAST(audit_id AS INTEGER)), 0) + 1 "
+                           "FROM audit").fetchone()[0])
+
+
+def insert_audit(con, rows: list[dict]) -> None:
+    """Add history rows (dicts of every audit field), inside a write transaction."""
+    names = list(schema.LAYERS["audit"].field_names)
+    for r in rows:
+        con.execute(f"INSERT INTO audit ({', '.join(_quote(n) for n in names)}) "
+                    f"VALUES ({', '.join(':' + n for n in names)})", r)
 
 
 def _is_flag(layer: str, field: str) -> bool:
@@ -349,11 +368,21 @@ def revert(path: str | os.PathLike, audit_ids, *, user,
         raise ValidationError(Message.of("edit.revert_none"))
     # undoing someone else's change is an admin's decision
     user = accounts.authorise(layers, user, "undo", others=rows["user"])
+    from geo import outline  # outline builds on this module
+
     out = []
     for (layer, fid), part in rows.groupby(["layer", "feature_id"], sort=False):
         last = int(pd.to_numeric(part["audit_id"]).max())
+        newest_first = part.sort_values("audit_id", ascending=False)
+        shapes = newest_first[newest_first["field"] == outline.FIELD]
         changes = {r.field: (r.old_value if r.old_value is not None else "") for r in
-                   part.sort_values("audit_id", ascending=False).itertuples()}
-        out.append(apply_edit(path, layer, str(fid), changes, user=user, now=now,
-                              expected_version=last))
+                   newest_first.itertuples() if r.field != outline.FIELD}
+        if len(shapes):  # the oldest outline of the rows undone is the one put back
+            written = outline.revert_outline(path, shapes.iloc[-1], user=user, now=now,
+                                             expected_version=last)
+            out.append(written)
+            last = int(written["audit_id"].max()) if len(written) else last
+        if changes:
+            out.append(apply_edit(path, layer, str(fid), changes, user=user, now=now,
+                                  expected_version=last))
     return pd.concat(out, ignore_index=True) if out else pd.DataFrame()

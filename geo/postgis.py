@@ -33,6 +33,8 @@ from geo.errors import StoreBusyError, StoreChangedError, StoreError
 from geo.i18n import Message
 from geo.settings import STORAGE_CRS
 
+STORAGE_SRID = int(STORAGE_CRS.split(":")[1])
+
 SCHEMES = ("postgresql://", "postgresql+psycopg://", "postgres://")
 _LOCK_ID = 0x4A59_0001  # the store's one write lock, an advisory lock number ("JY" 1)
 _SRID = 4490
@@ -212,6 +214,19 @@ class Tx:
 
     def execute(self, sql: str, params: Mapping | None = None):
         return self._con.execute(sa.text(sql), dict(params or {}))
+
+    def geometry(self, table: str, key: str, fid: str):
+        """The stored geometry of one feature (shapely, in the storage CRS), or None."""
+        row = self._con.execute(sa.text(f"SELECT ST_AsBinary(geometry) FROM {_q(table)} "
+                                        f"WHERE {_q(key)} = :fid"), {"fid": fid}).fetchone()
+        return shapely.from_wkb(bytes(row[0])) if row is not None and row[0] is not None else None
+
+    def set_geometry(self, table: str, key: str, fid: str, geom) -> None:
+        """Write one feature's geometry (in the storage CRS)."""
+        self._con.execute(sa.text(f"UPDATE {_q(table)} SET geometry = "
+                                  "ST_SetSRID(ST_GeomFromWKB(:wkb), :srid) "
+                                  f"WHERE {_q(key)} = :fid"),
+                          {"wkb": shapely.to_wkb(geom), "srid": STORAGE_SRID, "fid": fid})
 
     def touch(self, tables) -> None:
         """Record that ``tables`` changed: a new store version."""

@@ -20,6 +20,9 @@
     local user, with no sign-in.
 ``JINYUN_SESSION_HOURS``
     How long a built-in sign-in lasts, in hours. Default 8 (a working day).
+``JINYUN_BASEMAPS``
+    A folder of basemaps the county supplies (MBTiles, PMTiles, folders of XYZ tiles;
+    :mod:`geo.tilesources`), each offered by its name. Default ``data/basemaps/``.
 ``JINYUN_TILE_THRESHOLD``
     Parcel count above which the overview map draws parcels as vector tiles with
     grid aggregates at low zoom (:mod:`geo.cadastre`) instead of embedded GeoJSON.
@@ -50,6 +53,8 @@ DEFAULT_PLAN = DATA_DIR / "plans" / "jinyun.toml"
 BOUNDARY_FILE = DATA_DIR / "jinyun_boundary.geojson"
 
 TILES_DIR = PROJECT_DIR / "static" / "tiles"  # served by Streamlit at /app/static/tiles/
+BASEMAP_TILES_DIR = PROJECT_DIR / "static" / "basemap"  # the hillshade, at /app/static/basemap/
+DEFAULT_BASEMAPS_DIR = DATA_DIR / "basemaps"
 DEFAULT_TILE_THRESHOLD = 8_000  # bench: 10k parcels drew faster as tiles than as GeoJSON
 
 DEMO_MARKER = "synthetic demo data / 演示数据（虚构）"
@@ -109,3 +114,8 @@ def import_dir() -> Path | None:
 def parcel_tile_threshold() -> int:
     """Parcels above this count go to vector tiles (``JINYUN_TILE_THRESHOLD``, 8000)."""
     return int(os.environ.get("JINYUN_TILE_THRESHOLD", DEFAULT_TILE_THRESHOLD))
+
+
+def basemaps_dir() -> Path:
+    """The folder of supplied basemaps (``JINYUN_BASEMAPS``, ``data/basemaps``)."""
+    return Path(os.environ.get("JINYUN_BASEMAPS") or DEFAULT_BASEMAPS_DIR)

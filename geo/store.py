@@ -21,6 +21,7 @@ import logging
 import os
 import shutil
 import sqlite3
+import struct
 import tempfile
 import threading
 import time
@@ -399,12 +400,25 @@ def _gpkg_empty(blob) -> int | None:
     return int(bool(blob[3] & 0x10))
 
 
+def gpkg_geometry(blob):
+    """A GeoPackage geometry blob as a shapely geometry (None for NULL or empty)."""
+    if blob is None or blob[3] & 0x10:
+        return None
+    header = 8 + _ENVELOPE_BYTES[(blob[3] >> 1) & 0x07]
+    return shapely.from_wkb(bytes(blob[header:]))
+
+
+def gpkg_blob(geom, srs_id: int) -> bytes:
+    """``geom`` as a GeoPackage geometry blob: standard header, little-endian, xy envelope."""
+    minx, miny, maxx, maxy = geom.bounds
+    header = b"GP" + bytes([0, 0b0000_0011]) + struct.pack("<i", int(srs_id))
+    return header + struct.pack("<4d", minx, maxx, miny, maxy) + shapely.to_wkb(geom, byte_order=1)
+
+
 def _gpkg_bound(i: int):
     def bound(blob):
-        if blob is None or blob[3] & 0x10:
-            return None
-        header = 8 + _ENVELOPE_BYTES[(blob[3] >> 1) & 0x07]
-        return shapely.from_wkb(bytes(blob[header:])).bounds[i]
+        geom = gpkg_geometry(blob)
+        return None if geom is None else geom.bounds[i]
     return bound
 
 
@@ -504,6 +518,22 @@ class _GpkgTx:
 
     def execute(self, sql: str, params: Mapping | None = None):
         return self._con.execute(sql, dict(params or {}))
+
+    def geometry(self, table: str, key: str, fid: str):
+        """The stored geometry of one feature (shapely, in the storage CRS), or None."""
+        col, _ = self._geometry_column(table)
+        row = self._con.execute(f'SELECT "{col}" FROM "{table}" WHERE "{key}" = ?', (fid,)).fetchone()
+        return gpkg_geometry(row[0]) if row is not None else None
+
+    def set_geometry(self, table: str, key: str, fid: str, geom) -> None:
+        """Write one feature's geometry (in the storage CRS); GDAL's triggers keep the R-tree."""
+        col, srs_id = self._geometry_column(table)
+        self._con.execute(f'UPDATE "{table}" SET "{col}" = ? WHERE "{key}" = ?',
+                          (gpkg_blob(geom, srs_id), fid))
+
+    def _geometry_column(self, table: str) -> tuple[str, int]:
+        return self._con.execute("SELECT column_name, srs_id FROM gpkg_geometry_columns "
+                                 "WHERE table_name = ?", (table,)).fetchone()
 
     def touch(self, tables) -> None:
         """Record in ``gpkg_contents`` that ``tables`` changed (the GeoPackage's own log)."""

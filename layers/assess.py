@@ -86,6 +86,10 @@ DRAW_TEXTS = {
     "edit.toolbar.actions.clearAll.title": "draw.clear_title",
     "edit.toolbar.actions.clearAll.text": "draw.clear",
     "edit.handlers.remove.tooltip.text": "draw.remove_tip",
+    "edit.toolbar.buttons.edit": "draw.edit",
+    "edit.toolbar.buttons.editDisabled": "draw.edit_none",
+    "edit.handlers.edit.tooltip.text": "draw.edit_tip",
+    "edit.handlers.edit.tooltip.subtext": "draw.edit_subtip",
 }
 
 

@@ -1,4 +1,4 @@
-"""The base map: no tiles by default, OSM or 天地图 by choice."""
+"""The base map: the local hillshade by default, a supplied one, OSM or 天地图 by choice."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from branca.element import MacroElement
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 
-from geo.basemaps import BASEMAPS
+from geo.basemaps import BASEMAPS, Basemap
 from layers import assets
+from layers.escape import html_text
 
 
 class MetricScale(MacroElement):
@@ -49,12 +50,26 @@ class MeasureTool(JSCSSMixin, MacroElement):
         self.default_css = [("leaflet_measure_css", MEASURE_CSS)]
 
 
-def base_map(bounds: tuple[float, float, float, float], *, basemap: str = "none",
+def _tile_options(provider: Basemap) -> dict:
+    opts: dict = {}
+    if provider.min_native_zoom is not None:
+        opts["min_native_zoom"] = provider.min_native_zoom
+    if provider.max_native_zoom is not None:
+        opts["max_native_zoom"] = provider.max_native_zoom
+    if provider.bounds is not None:
+        west, south, east, north = provider.bounds
+        opts["bounds"] = [[south, west], [north, east]]
+    return opts
+
+
+def base_map(bounds: tuple[float, float, float, float], *, basemap: str | Basemap = "none",
              api_key: str | None = None, height: str = "100%", lang: str = "zh",
              measure: bool = True) -> folium.Map:
     """A canvas-rendered map fitted to ``bounds`` (minx, miny, maxx, maxy in degrees).
 
-    Canvas makes pan and zoom about 2x faster than SVG for thousands of parcels.
+    ``basemap`` is a key of :data:`geo.basemaps.BASEMAPS` or a :class:`Basemap` (the
+    hillshade, a supplied one). Canvas makes pan and zoom about 2x faster than SVG
+    for thousands of parcels.
     """
     minx, miny, maxx, maxy = bounds
     m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=10, tiles=None,
@@ -62,10 +77,12 @@ def base_map(bounds: tuple[float, float, float, float], *, basemap: str = "none"
     MetricScale().add_to(m)
     if measure:
         MeasureTool(lang).add_to(m)
-    provider = BASEMAPS.get(basemap)
+    provider = basemap if isinstance(basemap, Basemap) else BASEMAPS.get(basemap)
     if provider is not None:
+        # a supplied basemap's attribution comes from its file: text, never markup
+        attr = html_text(provider.attribution) if provider.local else provider.attribution
         for i, url in enumerate(provider.urls(api_key)):
-            folium.TileLayer(url, attr=provider.attribution, name=f"{basemap}-{i}",
-                             overlay=i > 0, control=False, max_zoom=18).add_to(m)
+            folium.TileLayer(url, attr=attr, name=f"{provider.key}-{i}", overlay=i > 0,
+                             control=False, max_zoom=18, **_tile_options(provider)).add_to(m)
     m.fit_bounds([[miny, minx], [maxy, maxx]])
     return assets.localize(m)

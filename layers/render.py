@@ -19,12 +19,13 @@ import numpy as np
 from PIL import Image
 
 from geo import i18n
-from geo.maps import Features, Group, MapDescription, Marker, Raster, VectorTiles
+from geo.maps import Features, Group, Labels, MapDescription, Marker, Raster, VectorTiles
 from layers import assets
 from layers._geojson import lean_geojson
 from layers.basemap import base_map
 from layers.controls import ControlTexts
 from layers.escape import html_text
+from layers.labels import PlaceLabels
 from layers.legend import Legend
 
 _FLAG_SVG = ("<svg xmlns='http://www.w3.org/2000/svg' width='26' height='30' viewBox='0 0 26 30'>"
@@ -88,6 +89,8 @@ def feature_group(group: Group) -> folium.FeatureGroup:
 
             ParcelTiles(layer.url, fg, drawn, layer.popup_text, layer.bounds,
                         min_zoom=layer.min_zoom).add_to(fg)
+        elif isinstance(layer, Labels):
+            PlaceLabels(layer).add_to(fg)
     return fg
 
 

@@ -8,7 +8,8 @@ from geo.errors import PlannerError
 from geo.export import brief, maps, sheet
 from layers.overview import overview_map
 from layers.standalone import standalone_html
-from ui import auth, data, state, widgets
+from ui import auth, data, snapshot, state, widgets
+from ui import basemap as local_basemaps
 
 lang = state.lang()
 layers = data.current()
@@ -59,13 +60,14 @@ def _bbox(platform_id: str) -> tuple | None:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _sheet(store_key: str, page: str, lang: str, visible: tuple, extent: str,
-           opts: sheet.SheetOptions, basemap: str) -> tuple[bytes, float, float]:
+           opts: sheet.SheetOptions,
+           basemap: basemaps.Basemap | None) -> tuple[bytes, float, float, tuple]:
     kwargs = {"visible": visible} if page == "overview" else {}
     spec = maps.spec_for(page, layers, lang=lang, plan=plan, bbox_deg=_bbox(extent), **kwargs)
     ctx = sheet.SheetContext(lang=lang, demo=demo, as_of=sheet.latest_date(layers), source=source,
-                             basemap=basemaps.BASEMAPS.get(basemap))
+                             basemap=basemap)
     body, info = sheet.render_sheet(spec, opts, ctx)
-    return body, info.scale_denominator, info.scalebar_m
+    return body, info.scale_denominator, info.scalebar_m, tuple(info.unplaced)
 
 
 store_key = layers.key
@@ -73,13 +75,15 @@ if st.button(t("export.build"), key="export_build", type="primary"):
     try:
         st.session_state["export_sheet"] = (fmt, _sheet(
             store_key, page_key, lang, tuple(visible), extent,
-            sheet.SheetOptions(paper, orientation, dpi, fmt), state.basemap()))
+            sheet.SheetOptions(paper, orientation, dpi, fmt),
+            local_basemaps.for_print(state.basemap())))
     except PlannerError as exc:
         st.error(exc.text(lang))
 if "export_sheet" in st.session_state:
-    built_fmt, (body, scale, bar_m) = st.session_state["export_sheet"]
+    built_fmt, (body, scale, bar_m, unplaced) = st.session_state["export_sheet"]
     st.caption(t("export.sheet_info", scale=f"{scale:,.0f}",
                  bar=sheet.format_length(bar_m, lang)))
+    snapshot.unplaced_caption(unplaced)
     sheet_name = f"jinyun_{page_key}_{paper}_{dpi}dpi.{built_fmt}"
     st.download_button(t(f"export.download_{built_fmt}"), auth.logged("export", sheet_name, body),
                        file_name=sheet_name,
@@ -115,23 +119,34 @@ st.download_button(f"{t('export.download_html')} · {html_title}",
 # -- meeting brief ----------------------------------------------------------------------------
 st.subheader(t("export.brief"))
 quarters = [p for p in asof.periods(plan.start_year, plan.end_year, quarters=True) if "Q" in p]
-quarter = st.selectbox(t("export.quarter"), quarters, index=len(quarters) - 1,
+q1, q2, q3 = st.columns(3)
+quarter = q1.selectbox(t("export.quarter"), quarters, index=len(quarters) - 1,
                        format_func=lambda q: brief.quarter_label(q, lang), key="export_quarter")
+brief_paper = q2.radio(t("export.paper"), list(sheet.PAPERS_MM), horizontal=True,
+                       key="export_brief_paper")
+brief_orientation = q3.radio(t("export.orientation"), sheet.ORIENTATIONS, horizontal=True,
+                             format_func=lambda o: t(f"export.orientation.{o}"),
+                             key="export_brief_orientation")
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def _brief(store_key: str, quarter: str, lang: str, deck: bool = False) -> brief.Brief:
-    ctx = brief.BriefContext(layers, plan, quarter, lang=lang, demo=demo, source=source)
+def _brief(store_key: str, quarter: str, lang: str, deck: bool = False, paper: str = "A4",
+           orientation: str = "landscape") -> brief.Brief:
+    ctx = brief.BriefContext(layers, plan, quarter, lang=lang, demo=demo, source=source,
+                             paper=paper, orientation=orientation)
     return brief.build_brief(ctx, deck=deck)
 
 
 if st.button(t("export.build_brief"), key="export_build_brief", type="primary"):
     try:
-        st.session_state["export_brief"] = (quarter, _brief(store_key, quarter, lang))
+        st.session_state["export_brief"] = (quarter, _brief(store_key, quarter, lang,
+                                                            paper=brief_paper,
+                                                            orientation=brief_orientation),
+                                            (brief_paper, brief_orientation))
     except PlannerError as exc:
         st.error(exc.text(lang))
 if "export_brief" in st.session_state:
-    built_q, result = st.session_state["export_brief"]
+    built_q, result, (built_paper, built_orientation) = st.session_state["export_brief"]
     if result.missing:
         st.info(t("brief.missing", sections="、".join(t(f"brief.section.{k}")
                                                       for k in result.missing)))
@@ -143,7 +158,9 @@ if "export_brief" in st.session_state:
     # the deck is drawn only when asked for (deferred: runs when the button is clicked)
     b2.download_button(t("export.download_pptx"),
                        auth.logged("brief", f"jinyun_brief_{built_q}.pptx",
-                                   lambda: _brief(store_key, built_q, lang, deck=True).pptx),
+                                   lambda: _brief(store_key, built_q, lang, deck=True,
+                                                  paper=built_paper,
+                                                  orientation=built_orientation).pptx),
                        file_name=f"jinyun_brief_{built_q}.pptx", on_click="ignore",
                        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
                        key="export_download_pptx")

@@ -5,7 +5,7 @@ import streamlit as st
 
 from geo import edits
 from geo.errors import PlannerError
-from ui import auth, data, state, tracking, widgets
+from ui import auth, data, edit, state, tracking, widgets
 
 lang = state.lang()
 t = state.t
@@ -30,6 +30,10 @@ shown = rows.assign(at=edits.beijing_time(rows["at"]),
                     effective=pd.to_datetime(rows["effective"], errors="coerce").dt.strftime(
                         "%Y-%m-%d").fillna(""),
                     batch=rows["batch"].fillna(""))
+# an outline change reads as its areas, not as a page of coordinates
+is_outline = rows["field"] == "geometry"
+for col in ("old_value", "new_value"):
+    shown.loc[is_outline, col] = [edit.outline_text(v) for v in rows.loc[is_outline, col]]
 widgets.dataframe(tracking.display(shown, ["audit_id", "at", "effective", "user", "layer", "feature_id",
                                       "field", "old_value", "new_value", "batch"], data.layers()),
              hide_index=True, height=360)

@@ -6,7 +6,9 @@ import streamlit as st
 from geo import asof as geo_asof
 from geo import figures, inefficient
 from geo.maps import performance as performance_maps
-from ui import asof, data, edit, frame, maps, perf, snapshot, state, tracking, widgets
+from layers import outline as outline_layers
+from layers import render
+from ui import asof, data, edit, frame, maps, perf, selection, snapshot, state, tracking, widgets
 
 lang = state.lang()
 layers = data.layers()
@@ -113,19 +115,36 @@ routes = widgets.multiselect_in(g1)(state.t("ineff.filter_route"), sorted(cases[
 statuses = widgets.multiselect_in(g2)(state.t("ineff.filter_status"), sorted(cases["status"].unique()),
                           key="ineff.statuses", format_func=lambda c: state.t(f"enum.case_status.{c}"))
 case_view = cases[perf.pick(cases["route"], routes) & perf.pick(cases["status"], statuses)]
-perf.show_table(case_view.assign(case_status=case_view["status"]),
-                ["case_id", "parcel_id", "town_code", "platform_id", "reason", "route", "case_status",
-                 "identified_year", "revitalised_date", "area_mu", "renovated_floor_m2",
-                 "standard_factory_m2"], layers, key="ineff.cases", height=260)
-with st.expander(state.t("edit.heading"), expanded=False):
-    edit.show("cases", case_view["case_id"].tolist(), key="ineff.cases")
+sel = selection.Selection("ineff.cases", id_col="case_id", map_key=f"ineff-map-{lang}")
+outlines = layers["cases"][layers["cases"]["case_id"].isin(case_view["case_id"])]
 
 st.subheader(state.t("ineff.map"))
 basemap, api_key = frame.effective_basemap()
 desc = performance_maps.inefficient_map(layers, shown, selected, case_view, lang=lang)
+desc.focus = sel.focus(outlines, f"{sel.current or ''}")
+m = None
+if edit.outline_on("ineff.cases", sel.current) and desc.focus is not None:
+    m = outline_layers.with_outline_editor(
+        render.folium_map(desc, lang=lang, basemap=basemap, api_key=api_key),
+        outlines.loc[outlines["case_id"] == sel.current].geometry.iloc[0], lang=lang)
 snap = snapshot.Snapshot("inefficient", state.t("ineff.heading"), state.t("ineff.map"),
                          snapshot.as_of_date(as_of), [
     (state.t("ineff.filter_route"), [state.t(f"enum.case_route.{c}") for c in routes]),
     (state.t("ineff.filter_status"), [state.t(f"enum.case_status.{c}") for c in statuses])])
-maps.show(desc, key=f"ineff-map-{lang}", basemap=(basemap, api_key), height=560,
-          export=snap)
+maps.show(desc, key=sel.map_key, m=m, basemap=(basemap, api_key), height=560, export=snap,
+          returned_objects=sel.returned_objects(*(["all_drawings"] if m is not None else [])),
+          on_change=sel.on_map)
+
+sel.view_toggle()
+case_rows = sel.in_view(case_view, outlines)
+sel.table(perf.labelled(case_rows.assign(case_status=case_rows["status"]),
+                        ["case_id", "parcel_id", "town_code", "platform_id", "reason", "route",
+                         "case_status", "identified_year", "revitalised_date", "area_mu",
+                         "renovated_floor_m2", "standard_factory_m2"], layers),
+          case_rows["case_id"].tolist(), height=260)
+st.subheader(state.t("edit.heading"))
+st.caption(state.t("select.hint"))
+edit.quick_form("cases", sel.current, key="ineff.cases")
+edit.show("cases", case_view["case_id"].tolist(), key="ineff.cases", selected=sel.current,
+          on_pick=sel.select)
+edit.outline_panel("cases", sel.current, key="ineff.cases", map_key=sel.map_key)

@@ -3,9 +3,11 @@
 import streamlit as st
 
 from geo import asof as asof_geo
-from geo import figures, parks, schema
+from geo import figures, i18n, parks, schema
 from geo.maps import tracking as tracking_maps
-from ui import asof, data, edit, frame, maps, snapshot, state, tracking, widgets
+from layers import outline as outline_layers
+from layers import render
+from ui import asof, data, edit, frame, maps, selection, snapshot, state, tracking, widgets
 
 lang = state.lang()
 layers = data.layers()
@@ -44,6 +46,12 @@ source, source_help = tracking.plan_source(rules.tax_per_mu_standard_source,
                                            rules.tax_per_mu_standard_source_en)
 st.caption(state.t("parks.tax_standard", value=f"{rules.tax_per_mu_standard_10k:g}", source=source),
            help=source_help)
+sel = selection.Selection("parks", id_col="park_id", map_key=f"parks-map-{lang}")
+outlines = layers["parks"][layers["parks"]["park_id"].isin(shown["park_id"])]
+# parks carry one name (name_zh): the English page crashed asking for name_en
+names = dict(zip(outlines["park_id"], outlines.get(i18n.name_column(lang), outlines["name_zh"]),
+                 strict=True))
+reshaping = edit.outline_on("parks", sel.current)
 # the map is what a planner reads first: two thirds of the width; the table beside it opens
 # with name and status, so both show on a 1366 px screen without scrolling sideways
 map_col, table_col = st.columns([2, 1])
@@ -54,18 +62,34 @@ with map_col:
     # built on every run (17 parks, ~0.4 s): a cached folium.Map rendered again by
     # streamlit-folium in another session came out blank (its ids are rewritten in place)
     desc = tracking_maps.parks_map(layers, shown, lang=lang)
+    desc.focus = sel.focus(outlines, f"{sel.current} {names.get(sel.current, '')}")
+    m = None
+    if reshaping and desc.focus is not None:
+        geom = outlines.loc[outlines["park_id"] == sel.current].geometry.iloc[0]
+        m = outline_layers.with_outline_editor(
+            render.folium_map(desc, lang=lang, basemap=basemap, api_key=api_key), geom, lang=lang)
     snap = snapshot.Snapshot("parks", state.t("parks.heading"), state.t("parks.map"),
                              snapshot.as_of_date(as_of), [
         (state.t("col.town_code"), [towns.get(c, c) for c in f_town]),
         (state.t("col.platform_id"), [platforms.get(c, c) for c in f_plat]),
         (state.t("col.status"), [state.t(f"enum.park_status.{c}") for c in f_status]),
         (state.t("col.industry_theme"), f_theme)])
-    maps.show(desc, key=f"parks-map-{lang}", basemap=(basemap, api_key), height=520,
-              export=snap)
+    maps.show(desc, key=sel.map_key, m=m, basemap=(basemap, api_key), height=520, export=snap,
+              returned_objects=sel.returned_objects(*(["all_drawings"] if m is not None else [])),
+              on_change=sel.on_map)
 with table_col:
     st.markdown(f"**{state.t('parks.table')}** · {state.t('parks.count', n=len(shown))}")
-    widgets.dataframe(tracking.display(shown, TABLE_ORDER, layers), hide_index=True,
-                 height=520, key="parks.table")
+    sel.view_toggle()
+    rows = sel.in_view(shown, outlines)
+    sel.table(tracking.display(rows, TABLE_ORDER, layers), rows["park_id"].tolist(),
+              height=470)
+
+st.subheader(state.t("edit.heading"))
+st.caption(state.t("select.hint"))
+edit.quick_form("parks", sel.current, key="parks")
+edit.show("parks", shown["park_id"].tolist(), key="parks", selected=sel.current,
+          on_pick=sel.select)
+edit.outline_panel("parks", sel.current, key="parks", map_key=sel.map_key)
 
 st.subheader(state.t("parks.timeline"))
 view = asof_geo.layers_as_of(layers, as_of)["parks"]
@@ -76,5 +100,3 @@ line.index = line.index.to_period("Q").astype(str) if len(line) else line.index
 widgets.chart("line", line, x=state.t("chart.quarter"), y=state.t("chart.parks_n"),
               series=state.t("chart.series"), height=260)
 
-with st.expander(state.t("edit.heading"), expanded=False):
-    edit.show("parks", shown["park_id"].tolist(), key="parks")

@@ -6,6 +6,7 @@ import streamlit as st
 
 from geo import basemaps, settings, store
 from geo.errors import PlannerError
+from ui import basemap as local_basemaps
 from ui import data, state
 
 
@@ -15,8 +16,10 @@ def sidebar() -> None:
     st.sidebar.radio("语言 / Language", ["zh", "en"], key=state.LANG_KEY, horizontal=True,
                      format_func=lambda c: {"zh": "中文", "en": "English"}[c])
     state.keep_lang_in_url()
-    st.sidebar.selectbox(state.t("app.basemap"), list(basemaps.BASEMAPS), key=state.BASEMAP_KEY,
-                         format_func=lambda k: state.t(f"basemap.{k}"))
+    choices = [*basemaps.CHOICES, *local_basemaps.supplied()]
+    state.keep_basemap_within(choices)
+    st.sidebar.selectbox(state.t("app.basemap"), choices, key=state.BASEMAP_KEY,
+                         format_func=local_basemaps.label)
     # the file's or database's name only: the server's folders are not for every planner to see
     st.sidebar.caption(f"{state.t('app.store')}: `{store.display_name(data.store_path())}`")
 
@@ -38,12 +41,17 @@ def demo_banner() -> None:
         st.warning(f"⚠️ {settings.DEMO_MARKER}: {state.t('app.demo_banner')}")
 
 
-def effective_basemap() -> tuple[str, str | None]:
-    """The basemap to draw and its key; falls back to none (with a note) when unreachable."""
+def effective_basemap() -> tuple[str | basemaps.Basemap, str | None]:
+    """The basemap to draw and its key; falls back to none (with a note) when unreachable,
+    when the store has no DEM for the hillshade, or when a supplied basemap is gone."""
     choice = state.basemap()
     api_key = settings.tianditu_key()
     if choice == "none":
         return "none", None
+    if choice == basemaps.HILLSHADE or choice.startswith(basemaps.USER_PREFIX):
+        local = (local_basemaps.hillshade_basemap() if choice == basemaps.HILLSHADE
+                 else local_basemaps.supplied_basemap(choice))
+        return (local, None) if local is not None else ("none", None)
     provider = basemaps.BASEMAPS[choice]
     if provider.needs_key and not api_key:
         st.info(state.t("basemap.tianditu_nokey"))

@@ -66,6 +66,8 @@ def show(desc: MapDescription, *, key: str, m: folium.Map | None = None,
     drawing tool) on ``basemap`` (name and key: :func:`ui.frame.effective_basemap`) with
     streamlit-folium, asking only for ``returned_objects`` (default none,
     so pan and zoom never rerun the page), and with ``export`` the panel that prints it.
+    ``on_change`` runs when the map reports something new; the map's value is then
+    ``st.session_state[key]``.
 
     ``static`` (for a map cached across runs that asks nothing back) serves the
     map as a static page in an iframe instead: no per-run rendering on the
@@ -76,6 +78,7 @@ def show(desc: MapDescription, *, key: str, m: folium.Map | None = None,
     out blank); the copy costs about a third of building the map again. The
     export reads the untouched original.
     """
+    on_change = kwargs.pop("on_change", None)
     if m is None:
         m = render.folium_map(desc, lang=state.lang(), basemap=basemap[0], api_key=basemap[1])
     wanted = list(returned_objects or [])
@@ -92,8 +95,13 @@ def show(desc: MapDescription, *, key: str, m: folium.Map | None = None,
         # under ``key``, where the page reads it (the assessment map's drawings, say).
         component_key = f"{key}.view" if follow else key
         if follow:
-            kwargs["on_change"] = lambda: st.session_state.__setitem__(
-                key, st.session_state.get(component_key))
+            def mirrored():
+                st.session_state[key] = st.session_state.get(component_key)
+                if on_change is not None:
+                    on_change()
+            kwargs["on_change"] = mirrored
+        elif on_change is not None:
+            kwargs["on_change"] = on_change
         result = st_folium(shown, key=component_key, returned_objects=wanted, height=height,
                            use_container_width=True, **kwargs)
     if export is not None:

@@ -1,6 +1,7 @@
 """Serve the app: ``python -m ui.serve [streamlit options]`` (what ``make run`` uses).
 
-Same as ``streamlit run app.py``, except that Streamlit's old "pages directory"
+Same as ``streamlit run app.py`` (run through ``asgi.py``, which adds the tile
+endpoint of supplied basemaps, :mod:`ui.tileserver`), except that Streamlit's old "pages directory"
 mode is off from the start (see ``ui.ensure_navigation``): with plain
 ``streamlit run`` the very first request of a fresh server runs in that mode
 and the browser briefly reports "Page not found". Once the server answers, one
@@ -24,6 +25,8 @@ from streamlit.web import cli
 from ui import warmup
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
+# app.py plus the tile endpoint of supplied basemaps (st.App, see ui.tileserver)
+ASGI = APP.with_name("asgi.py")
 
 
 def _import_heavy_modules() -> None:
@@ -59,7 +62,7 @@ def main() -> int:
     net_util.get_external_ip = lambda: None
     args = sys.argv[1:]
     warmup.start(warmup.port_from_argv(args))
-    sys.argv = ["streamlit", "run", str(APP), *args]
+    sys.argv = ["streamlit", "run", str(ASGI), *args]
     return cli.main()
 
 

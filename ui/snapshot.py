@@ -16,7 +16,6 @@ from datetime import date
 
 import streamlit as st
 
-from geo import basemaps
 from geo.errors import PlannerError
 from geo.export import sheet
 from geo.export.maps import spec_from_description
@@ -24,6 +23,7 @@ from geo.maps import MapDescription
 from layers import render
 from layers.standalone import standalone_html
 from ui import auth, data, state
+from ui import basemap as local_basemaps
 
 
 @dataclass(frozen=True)
@@ -77,10 +77,17 @@ def build_sheet(desc: MapDescription, snap: Snapshot, opts: sheet.SheetOptions,
     layers = data.current()
     spec = spec_from_description(desc, page=snap.page, title=snap.title, what=snap.subtitle(),
                                  lang=lang, bbox_deg=bbox)
-    ctx = sheet.context_for(layers, lang, basemap=basemaps.BASEMAPS.get(state.basemap()))
+    ctx = sheet.context_for(layers, lang, basemap=local_basemaps.for_print(state.basemap()))
     if snap.as_of:
         ctx = dataclasses.replace(ctx, as_of=snap.as_of)
     return sheet.render_sheet(spec, opts, ctx)
+
+
+def unplaced_caption(names) -> None:
+    """A small caption naming the labels the sheet had no room for (nothing if none)."""
+    if names:
+        st.caption(state.t("export.unplaced", n=len(names),
+                           names=state.t("export.list_sep").join(names)))
 
 
 def offline_html(desc: MapDescription, title: str) -> bytes:
@@ -113,12 +120,12 @@ def panel(desc: MapDescription, *, key: str, snap: Snapshot,
             try:
                 body, info = build_sheet(desc, snap, opts, bbox)
                 st.session_state[built_key] = (signature, body, info.scale_denominator,
-                                               info.scalebar_m)
+                                               info.scalebar_m, tuple(info.unplaced))
             except PlannerError as exc:
                 st.error(exc.text(state.lang()))
         built = st.session_state.get(built_key)
         if built is not None and built[0] == signature:  # a sheet of other filters is stale
-            _, body, scale, bar_m = built
+            _, body, scale, bar_m, unplaced = built
             name = f"jinyun_{snap.page}_{paper}_{dpi}dpi.{fmt}"
             b2.download_button(t(f"export.download_{fmt}"), auth.logged("export", name, body),
                                file_name=name,
@@ -126,6 +133,7 @@ def panel(desc: MapDescription, *, key: str, snap: Snapshot,
                                on_click="ignore", key=f"{key}.download")
             st.caption(t("export.sheet_info", scale=f"{scale:,.0f}",
                          bar=sheet.format_length(bar_m, state.lang())))
+            unplaced_caption(unplaced)
         b3.download_button(t("export.download_html"),
                            auth.logged("export", f"jinyun_{snap.page}.html",
                                        lambda: offline_html(desc, snap.title)),

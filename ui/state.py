@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo import i18n
+from geo import basemaps, i18n
 from ui import ensure_navigation
 
 LANG_KEY = "lang"
@@ -43,8 +43,14 @@ def link_params() -> dict[str, str]:
 
 
 def basemap() -> str:
-    """The chosen basemap key (``none`` by default: works offline)."""
-    return st.session_state.get(BASEMAP_KEY, "none")
+    """The chosen basemap key (the local hillshade by default: works offline)."""
+    return st.session_state.get(BASEMAP_KEY, basemaps.DEFAULT)
+
+
+def keep_basemap_within(choices: list[str]) -> None:
+    """Forget a chosen basemap that is no longer offered (a supplied file removed)."""
+    if st.session_state.get(BASEMAP_KEY, basemaps.DEFAULT) not in choices:
+        st.session_state.pop(BASEMAP_KEY, None)
 
 
 def t(key: str, **fmt: object) -> str:

@@ -85,12 +85,16 @@ def _export(args: argparse.Namespace) -> int:
     print(f"{args.out}: {args.page} {opts.paper} {opts.orientation} {opts.dpi} dpi {opts.fmt}, "
           f"{len(data) / 1e6:.2f} MB, scale 1:{info.scale_denominator:,.0f}, "
           f"{time.perf_counter() - t0:.1f} s")
+    if info.unplaced:  # the sheet had no room for these names; say which
+        print(f"names left off the map ({len(info.unplaced)}): {', '.join(info.unplaced)}")
     return 0
 
 
 def _brief_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--quarter", required=True, help="quarter of the brief, e.g. 2021Q2")
     p.add_argument("--format", dest="fmt", default="pdf", help="pdf or pptx (default: pdf)")
+    p.add_argument("--paper", default="A4", help="A4 or A3 (default: A4)")
+    p.add_argument("--orientation", default="landscape", help="landscape or portrait")
     _common(p)
 
 
@@ -103,7 +107,8 @@ def _brief(args: argparse.Namespace) -> int:
         raise ExportError(msg)
     check_writable(args.out)
     t0 = time.perf_counter()
-    ctx = brief.BriefContext.for_store(_load(args), args.quarter, lang=args.lang)
+    ctx = brief.BriefContext.for_store(_load(args), args.quarter, lang=args.lang,
+                                       paper=args.paper, orientation=args.orientation)
     result = brief.build_brief(ctx, deck=args.fmt == "pptx")
     _write(args.out, result.pptx if args.fmt == "pptx" else result.pdf)
     left = f"; left out: {', '.join(result.missing)}" if result.missing else ""

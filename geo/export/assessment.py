@@ -1,4 +1,4 @@
-"""The one-page assessment report of a candidate site (A4 portrait PDF or PNG).
+"""The one-page assessment report of a candidate site (PDF or PNG; A4 portrait by default).
 
 Takes what :func:`geo.assess.report` returns for one candidate and lays it out
 for print: the site on a map of its surroundings (parcels, platforms,
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping
-from datetime import UTC
 from typing import Any
 
 import matplotlib as mpl
@@ -20,7 +19,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from geo import i18n
-from geo.export import fonts, maps, sheet
+from geo.export import fonts, layout, maps, sheet
 from geo.export.draw import POLYGON, DrawLayer, Symbol
 from geo.export.errors import ExportError
 from geo.settings import DEMO_MARKER
@@ -28,6 +27,7 @@ from geo.settings import DEMO_MARKER
 CANDIDATE = Symbol(POLYGON, face="#ffeb3b", edge="#d50000", linewidth_pt=2.2, face_alpha=0.25)
 SURROUNDINGS = ["county", "platforms", "parcels", "parks", "roads", "constraints", "towns"]
 MIN_SURROUNDINGS_M = 600.0
+LEADING_IN = 1.3 / 72  # a heading's line, per point of type
 
 
 def candidate_spec(rep: Mapping[str, Any], layers: Mapping[str, pd.DataFrame],
@@ -73,12 +73,17 @@ def _breakdown(fig: Figure, rect, rep: Mapping[str, Any], lang: str) -> None:
     ax.set_title(f"{i18n.t('export.assess_breakdown', lang)}\n{total}", fontsize=7.5, loc="right")
 
 
-def _figures(fig: Figure, rect, rep: Mapping[str, Any], lang: str) -> None:
+FIGURE_PT = 6.8  # the figures' table, on A4
+ROW_LEADING = 1.75  # a table row's height in type sizes
+
+
+def _figures(fig: Figure, rect, rep: Mapping[str, Any], lang: str, size: float) -> None:
     figures = list(rep["figures"])
     half = (len(figures) + 1) // 2
     x, y, w, h = rect
-    fig.text(x, y + h + 0.006, i18n.t("export.assess_figures", lang), fontsize=9,
+    fig.text(x, y + h + 0.006, i18n.t("export.assess_figures", lang), fontsize=size * 1.3,
              fontweight="bold")
+    row_h = size * ROW_LEADING / 72 / (h * fig.get_size_inches()[1])
     for i, part in enumerate((figures[:half], figures[half:])):
         ax = fig.add_axes((x + i * (w / 2 + 0.01), y, w / 2 - 0.01, h))
         ax.set_axis_off()
@@ -87,13 +92,13 @@ def _figures(fig: Figure, rect, rep: Mapping[str, Any], lang: str) -> None:
         tbl = ax.table(cellText=[[label, value] for label, value in part], loc="upper center",
                        colWidths=[0.72, 0.28], cellLoc="left")
         tbl.auto_set_font_size(False)
-        tbl.set_fontsize(6.8)
-        tbl.scale(1, 1.08)
+        tbl.set_fontsize(size)
         for cell in tbl.get_celld().values():
             cell.set_edgecolor("#cfd8dc")
+            cell.set_height(row_h)
 
 
-def _constraints_and_notes(fig: Figure, y: float, rep: Mapping[str, Any], lang: str) -> None:
+def _notes_rows(rep: Mapping[str, Any], lang: str, k: float) -> list[layout.Row]:
     hit = rep["constraints_hit"]
     if hit:
         text = "；".join(
@@ -101,44 +106,79 @@ def _constraints_and_notes(fig: Figure, y: float, rep: Mapping[str, Any], lang: 
             f"{i18n.t('assess.hard_yes' if c['hard'] else 'assess.hard_no', lang)}）" for c in hit)
     else:
         text = i18n.t("assess.no_constraints", lang)
-    fig.text(0.06, y, f"{i18n.t('assess.constraints_hit', lang)}：{text}", fontsize=7.5,
-             wrap=True)
-    for i, note in enumerate(rep["notes"][:4]):
-        fig.text(0.06, y - 0.016 * (i + 1), f"· {note}", fontsize=7, color="#5d4037", wrap=True)
+    rows = [layout.Row(left=layout.Text(f"{i18n.t('assess.constraints_hit', lang)}：{text}",
+                                        7.5 * k, "black"))]
+    return rows + [layout.Row(left=layout.Text(f"· {note}", 7 * k, "#5d4037"))
+                   for note in rep["notes"][:4]]
+
+
+def _header_rows(rep: Mapping[str, Any], ctx: sheet.SheetContext, k: float) -> list[layout.Row]:
+    lang = ctx.lang
+    sub = _subtitle(rep, lang)
+    if ctx.as_of is not None:
+        sub += f" · {i18n.t('export.as_of', lang, date=ctx.as_of.isoformat())}"
+    demo = layout.Text(DEMO_MARKER, 8 * k, "#c62828", bold=True) if ctx.demo else None
+    return [layout.Row(left=layout.Text(rep["title"], 15 * k, "black", bold=True), right=demo),
+            layout.Row(left=layout.Text(sub, 9 * k))]
+
+
+def _footer_rows(ctx: sheet.SheetContext, k: float, scale: str) -> list[layout.Row]:
+    lang = ctx.lang
+    left = (f"{i18n.t('export.source', lang, source=ctx.source or '-')} · "
+            f"{i18n.t('export.exported_at', lang, time=sheet.exported_text(ctx))} · "
+            f"{i18n.t('export.scale', lang, scale=scale)}")
+    return [layout.Row(left=layout.Text(left, 6.5 * k, "#444444"),
+                       right=layout.Text(i18n.t("export.internal", lang), 8 * k, "#b71c1c",
+                                         bold=True))]
 
 
 def draw_report(fig: Figure, rep: Mapping[str, Any], layers: Mapping[str, pd.DataFrame],
                 ctx: sheet.SheetContext) -> sheet.SheetInfo:
-    """Lay the report out on an A4 portrait figure; returns the map's measures."""
+    """Lay the report out on ``fig`` (any paper); returns the map's measures.
+
+    From the top: the measured header, the map with legend and score breakdown beside
+    it, the figures' table (as tall as its rows), the constraints and notes, the footer.
+    """
     lang = ctx.lang
-    fig.text(0.06, 0.965, rep["title"], fontsize=15, fontweight="bold", va="top")
-    sub = _subtitle(rep, lang)
-    if ctx.as_of is not None:
-        sub += f" · {i18n.t('export.as_of', lang, date=ctx.as_of.isoformat())}"
-    fig.text(0.06, 0.935, sub, fontsize=9, va="top", color="#333333")
-    if ctx.demo:
-        fig.text(0.94, 0.965, DEMO_MARKER, fontsize=8, ha="right", va="top", color="#c62828",
-                 fontweight="bold")
+    w_in, h_in = fig.get_size_inches()
+    k = sheet.paper_scale((w_in * sheet.MM_PER_IN, h_in * sheet.MM_PER_IN))
+    mx, edge = 0.06 * w_in, 6 * k / sheet.MM_PER_IN
+    x1 = w_in - mx
+    gap = 4 * k / sheet.MM_PER_IN
+    head = layout.draw_rows(fig, _header_rows(rep, ctx, k), x0=mx, x1=x1, y=h_in - edge)
+    widest = "99,999,999"
+    foot = layout.height_in(fig, _footer_rows(ctx, k, widest), x1 - mx)
+    notes = _notes_rows(rep, lang, k)
+    notes_h = layout.height_in(fig, notes, x1 - mx)
+    layout.draw_rows(fig, notes, x0=mx, x1=x1, y=edge + foot + gap, down=False)
+    size = FIGURE_PT * k
+    rows = (len(rep["figures"]) + 1) // 2
+    table_h = rows * size * ROW_LEADING / 72 + size / 72
+    table_y = edge + foot + gap + notes_h + gap
+    _figures(fig, (mx / w_in, table_y / h_in, 1 - 2 * mx / w_in, table_h / h_in), rep, lang, size)
+    top = h_in - edge - head - gap
+    bottom = table_y + table_h + size * 1.3 * LEADING_IN + gap
+    map_w = 0.52 * (x1 - mx)
     spec = candidate_spec(rep, layers, lang)
-    info = sheet.draw_map(fig, (0.06, 0.55, 0.52, 0.36), spec, ctx, k=0.8, rasterize=True)
-    sheet.draw_legend(fig.add_axes((0.61, 0.765, 0.33, 0.145)), spec, 0.8, lang)
-    _breakdown(fig, (0.75, 0.555, 0.19, 0.15), rep, lang)
-    _figures(fig, (0.06, 0.15, 0.88, 0.36), rep, lang)
-    _constraints_and_notes(fig, 0.125, rep, lang)
-    exported = ctx.exported_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    fig.text(0.06, 0.03, f"{i18n.t('export.source', lang, source=ctx.source or '-')} · "
-             f"{i18n.t('export.exported_at', lang, time=exported)} · "
-             f"{i18n.t('export.scale', lang, scale=f'{info.scale_denominator:,.0f}')}",
-             fontsize=6.5, color="#444444")
-    fig.text(0.94, 0.05, i18n.t("export.internal", lang), fontsize=8, ha="right",
-             color="#b71c1c", fontweight="bold")
+    map_rect = (mx / w_in, bottom / h_in, map_w / w_in, (top - bottom) / h_in)
+    side_x = (mx + map_w + gap) / w_in
+    side_w = (x1 - mx - map_w - gap) / w_in
+    block = (top - bottom) / h_in
+    legend_rect = (side_x, map_rect[1] + 0.55 * block, side_w, 0.45 * block)
+    info = sheet.draw_map(fig, map_rect, spec, ctx, k=0.8 * k, rasterize=True)
+    sheet.draw_legend(fig.add_axes(legend_rect), spec, 0.8 * k, lang)
+    _breakdown(fig, (side_x + 0.3 * side_w, map_rect[1] + 0.02, 0.7 * side_w, 0.42 * block), rep,
+               lang)
+    layout.draw_rows(fig, _footer_rows(ctx, k, f"{info.scale_denominator:,.0f}"), x0=mx, x1=x1,
+                     y=edge, down=False)
     return info
 
 
 def render_report(rep: Mapping[str, Any], layers: Mapping[str, pd.DataFrame],
-                  ctx: sheet.SheetContext, *, fmt: str = "pdf", dpi: int = 150) -> bytes:
-    """The one-page report as PDF (default) or PNG bytes, A4 portrait."""
-    opts = sheet.SheetOptions("A4", "portrait", dpi, fmt)
+                  ctx: sheet.SheetContext, *, fmt: str = "pdf", dpi: int = 150,
+                  paper: str = "A4", orientation: str = "portrait") -> bytes:
+    """The one-page report as PDF (default) or PNG bytes, A4 portrait unless asked."""
+    opts = sheet.SheetOptions(paper, orientation, dpi, fmt)
     missing = [k for k in ("title", "name", "score", "rank", "of", "figures", "breakdown",
                            "constraints_hit", "notes", "geometry_metric") if k not in rep]
     if missing:

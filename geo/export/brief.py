@@ -3,9 +3,12 @@
 Pages: cover, the county overview map, the KPI table against the plan's
 targets, the micro-park table, the land-supply chart, the inefficient-land
 progress, the per-mu class map and the platform ranking with its flags. Each
-section is a function drawing one A4 landscape page from the layers as they
-stood at the quarter's end (:func:`geo.asof.layers_as_of`). A section whose
-computation module is not in this build is left out, and the cover says so.
+section is a function drawing its page(s) (A4 landscape unless the context asks
+for another paper) from the layers as they stood at the quarter's end
+(:func:`geo.asof.layers_as_of`); a table too long for one page goes on over the
+next ones. A section whose computation module is not in this build is left out,
+and the cover says so. Headers and footers are measured rows
+(:mod:`geo.export.layout`), so no two texts print over each other.
 """
 
 from __future__ import annotations
@@ -24,12 +27,11 @@ from matplotlib.figure import Figure
 
 from geo import asof, figures, i18n
 from geo.errors import PlannerError
-from geo.export import fonts, maps, sheet
+from geo.export import fonts, layout, maps, sheet
 from geo.export.errors import ExportError
 from geo.plan import Plan
 from geo.settings import DEMO_MARKER
 
-A4_LANDSCAPE = sheet.SheetOptions("A4", "landscape", 150, "pdf")
 MM_PER_IN = sheet.MM_PER_IN
 
 
@@ -44,8 +46,11 @@ class BriefContext:
     demo: bool = False
     source: str = ""
     exported_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    paper: str = "A4"
+    orientation: str = "landscape"
 
     def __post_init__(self) -> None:
+        self.options = sheet.SheetOptions(self.paper, self.orientation, 150, "pdf")
         try:
             end = asof.period_end(self.quarter)
         except ValueError as exc:
@@ -58,10 +63,11 @@ class BriefContext:
         self.figures = figures.figures(self.layers, self.plan, as_of=end)
 
     @classmethod
-    def for_store(cls, store, quarter: str, lang: str = "zh") -> BriefContext:
-        """The brief of ``store`` (a :class:`geo.store.Store`) against its plan."""
+    def for_store(cls, store, quarter: str, lang: str = "zh", **kwargs) -> BriefContext:
+        """The brief of ``store`` (a :class:`geo.store.Store`) against its plan (``kwargs``:
+        ``paper``, ``orientation``, ``exported_at``)."""
         return cls(store, store.plan, quarter, lang=lang, demo=store.is_demo,
-                   source=sheet.source_text(store, lang))
+                   source=sheet.source_text(store, lang), **kwargs)
 
     def t(self, key: str, **fmt) -> str:
         return i18n.t(key, self.lang, **fmt)
@@ -84,25 +90,61 @@ class Brief:
 
 # -- page frame ------------------------------------------------------------------------------
 
+MARGIN_MM, EDGE_MM = 10.0, 6.0  # side margin; header and footer from the paper's edge
+MIN_TABLE_PT = 6.0  # below this a table goes on over another page instead of shrinking
+RED = "#b71c1c"
+
+
+def _figure(ctx: BriefContext) -> Figure:
+    return Figure(figsize=ctx.options.size_in, dpi=ctx.options.dpi)
+
+
+def _frame(fig: Figure) -> tuple[float, float, float, float]:
+    """The paper's scale (relative to A4), its width and height and side margin, in inches."""
+    w_in, h_in = fig.get_size_inches()
+    k = sheet.paper_scale((w_in * MM_PER_IN, h_in * MM_PER_IN))
+    return k, w_in, h_in, MARGIN_MM * k / MM_PER_IN
+
+
+def footer_rows(ctx: BriefContext, number: int | None, k: float) -> list[layout.Row]:
+    """Source and export time on the left, the internal-use line (and page) on the right."""
+    left = (f"{ctx.t('export.source', source=ctx.source or '-')} · "
+            f"{ctx.t('export.exported_at', time=sheet.exported_text(ctx))}")
+    right = ctx.t("export.internal")
+    if number is not None:
+        right = f"{right} · {ctx.t('brief.page', n=number)}"
+    return [layout.Row(left=layout.Text(left, 7 * k, "#444444"),
+                       right=layout.Text(right, 8 * k, RED, bold=True))]
+
+
 def _page(ctx: BriefContext, title: str, number: int) -> tuple[Figure, tuple[float, ...]]:
-    """An A4 landscape page with header, footer and watermark; returns the content rect."""
-    fig = Figure(figsize=A4_LANDSCAPE.size_in, dpi=A4_LANDSCAPE.dpi)
-    fig.text(0.035, 0.955, title, fontsize=17, fontweight="bold", va="top")
+    """A page with header, footer and watermark; returns the content rect (figure fractions)
+    between the measured header and footer."""
+    fig = _figure(ctx)
+    k, w_in, h_in, m = _frame(fig)
+    edge = EDGE_MM * k / MM_PER_IN
     q = quarter_label(ctx.quarter, ctx.lang)
-    fig.text(0.965, 0.955, f"{ctx.t('brief.title')} · {q}", fontsize=9, ha="right", va="top",
-             color="#444444")
-    fig.add_artist(mpl.lines.Line2D([0.035, 0.965], [0.905, 0.905], color="#b71c1c", lw=1.2))
-    exported = ctx.exported_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    fig.text(0.035, 0.03, f"{ctx.t('export.source', source=ctx.source or '-')} · "
-             f"{ctx.t('export.exported_at', time=exported)}", fontsize=7, color="#444444")
-    fig.text(0.965, 0.03, f"{ctx.t('export.internal')} · {ctx.t('brief.page', n=number)}",
-             fontsize=8, ha="right", color="#b71c1c", fontweight="bold")
+    rows = [layout.Row(left=layout.Text(title, 17 * k, "black", bold=True),
+                       right=layout.Text(f"{ctx.t('brief.title')} · {q}", 9 * k, "#444444"))]
     if ctx.demo:
-        fig.text(0.5, 0.47, DEMO_MARKER, fontsize=34, rotation=25, ha="center", va="center",
-                 color=(0.75, 0.1, 0.1, 0.12), fontweight="bold", zorder=50)
-        fig.text(0.965, 0.925, DEMO_MARKER, fontsize=8, ha="right", va="top", color="#c62828",
-                 fontweight="bold")
-    return fig, (0.05, 0.09, 0.9, 0.78)
+        rows.append(layout.Row(right=layout.Text(DEMO_MARKER, 8 * k, "#c62828", bold=True)))
+    head = layout.draw_rows(fig, rows, x0=m, x1=w_in - m, y=h_in - edge)
+    rule = (h_in - edge - head - 1.5 * k / MM_PER_IN) / h_in
+    fig.add_artist(mpl.lines.Line2D([m / w_in, 1 - m / w_in], [rule, rule], color=RED,
+                                    lw=1.2 * k))
+    foot = layout.draw_rows(fig, footer_rows(ctx, number, k), x0=m, x1=w_in - m, y=edge,
+                            down=False)
+    if ctx.demo:
+        _watermark(fig, k)
+    gap = 6 * k / MM_PER_IN
+    bottom, top = (edge + foot + gap) / h_in, rule - gap / h_in
+    x0 = m / w_in + 0.015
+    return fig, (x0, bottom, 1 - 2 * x0, top - bottom)
+
+
+def _watermark(fig: Figure, k: float, y: float = 0.47) -> None:
+    fig.text(0.5, y, DEMO_MARKER, fontsize=34 * k, rotation=25, ha="center", va="center",
+             color=(0.75, 0.1, 0.1, 0.12), fontweight="bold", zorder=50)
 
 
 def quarter_label(quarter: str, lang: str) -> str:
@@ -110,18 +152,89 @@ def quarter_label(quarter: str, lang: str) -> str:
     return f"{year}年第{'一二三四'[int(q) - 1]}季度" if lang == "zh" else f"{year} Q{q}"
 
 
-def _table(ax: Axes, df: pd.DataFrame, *, colors: list[list[str]] | None = None,
-           font_size: float = 8.5) -> None:
+@dataclass(frozen=True)
+class TableFit:
+    """How a table fits its rect: type size, column widths and row height (axes fractions),
+    and the rows of each page."""
+
+    size: float
+    col_widths: list[float]
+    row_h: float
+    header_h: float
+    pages: list[tuple[int, int]]
+
+
+def fit_table(fig: Figure, df: pd.DataFrame, rect, font_size: float) -> TableFit:
+    """Measure the table's texts and fit it to ``rect``: columns as wide as their widest
+    text, the type shrunk (not below :data:`MIN_TABLE_PT`) until the columns fit the width,
+    and the rows cut into pages of what fits the height."""
+    w_in, h_in = fig.get_size_inches()
+    avail_w, avail_h = rect[2] * w_in, rect[3] * h_in
+
+    def widths(size: float) -> list[float]:
+        out = []
+        for j, col in enumerate(df.columns):
+            texts = [str(col), *(str(v) for v in df.iloc[:, j])]
+            out.append(max(layout.width_in(fig, layout.Text(t, size, bold=(t == str(col))))
+                           for t in texts) + 0.9 * size / 72)
+        return out
+
+    size = font_size
+    cols = widths(size)
+    while sum(cols) > avail_w and size > MIN_TABLE_PT:
+        size = max(MIN_TABLE_PT, size * min(0.95, avail_w / sum(cols)))
+        cols = widths(size)
+    spare = max(avail_w - sum(cols), 0.0) / len(cols)  # the rest shared out evenly
+    col_widths = [(c + spare) / avail_w for c in cols]
+    row_in, head_in = size * 1.9 / 72, size * 2.1 / 72
+    per_page = max(int((avail_h - head_in) // row_in), 1)
+    n = len(df)
+    pages = [(i, min(i + per_page, n)) for i in range(0, n, per_page)] or [(0, 0)]
+    return TableFit(size, col_widths, row_in / avail_h, head_in / avail_h, pages)
+
+
+def _table(ax: Axes, df: pd.DataFrame, fit: TableFit, *,
+           colors: list[list[str]] | None = None) -> None:
     ax.set_axis_off()
-    tbl = ax.table(cellText=df.to_numpy().tolist(), colLabels=list(df.columns), loc="upper center",
-                   cellLoc="center", cellColours=colors, colColours=["#eceff1"] * df.shape[1])
+    tbl = ax.table(cellText=df.to_numpy().tolist() or None, colLabels=list(df.columns),
+                   loc="upper center", cellLoc="center", cellColours=colors or None,
+                   colColours=["#eceff1"] * df.shape[1], colWidths=fit.col_widths)
     tbl.auto_set_font_size(False)
-    tbl.set_fontsize(font_size)
-    tbl.scale(1, 1.35)
+    tbl.set_fontsize(fit.size)
     for (row, _), cell in tbl.get_celld().items():
         cell.set_edgecolor("#b0bec5")
+        cell.set_height(fit.header_h if row == 0 else fit.row_h)
         if row == 0:
             cell.set_text_props(fontweight="bold")
+
+
+FOOTNOTE_PT = 11.0
+
+
+def table_pages(ctx: BriefContext, title: str, number: int, df: pd.DataFrame, *,
+                colors: list[list[str]] | None = None, font_size: float = 9,
+                footnote: str | None = None) -> list[Figure]:
+    """The table on as many pages as it needs (titled "（续）" after the first), each page
+    with its header and footer; a ``footnote`` goes under the table on every page, in room
+    kept free for it."""
+    fig, rect = _page(ctx, title, number)
+    k, w_in, h_in, _ = _frame(fig)
+    note = layout.Text(footnote, FOOTNOTE_PT * k, "black", bold=True) if footnote else None
+    note_h = layout.height_in(fig, [layout.Row(left=note)], rect[2] * w_in) if note else 0.0
+    rect = (rect[0], rect[1] + note_h / h_in, rect[2], rect[3] - note_h / h_in)
+    fit = fit_table(fig, df, rect, font_size * k)
+    figs = []
+    for i, (a, b) in enumerate(fit.pages):
+        if i:
+            fig, _ = _page(ctx, f"{title}{ctx.t('brief.continued')}", number + i)
+        _table(fig.add_axes(rect), df.iloc[a:b], fit,
+               colors=colors[a:b] if colors is not None else None)
+        if note:
+            layout.draw_rows(fig, [layout.Row(left=note)], x0=rect[0] * w_in,
+                             x1=(rect[0] + rect[2]) * w_in, y=rect[1] * h_in - note_h,
+                             down=False)
+        figs.append(fig)
+    return figs
 
 
 def _fmt(value: float, unit: str = "") -> str:
@@ -133,9 +246,10 @@ def _fmt(value: float, unit: str = "") -> str:
 # -- sections --------------------------------------------------------------------------------
 
 def overview_map_page(ctx: BriefContext, number: int) -> Figure:
-    fig = Figure(figsize=A4_LANDSCAPE.size_in, dpi=A4_LANDSCAPE.dpi)
+    fig = _figure(ctx)
     spec = maps.overview_spec(ctx.at, lang=ctx.lang)
-    sheet.draw_sheet(fig, spec, ctx.sheet_context(), rasterize=True)
+    sheet.draw_sheet(fig, spec, ctx.sheet_context(), rasterize=True,
+                     page=ctx.t("brief.page", n=number))
     return fig
 
 
@@ -147,8 +261,7 @@ def kpi_rows(ctx: BriefContext) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["name", "value", "target", "unit", "share", "met", "key"])
 
 
-def kpi_page(ctx: BriefContext, number: int) -> Figure:
-    fig, rect = _page(ctx, ctx.t("brief.section.kpis"), number)
+def kpi_page(ctx: BriefContext, number: int) -> list[Figure]:
     rows = kpi_rows(ctx)
     t = ctx.t
     df = pd.DataFrame({
@@ -159,12 +272,10 @@ def kpi_page(ctx: BriefContext, number: int) -> Figure:
         t("brief.col.verdict"): [t("kpi.met") if m else t("kpi.not_met") for m in rows["met"]],
     })
     colors = [["white"] * 4 + ["#c8e6c9" if m else "#ffcdd2"] for m in rows["met"]]
-    _table(fig.add_axes(rect), df, colors=colors, font_size=9)
-    return fig
+    return table_pages(ctx, ctx.t("brief.section.kpis"), number, df, colors=colors)
 
 
-def parks_page(ctx: BriefContext, number: int) -> Figure:
-    fig, rect = _page(ctx, ctx.t("brief.section.parks"), number)
+def parks_page(ctx: BriefContext, number: int) -> list[Figure]:
     from geo.units import area_mu
 
     parks = ctx.at["parks"]
@@ -182,8 +293,7 @@ def parks_page(ctx: BriefContext, number: int) -> Figure:
         t("field.enterprises_in"): parks["enterprises_in"].map(lambda v: f"{v:,.0f}"),
         t("field.star_rating"): parks["star_rating"].map(lambda v: "★" * int(v) if v else "-"),
     }).reset_index(drop=True)
-    _table(fig.add_axes(rect), df, font_size=8)
-    return fig
+    return table_pages(ctx, ctx.t("brief.section.parks"), number, df, font_size=8)
 
 
 def land_supply_page(ctx: BriefContext, number: int) -> Figure:
@@ -250,19 +360,18 @@ def per_mu_map_page(ctx: BriefContext, number: int) -> Figure:
     from geo import evaluation
 
     spec = maps.per_mu_spec(ctx.at, lang=ctx.lang, plan=ctx.plan, year=year)
-    fig = Figure(figsize=A4_LANDSCAPE.size_in, dpi=A4_LANDSCAPE.dpi)
-    sheet.draw_sheet(fig, spec, ctx.sheet_context(), rasterize=True)
+    fig = _figure(ctx)
     partial = evaluation.renormalised(evaluation.scores(ctx.at, ctx.plan, year))
-    if len(partial):  # the leaders read that some scores rest on fewer indicators
-        fig.text(0.5, 0.012, ctx.t("ev.renormalised", n=len(partial)), ha="center", va="bottom",
-                 fontsize=7, color="#8a4b00", wrap=True)
+    # the leaders read that some scores rest on fewer indicators
+    notes = [ctx.t("ev.renormalised", n=len(partial))] if len(partial) else []
+    sheet.draw_sheet(fig, spec, ctx.sheet_context(), rasterize=True, notes=notes,
+                     page=ctx.t("brief.page", n=number))
     return fig
 
 
-def ranking_page(ctx: BriefContext, number: int) -> Figure:
+def ranking_page(ctx: BriefContext, number: int) -> list[Figure]:
     from geo import ranking, styles
 
-    fig, rect = _page(ctx, ctx.t("brief.section.ranking"), number)
     flagged = ranking.flags(ctx.layers, ctx.plan, ctx.quarter)
     t = ctx.t
     name_col = i18n.name_column(ctx.lang)
@@ -279,11 +388,10 @@ def ranking_page(ctx: BriefContext, number: int) -> Figure:
     })
     tint = {"red": "#f4a6a7", "yellow": "#fff3a0", "blue": "#a9cbe6"}
     colors = [["white"] * 5 + [tint.get(f, styles.RANK_FLAG_COLORS[f])] for f in flagged["flag"]]
-    _table(fig.add_axes(rect), df, colors=colors, font_size=9)
     counts = flagged["flag"].value_counts()
     summary = " · ".join(f"{t(f'rank.flag.{f}')} {int(counts.get(f, 0))}" for f in ranking.FLAGS)
-    fig.text(0.05, 0.11, summary, fontsize=11, fontweight="bold")
-    return fig
+    return table_pages(ctx, ctx.t("brief.section.ranking"), number, df, colors=colors,
+                       footnote=summary)
 
 
 def _optional(module: str, *names: str):
@@ -297,7 +405,7 @@ def _optional(module: str, *names: str):
     return mod if all(hasattr(mod, n) for n in names) else None
 
 
-Section = Callable[[BriefContext, int], Figure]
+Section = Callable[[BriefContext, int], Figure | list[Figure]]
 # key -> (page function, the modules (and functions) it needs)
 SECTIONS: dict[str, tuple[Section, tuple[tuple[str, tuple[str, ...]], ...]]] = {
     "overview_map": (overview_map_page, ()),
@@ -326,43 +434,60 @@ def available_sections() -> tuple[list[str], list[str]]:
     return have, missing
 
 
-def cover_page(ctx: BriefContext, sections: list[str], missing: list[str]) -> Figure:
-    fig = Figure(figsize=A4_LANDSCAPE.size_in, dpi=A4_LANDSCAPE.dpi)
+def cover_page(ctx: BriefContext, sections: list[str], missing: list[str],
+               starts: Mapping[str, int] | None = None) -> Figure:
+    """The cover: title band, quarter and plan, the contents with each section's first page
+    (``starts``; by default one page each), what is left out, source and internal-use line."""
+    fig = _figure(ctx)
+    k, w_in, h_in, _ = _frame(fig)
     t = ctx.t
-    fig.add_artist(mpl.patches.Rectangle((0, 0.78), 1, 0.22, color="#b71c1c"))
-    fig.text(0.07, 0.88, t("brief.title"), fontsize=28, color="white", fontweight="bold",
-             va="center")
-    fig.text(0.07, 0.72, t("brief.subtitle", quarter=quarter_label(ctx.quarter, ctx.lang),
-                           date=ctx.as_of.isoformat()), fontsize=16, va="top")
-    fig.text(0.07, 0.665, t("brief.plan", plan=ctx.plan.title(ctx.lang)), fontsize=11, va="top",
-             color="#333333")
-    fig.text(0.07, 0.58, t("brief.contents"), fontsize=13, fontweight="bold", va="top")
-    for i, key in enumerate(sections):
-        fig.text(0.09, 0.535 - i * 0.045, f"{i + 2}. {t(f'brief.section.{key}')}", fontsize=12,
-                 va="top")
+    m = 0.07 * w_in
+    x1 = w_in - m
+    T = layout.Text  # noqa: N806
+    pad = 8 * k / MM_PER_IN
+    title = [layout.Row(left=T(t("brief.title"), 28 * k, "white", bold=True))]
+    band = layout.height_in(fig, title, x1 - m) + 2 * pad
+    fig.add_artist(mpl.patches.Rectangle((0, 1 - band / h_in), 1, band / h_in, color=RED))
+    layout.draw_rows(fig, title, x0=m, x1=x1, y=h_in - pad)
+    sub = T(t("brief.subtitle", quarter=quarter_label(ctx.quarter, ctx.lang),
+              date=ctx.as_of.isoformat()), 16 * k, "black")
+    demo = T(DEMO_MARKER, 14 * k, "#c62828", bold=True) if ctx.demo else None
+    rows = [layout.Row(left=sub, right=demo),
+            layout.Row(left=T(t("brief.plan", plan=ctx.plan.title(ctx.lang)), 11 * k)),
+            layout.Row(left=T(" ", 11 * k)),
+            layout.Row(left=T(t("brief.contents"), 13 * k, "black", bold=True))]
+    y = h_in - band - 12 * k / MM_PER_IN
+    y -= layout.draw_rows(fig, rows, x0=m, x1=x1, y=y)
+    starts = starts or {key: i + 2 for i, key in enumerate(sections)}
+    items = [layout.Row(left=T(f"{starts[key]}. {t(f'brief.section.{key}')}", 12 * k, "black"))
+             for key in sections]
+    layout.draw_rows(fig, items, x0=m + 0.02 * w_in, x1=x1, y=y)
+    edge = EDGE_MM * k / MM_PER_IN
+    foot = [layout.Row(left=T(f"{t('export.source', source=ctx.source or '-')} · "
+                              f"{t('export.exported_at', time=sheet.exported_text(ctx))}",
+                              9 * k, "#444444"),
+                       right=T(t("export.internal"), 12 * k, RED, bold=True))]
     if missing:
-        names = "、".join(t(f"brief.section.{k}") for k in missing)
-        fig.text(0.07, 0.14, t("brief.missing", sections=names), fontsize=10, color="#6d4c41")
-    exported = ctx.exported_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    fig.text(0.07, 0.08, f"{t('export.source', source=ctx.source or '-')} · "
-             f"{t('export.exported_at', time=exported)}", fontsize=9, color="#444444")
-    fig.text(0.93, 0.08, t("export.internal"), fontsize=12, ha="right", color="#b71c1c",
-             fontweight="bold")
+        names = t("export.list_sep").join(t(f"brief.section.{key}") for key in missing)
+        foot.insert(0, layout.Row(left=T(t("brief.missing", sections=names), 10 * k,
+                                         "#6d4c41")))
+    layout.draw_rows(fig, foot, x0=m, x1=x1, y=edge + 4 * k / MM_PER_IN, down=False)
     if ctx.demo:
-        fig.text(0.93, 0.72, DEMO_MARKER, fontsize=14, ha="right", va="top", color="#c62828",
-                 fontweight="bold")
-        fig.text(0.5, 0.4, DEMO_MARKER, fontsize=34, rotation=25, ha="center", va="center",
-                 color=(0.75, 0.1, 0.1, 0.12), fontweight="bold")
+        _watermark(fig, k, y=0.4)
     return fig
 
 
 def brief_figures(ctx: BriefContext) -> tuple[list[tuple[str, Figure]], list[str]]:
-    """Every page of the brief as (section key, figure), and the sections left out."""
+    """Every page of the brief as (section key, figure), and the sections left out; a
+    section of several pages (a long table) gives several."""
     have, missing = available_sections()
-    pages = [("cover", cover_page(ctx, have, missing))]
-    for i, key in enumerate(have):
-        pages.append((key, SECTIONS[key][0](ctx, i + 2)))
-    return pages, missing
+    pages: list[tuple[str, Figure]] = []
+    starts: dict[str, int] = {}
+    for key in have:
+        starts[key] = len(pages) + 2
+        drawn = SECTIONS[key][0](ctx, starts[key])
+        pages += [(key, f) for f in (drawn if isinstance(drawn, list) else [drawn])]
+    return [("cover", cover_page(ctx, have, missing, starts)), *pages], missing
 
 
 def _deck(pages: list[tuple[str, Figure]], ctx: BriefContext) -> bytes:
@@ -370,7 +495,8 @@ def _deck(pages: list[tuple[str, Figure]], ctx: BriefContext) -> bytes:
     from pptx.util import Mm
 
     prs = Presentation()
-    prs.slide_width, prs.slide_height = Mm(297), Mm(210)
+    w_mm, h_mm = ctx.options.size_mm
+    prs.slide_width, prs.slide_height = Mm(w_mm), Mm(h_mm)
     blank = prs.slide_layouts[6]
     for key, fig in pages:
         png = io.BytesIO()
@@ -387,7 +513,7 @@ def _deck(pages: list[tuple[str, Figure]], ctx: BriefContext) -> bytes:
 
 def build_brief(ctx: BriefContext, *, deck: bool = False) -> Brief:
     """The brief as one PDF, and with ``deck`` the same pages as a PPTX deck
-    (one picture per A4 landscape slide, the section title in the notes)."""
+    (one picture per slide of the brief's paper, the section title in the notes)."""
     with mpl.rc_context(fonts.rc_params()):
         pages, missing = brief_figures(ctx)
         buf = io.BytesIO()
@@ -395,4 +521,5 @@ def build_brief(ctx: BriefContext, *, deck: bool = False) -> Brief:
             for _, fig in pages:
                 pdf.savefig(fig)
         pptx = _deck(pages, ctx) if deck else None
-    return Brief(buf.getvalue(), [k for k, _ in pages[1:]], missing, len(pages), pptx)
+    sections = list(dict.fromkeys(k for k, _ in pages[1:]))
+    return Brief(buf.getvalue(), sections, missing, len(pages), pptx)

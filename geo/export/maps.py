@@ -23,6 +23,7 @@ from geo import i18n
 from geo.errors import PlannerError
 from geo.export.draw import LINE, POINT, POLYGON, DrawLayer, RasterLayer, Symbol
 from geo.export.errors import ExportError
+from geo.export.labels import FLAG, PARK, PLATFORM, TOWN, MapLabel
 from geo.maps import Features, MapDescription, Marker, Raster, Style
 from geo.maps import overview as overview_recipe
 from geo.plan import plan_of
@@ -50,7 +51,7 @@ class MapSpec:
     layers: list[DrawLayer | RasterLayer]
     legend: list[tuple[str, list[LegendEntry]]]
     extent_m: tuple[float, float, float, float]
-    labels: list[tuple[float, float, str]] = field(default_factory=list)
+    labels: list[MapLabel] = field(default_factory=list)
 
     def legend_labels(self) -> list[str]:
         return [e.label for _, entries in self.legend for e in entries]
@@ -104,6 +105,12 @@ _BASE_Z = {POLYGON: 0.0, LINE: 10.0, POINT: 20.0}  # polygons under lines under 
 FLAG_SIZE_PT = 7.0
 
 
+# Areas named on paper, by the key of their layer (before any ":category"): platforms and
+# parks, in whichever map draws them; points are named by their layer's ``label_field``.
+AREA_LABELS = {"platforms": PLATFORM, "parks": PARK}
+POINT_LABELS = {"towns": TOWN}
+
+
 def _colors(symbol: Symbol) -> set[str]:
     return {str(c).lower() for c in (symbol.face, symbol.edge) if c}
 
@@ -111,9 +118,10 @@ def _colors(symbol: Symbol) -> set[str]:
 class _Printer:
     """Collects the drawn layers, labels and group symbols of one description."""
 
-    def __init__(self) -> None:
+    def __init__(self, lang: str = "zh") -> None:
+        self.lang = lang
         self.layers: list[DrawLayer | RasterLayer] = []
-        self.labels: list[tuple[float, float, str]] = []
+        self.labels: list[MapLabel] = []
         self.group_symbols: dict[str, Symbol] = {}
         self.z = 1.0
 
@@ -129,11 +137,30 @@ class _Printer:
             key = layer.key if len(present) == 1 else f"{layer.key}:{kind}"
             self.layers.append(DrawLayer(key, geoms[kinds == kind], sym, _BASE_Z[kind] + self.z))
             self.group_symbols.setdefault(group, sym)
-        if layer.label_field:
-            for geom, text in zip(geoms, frame[layer.label_field], strict=True):
-                if geom is not None and not geom.is_empty and geom.geom_type == "Point":
-                    self.labels.append((geom.x, geom.y, str(text)))
+        self._label(layer, geoms)
         self.z += 0.01
+
+    def _label(self, layer: Features, geoms: np.ndarray) -> None:
+        base = layer.key.split(":")[0]
+        if layer.label_field:
+            priority = POINT_LABELS.get(base, TOWN)
+            for geom, text in zip(geoms, layer.frame[layer.label_field], strict=True):
+                if geom is not None and not geom.is_empty and geom.geom_type == "Point":
+                    self.labels.append(MapLabel(geom.x, geom.y, str(text), priority))
+        elif base in AREA_LABELS:
+            # parks carry only their Chinese name: it is printed in English too (a proper name)
+            column = next((c for c in ("name", i18n.name_column(self.lang), "name_zh")
+                           if c in layer.frame.columns), None)
+            if column is None:
+                return
+            for geom, text in zip(geoms, layer.frame[column], strict=True):
+                if geom is None or geom.is_empty or geom.geom_type not in ("Polygon",
+                                                                           "MultiPolygon"):
+                    continue
+                if isinstance(text, str) and text.strip():
+                    pt = geom.representative_point()
+                    self.labels.append(MapLabel(pt.x, pt.y, text.strip(), AREA_LABELS[base],
+                                                area=True, geom=geom))
 
     def raster(self, layer: Raster) -> None:
         img = layer.rgba
@@ -153,7 +180,7 @@ class _Printer:
                                      30 + self.z))
         self.group_symbols.setdefault(group, sym)
         if layer.label or layer.text:
-            self.labels.append((x, y, layer.label or layer.text))
+            self.labels.append(MapLabel(x, y, layer.label or layer.text, FLAG))
 
 
 def _legend(desc: MapDescription, printer: _Printer, lang: str) -> list[tuple[str, list[LegendEntry]]]:
@@ -177,7 +204,7 @@ def spec_from_description(desc: MapDescription, *, page: str, lang: str = "zh",
     """The print spec of a map description: the groups shown when it opens, in their styles,
     its legend, over ``bbox_deg`` (the view the planner is looking at) or else its extent.
     Vector tiles are not printed (their group's aggregates are)."""
-    printer = _Printer()
+    printer = _Printer(lang)
     for group in desc.visible():
         for layer in group.layers:
             if isinstance(layer, Features):

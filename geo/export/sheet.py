@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import logging
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
@@ -25,10 +25,11 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Polygon as MplPolygon
 from matplotlib.patches import Rectangle
+from matplotlib.transforms import Bbox
 from pyproj import Transformer
 
 from geo import basemaps, i18n
-from geo.export import fonts, tiles
+from geo.export import fonts, labels, layout, tiles
 from geo.export.draw import LINE, POINT, draw_layer
 from geo.export.errors import ExportError
 from geo.export.maps import MapSpec
@@ -44,6 +45,9 @@ ORIENTATIONS = ("landscape", "portrait")
 DPIS = (150, 300)
 FORMATS = ("png", "pdf")
 MM_PER_IN = 25.4
+# names by what they name: the parks' long names are the smallest, so more of them fit
+LABEL_PT = {labels.FLAG: 6.5, labels.TOWN: 6.5, labels.PLATFORM: 6.5, labels.PARK: 5.5}
+TOWN_MARKER_PT = 8.0  # a town seat's circle (radius 4 CSS px) with its outline, on paper
 
 
 @dataclass(frozen=True)
@@ -106,6 +110,12 @@ class SheetInfo:
     basemap_drawn: bool
     basemap_note: str | None
     north_deg: float
+    # names left off the map for want of room, and the boxes (display pixels, from the
+    # lower left) of the names drawn and of the north arrow: for the page's caption and checks
+    unplaced: list[str] = field(default_factory=list)
+    label_boxes_px: list[tuple[str, tuple[float, float, float, float]]] = field(
+        default_factory=list)
+    north_arrow_bbox_px: tuple[float, float, float, float] | None = None
 
 
 # -- layout ---------------------------------------------------------------------------------
@@ -115,28 +125,36 @@ class _Layout:
     k: float  # text/line scale of the paper relative to A4
     map_rect: tuple[float, float, float, float]  # figure fractions
     legend_rect: tuple[float, float, float, float]
-    header_y: float
-    footer_y: float
-    margin_x: float
 
 
-def _layout(size_mm: tuple[float, float]) -> _Layout:
+MARGIN_MM, EDGE_MM, BAND_GAP_MM = 10.0, 6.0, 3.0  # side margin, header/footer to the edge, gaps
+
+
+def _layout(size_mm: tuple[float, float], head_mm: float, foot_mm: float) -> _Layout:
+    """Map and legend in what the measured header (``head_mm`` from the top edge) and
+    footer (``foot_mm`` from the bottom edge) leave, on paper of ``size_mm``."""
     w, h = size_mm
-    k = min(w, h) / 210.0
-    m, head, foot = 10 * k, 22 * k, 15 * k
+    k = paper_scale(size_mm)
+    m, gap = MARGIN_MM * k, BAND_GAP_MM * k
+    bottom, top = foot_mm + gap, h - head_mm - gap
     if w >= h:  # landscape: legend on the right
         legend_w = 60 * k
-        map_mm = (m, m + foot, w - 2 * m - legend_w - 4 * k, h - 2 * m - head - foot)
-        legend_mm = (w - m - legend_w, m + foot, legend_w, map_mm[3])
+        map_mm = (m, bottom, w - 2 * m - legend_w - 4 * k, top - bottom)
+        legend_mm = (w - m - legend_w, bottom, legend_w, map_mm[3])
     else:  # portrait: legend below the map
         legend_h = 62 * k
-        map_mm = (m, m + foot + legend_h + 3 * k, w - 2 * m, h - 2 * m - head - foot - legend_h - 3 * k)
-        legend_mm = (m, m + foot, w - 2 * m, legend_h)
+        map_mm = (m, bottom + legend_h + gap, w - 2 * m, top - bottom - legend_h - gap)
+        legend_mm = (m, bottom, w - 2 * m, legend_h)
 
     def frac(r):
         return (r[0] / w, r[1] / h, r[2] / w, r[3] / h)
 
-    return _Layout(k, frac(map_mm), frac(legend_mm), 1 - m / h, (m + foot * 0.15) / h, m / w)
+    return _Layout(k, frac(map_mm), frac(legend_mm))
+
+
+def paper_scale(size_mm: tuple[float, float]) -> float:
+    """Text and line scale of a paper relative to A4 (its short side over 210 mm)."""
+    return min(size_mm) / 210.0
 
 
 def _fit_extent(extent_m, ax_w_in: float, ax_h_in: float) -> tuple[float, float, float, float]:
@@ -167,14 +185,15 @@ def format_length(m: float, lang: str) -> str:
 
 # -- decorations ------------------------------------------------------------------------------
 
-def _scalebar(ax: Axes, lims, k: float, lang: str) -> tuple[float, tuple[float, float]]:
+def _scalebar(ax: Axes, lims, k: float, lang: str) -> tuple[float, tuple[float, float], list]:
     x0, y0, x1, y1 = lims
     length = nice_length((x1 - x0) * 0.22)
     bx, by = x0 + (x1 - x0) * 0.04, y0 + (y1 - y0) * 0.05
     bh = (y1 - y0) * 0.008
-    ax.add_patch(Rectangle((bx - (x1 - x0) * 0.015, by - (y1 - y0) * 0.02),
-                           length + (x1 - x0) * 0.05, bh + (y1 - y0) * 0.075,
-                           facecolor=(1, 1, 1, 0.85), edgecolor="none", zorder=20))
+    back = ax.add_patch(Rectangle((bx - (x1 - x0) * 0.015, by - (y1 - y0) * 0.02),
+                                  length + (x1 - x0) * 0.05, bh + (y1 - y0) * 0.075,
+                                  facecolor=(1, 1, 1, 0.85), edgecolor="none", zorder=20))
+    artists = [back]
     seg = length / 4
     for i in range(4):
         ax.add_patch(Rectangle((bx + i * seg, by), seg, bh, facecolor="black" if i % 2 == 0 else "white",
@@ -182,8 +201,8 @@ def _scalebar(ax: Axes, lims, k: float, lang: str) -> tuple[float, tuple[float, 
     style = {"fontsize": 7 * k, "ha": "center", "va": "bottom", "zorder": 22}
     for pos, lab in ((0, "0"), (length / 2, f"{length / 2 / (1000 if length >= 1000 else 1):g}"),
                      (length, format_length(length, lang))):
-        ax.text(bx + pos, by + bh * 1.6, lab, **style)
-    return length, (bx, by + bh / 2)
+        artists.append(ax.text(bx + pos, by + bh * 1.6, lab, **style))
+    return length, (bx, by + bh / 2), artists
 
 
 def true_north_deg(x: float, y: float) -> float:
@@ -195,7 +214,7 @@ def true_north_deg(x: float, y: float) -> float:
     return math.degrees(math.atan2(nx - x, ny - y))
 
 
-def _north_arrow(ax: Axes, angle_deg: float, k: float, lang: str) -> None:
+def _north_arrow(ax: Axes, angle_deg: float, k: float, lang: str) -> list:
     cx, cy, size = 0.94, 0.88, 0.05
     a = math.radians(angle_deg)
     rot = np.array([[math.cos(a), math.sin(a)], [-math.sin(a), math.cos(a)]])
@@ -203,12 +222,15 @@ def _north_arrow(ax: Axes, angle_deg: float, k: float, lang: str) -> None:
     pts = np.array([[0, 1], [-0.4, -0.6], [0, -0.25], [0.4, -0.6]]) @ rot.T * size
     pts[:, 0] /= aspect
     pts += (cx, cy)
-    ax.add_patch(MplPolygon(pts[[0, 1, 2]], closed=True, transform=ax.transAxes,
-                            facecolor="black", edgecolor="black", linewidth=0.6 * k, zorder=22))
-    ax.add_patch(MplPolygon(pts[[0, 2, 3]], closed=True, transform=ax.transAxes,
-                            facecolor="white", edgecolor="black", linewidth=0.6 * k, zorder=22))
-    ax.text(cx, cy + size * 1.25, i18n.t("export.north", lang), transform=ax.transAxes,
-            ha="center", va="bottom", fontsize=9 * k, fontweight="bold", zorder=22)
+    return [
+        ax.add_patch(MplPolygon(pts[[0, 1, 2]], closed=True, transform=ax.transAxes,
+                                facecolor="black", edgecolor="black", linewidth=0.6 * k,
+                                zorder=22)),
+        ax.add_patch(MplPolygon(pts[[0, 2, 3]], closed=True, transform=ax.transAxes,
+                                facecolor="white", edgecolor="black", linewidth=0.6 * k,
+                                zorder=22)),
+        ax.text(cx, cy + size * 1.25, i18n.t("export.north", lang), transform=ax.transAxes,
+                ha="center", va="bottom", fontsize=9 * k, fontweight="bold", zorder=22)]
 
 
 def _swatch(ax: Axes, x: float, y: float, w: float, h: float, symbol, k: float) -> None:
@@ -259,33 +281,31 @@ def draw_legend(ax: Axes, spec: MapSpec, k: float, lang: str) -> list[str]:
     return drawn
 
 
-def _header(fig: Figure, lay: _Layout, title: str, subtitle: str, demo: bool) -> None:
-    # rows from the top: the demo mark (right), the title, the subtitle
-    k = lay.k
-    mm = 1 / (fig.get_size_inches()[1] * MM_PER_IN)
-    if demo:
-        fig.text(1 - lay.margin_x, lay.header_y + 2 * k * mm, DEMO_MARKER, ha="right", va="top",
-                 fontsize=7.5 * k, color="#c62828", fontweight="bold")
-    fig.text(0.5, lay.header_y - 2.5 * k * mm, title, ha="center", va="top", fontsize=15 * k,
-             fontweight="bold")
-    fig.text(0.5, lay.header_y - 11 * k * mm, subtitle, ha="center", va="top", fontsize=9 * k,
-             color="#333333")
+def header_rows(title: str, subtitle: str, demo: bool, k: float) -> list[layout.Row]:
+    """From the top: the demo mark (right), the title, the subtitle (centred)."""
+    rows = [layout.Row(right=layout.Text(DEMO_MARKER, 7.5 * k, "#c62828", bold=True))] if demo else []
+    return [*rows, layout.Row(center=layout.Text(title, 15 * k, "black", bold=True)),
+            layout.Row(center=layout.Text(subtitle, 9 * k))]
 
 
-def _footer(fig: Figure, lay: _Layout, ctx: SheetContext, scale: str = "") -> None:
-    # three lines on the left (source; credits; scale and export time), the internal-use
-    # line on the right of the last, where the left text is short
-    k, lang = lay.k, ctx.lang
-    t = lambda key, **f: i18n.t(key, lang, **f)  # noqa: E731
-    line_gap = 4.2 * k / (fig.get_size_inches()[1] * MM_PER_IN)
-    exported = ctx.exported_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    left = [t("export.source", source=ctx.source or "-"), t("export.credits", app=t("app.title")),
-            " · ".join(x for x in (scale, t("export.exported_at", time=exported)) if x)]
-    for i, text in enumerate(left):
-        fig.text(lay.margin_x, lay.footer_y + line_gap * (2 - i), text, ha="left", va="bottom",
-                 fontsize=6.5 * k, color="#333333")
-    fig.text(1 - lay.margin_x, lay.footer_y, t("export.internal"), ha="right", va="bottom",
-             fontsize=8 * k, color="#b71c1c", fontweight="bold")
+def footer_rows(ctx: SheetContext, k: float, scale: str = "", notes: Sequence[str] = (),
+                page: str | None = None) -> list[layout.Row]:
+    """Notes, the source, the credits, then scale and export time with the internal-use line
+    (and ``page``, in a brief) on their right where both fit (on a line of its own where not)."""
+    t = lambda key, **f: i18n.t(key, ctx.lang, **f)  # noqa: E731
+    small = 6.5 * k
+    rows = [layout.Row(left=layout.Text(n, 7 * k, "#8a4b00")) for n in notes]
+    rows += [layout.Row(left=layout.Text(t("export.source", source=ctx.source or "-"), small)),
+             layout.Row(left=layout.Text(t("export.credits", app=t("app.title")), small))]
+    last = " · ".join(x for x in (scale, t("export.exported_at", time=exported_text(ctx))) if x)
+    internal = " · ".join(x for x in (t("export.internal"), page) if x)
+    rows.append(layout.Row(left=layout.Text(last, small),
+                           right=layout.Text(internal, 8 * k, "#b71c1c", bold=True)))
+    return rows
+
+
+def exported_text(ctx) -> str:
+    return ctx.exported_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _watermark(ax: Axes, k: float) -> None:
@@ -299,7 +319,7 @@ def _basemap(ax: Axes, lims, size_px: tuple[int, int], ctx: SheetContext) -> tup
     if provider is None:
         return False, None
     note = i18n.t("export.basemap_left_out", ctx.lang)
-    if not basemaps.reachable(provider.probe_url(ctx.api_key)):
+    if not provider.folder and not basemaps.reachable(provider.probe_url(ctx.api_key)):
         return False, note
     try:
         img = tiles.basemap_image(provider, lims, size_px, api_key=ctx.api_key)
@@ -318,9 +338,11 @@ def subtitle(spec: MapSpec, ctx: SheetContext) -> str:
 
 
 def draw_map(fig: Figure, rect: tuple[float, float, float, float], spec: MapSpec,
-             ctx: SheetContext, *, k: float, rasterize: bool) -> SheetInfo:
-    """The map frame alone in ``rect`` (figure fractions): layers, labels, basemap or its
-    note, scale bar, north arrow and, for demo data, the watermark."""
+             ctx: SheetContext, *, k: float, rasterize: bool,
+             obstacles: Sequence[Bbox] = ()) -> SheetInfo:
+    """The map frame alone in ``rect`` (figure fractions): layers, basemap or its note,
+    scale bar, north arrow, the names (:mod:`geo.export.labels`, clear of all these and of
+    ``obstacles``, boxes in display pixels) and, for demo data, the watermark."""
     w_in, h_in = fig.get_size_inches()
     lang = ctx.lang
     ax = fig.add_axes(rect)
@@ -337,18 +359,20 @@ def draw_map(fig: Figure, rect: tuple[float, float, float, float], spec: MapSpec
     drawn, note = _basemap(ax, lims, (round(ax_w_in * dpi), round(ax_h_in * dpi)), ctx)
     for layer in spec.layers:
         draw_layer(ax, layer, rasterize=rasterize)
-    for x, y, name in spec.labels:
-        if lims[0] <= x <= lims[2] and lims[1] <= y <= lims[3]:
-            ax.annotate(name, (x, y), xytext=(3 * k, 3 * k), textcoords="offset points",
-                        fontsize=6.5 * k, zorder=9, clip_on=True,
-                        bbox={"boxstyle": "round,pad=0.1", "fc": (1, 1, 1, 0.6), "ec": "none"})
-    length, (bx, by) = _scalebar(ax, lims, k, lang)
+    length, (bx, by), bar = _scalebar(ax, lims, k, lang)
     north = true_north_deg((lims[0] + lims[2]) / 2, (lims[1] + lims[3]) / 2)
-    _north_arrow(ax, north, k, lang)
+    arrow = _north_arrow(ax, north, k, lang)
+    furniture = [*bar, *arrow]
     if note:
-        ax.text(0.99, 0.01, note, transform=ax.transAxes, ha="right", va="bottom",
-                fontsize=6.5 * k, color="#555555", zorder=22,
-                bbox={"fc": (1, 1, 1, 0.85), "ec": "none", "pad": 2})
+        furniture.append(ax.text(0.99, 0.01, note, transform=ax.transAxes, ha="right",
+                                 va="bottom", fontsize=6.5 * k, color="#555555", zorder=22,
+                                 bbox={"fc": (1, 1, 1, 0.85), "ec": "none", "pad": 2}))
+    renderer = labels.renderer_of(fig)
+    arrow_box = Bbox.union([a.get_window_extent(renderer) for a in arrow])
+    boxes = [arrow_box, *(a.get_window_extent(renderer) for a in furniture), *obstacles]
+    sizes = {p: size * k for p, size in LABEL_PT.items()}
+    placed = labels.place(ax, spec.labels, fontsize=sizes, gap_pt=4.0 * k,
+                          marker_pt=TOWN_MARKER_PT * k, obstacles=boxes)
     if ctx.demo:
         _watermark(ax, k)
     scale = (lims[2] - lims[0]) / ax_w_in / (MM_PER_IN / 1000)
@@ -358,18 +382,34 @@ def draw_map(fig: Figure, rect: tuple[float, float, float, float], spec: MapSpec
                      scalebar_px=float(p1[0] - p0[0]),
                      map_m_per_px=float((lims[2] - lims[0]) / (ax_w_in * dpi)),
                      scalebar_bbox_px=(float(p0[0]), float(p0[1]), float(p1[0]), float(p1[1])),
-                     basemap_drawn=drawn, basemap_note=note, north_deg=north)
+                     basemap_drawn=drawn, basemap_note=note, north_deg=north,
+                     unplaced=placed.unplaced, label_boxes_px=placed.placed,
+                     north_arrow_bbox_px=tuple(float(v) for v in arrow_box.extents))
 
 
-def draw_sheet(fig: Figure, spec: MapSpec, ctx: SheetContext, *, rasterize: bool) -> SheetInfo:
-    """Draw the whole sheet (header, map, legend, scale bar, north arrow, footer) on ``fig``."""
+def draw_sheet(fig: Figure, spec: MapSpec, ctx: SheetContext, *, rasterize: bool,
+               notes: Sequence[str] = (), page: str | None = None) -> SheetInfo:
+    """Draw the whole sheet (header, map, legend, scale bar, north arrow, footer with
+    ``notes`` above its source line) on ``fig``; header and footer are measured first and
+    the map takes the room between them."""
     w_in, h_in = fig.get_size_inches()
-    lay = _layout((w_in * MM_PER_IN, h_in * MM_PER_IN))
-    _header(fig, lay, spec.title, subtitle(spec, ctx), ctx.demo)
-    info = draw_map(fig, lay.map_rect, spec, ctx, k=lay.k, rasterize=rasterize)
-    draw_legend(fig.add_axes(lay.legend_rect), spec, lay.k, ctx.lang)
-    _footer(fig, lay, ctx, i18n.t("export.scale", ctx.lang,
-                                  scale=f"{info.scale_denominator:,.0f}"))
+    size_mm = (w_in * MM_PER_IN, h_in * MM_PER_IN)
+    k = paper_scale(size_mm)
+    x0, x1 = MARGIN_MM * k / MM_PER_IN, w_in - MARGIN_MM * k / MM_PER_IN
+    edge = EDGE_MM * k / MM_PER_IN
+    head = layout.draw_rows(fig, header_rows(spec.title, subtitle(spec, ctx), ctx.demo, k),
+                            x0=x0, x1=x1, y=h_in - edge)
+    # the footer's height with the longest scale it can print, before the map fixes the scale
+    widest = i18n.t("export.scale", ctx.lang, scale="99,999,999")
+    foot = layout.height_in(fig, footer_rows(ctx, k, widest, notes, page), x1 - x0)
+    lay = _layout(size_mm, (edge + head) * MM_PER_IN, (edge + foot) * MM_PER_IN)
+    legend_box = Bbox.from_bounds(*lay.legend_rect).transformed(fig.transFigure)
+    info = draw_map(fig, lay.map_rect, spec, ctx, k=k, rasterize=rasterize,
+                    obstacles=[legend_box])
+    draw_legend(fig.add_axes(lay.legend_rect), spec, k, ctx.lang)
+    scale = i18n.t("export.scale", ctx.lang, scale=f"{info.scale_denominator:,.0f}")
+    layout.draw_rows(fig, footer_rows(ctx, k, scale, notes, page), x0=x0, x1=x1, y=edge,
+                     down=False)
     return info
 
 

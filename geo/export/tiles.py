@@ -1,6 +1,7 @@
 """Basemap tiles for a printed map: fetched once per export, warped into EPSG:4549.
 
-Only used when the provider's probe tile answers (:func:`geo.basemaps.reachable`).
+Only used when the provider's probe tile answers (:func:`geo.basemaps.reachable`), or,
+for a basemap the app built itself (the hillshade, with a ``folder``), read from disk.
 At most :data:`MAX_TILES` tiles are fetched per layer (the OSM tile policy forbids
 bulk downloads), with a real User-Agent.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 import io
 import math
 import urllib.request
+from pathlib import Path
 
 import numpy as np
 from PIL import Image
@@ -51,13 +53,20 @@ def _fetch(url: str, timeout_s: float) -> Image.Image:
         return Image.open(io.BytesIO(resp.read())).convert("RGBA")
 
 
-def _mosaic(template: str, z: int, xs: range, ys: range, timeout_s: float) -> Image.Image:
+def _read_local(path: str, timeout_s: float) -> Image.Image:
+    if not Path(path).exists():  # outside the tiles built: nothing to draw there
+        return Image.new("RGBA", (TILE_PX, TILE_PX), (0, 0, 0, 0))
+    return Image.open(path).convert("RGBA")
+
+
+def _mosaic(template: str, z: int, xs: range, ys: range, timeout_s: float,
+            fetch=_fetch) -> Image.Image:
     img = Image.new("RGBA", (len(xs) * TILE_PX, len(ys) * TILE_PX), (0, 0, 0, 0))
     for i, x in enumerate(xs):
         for j, y in enumerate(ys):
             url = (template.replace("{s}", "abc"[(x + y) % 3]).replace("{z}", str(z))
                    .replace("{x}", str(x)).replace("{y}", str(y)))
-            tile = _fetch(url, timeout_s).resize((TILE_PX, TILE_PX))
+            tile = fetch(url, timeout_s).resize((TILE_PX, TILE_PX))
             img.alpha_composite(tile, (i * TILE_PX, j * TILE_PX))
     return img
 
@@ -77,10 +86,18 @@ def basemap_image(provider: Basemap, extent_m: tuple[float, float, float, float]
     lon, lat = to_deg.transform(gx.ravel(), gy.ravel())
     bounds = (min(lon), min(lat), max(lon), max(lat))
     z = choose_zoom(bounds, width)
+    if provider.max_native_zoom is not None:
+        z = min(z, provider.max_native_zoom)
+    if provider.min_native_zoom is not None:
+        z = max(z, provider.min_native_zoom)
     tx0, ty0 = (int(v) for v in _tile_xy(bounds[0], bounds[3], z))
     tx1, ty1 = (int(v) for v in _tile_xy(bounds[2], bounds[1], z))
     xs, ys = range(tx0, tx1 + 1), range(ty0, ty1 + 1)
-    layers = [_mosaic(t, z, xs, ys, timeout_s) for t in provider.urls(api_key)]
+    if provider.folder:
+        layers = [_mosaic(str(Path(provider.folder) / "{z}" / "{x}" / "{y}.png"), z, xs, ys,
+                          timeout_s, fetch=_read_local)]
+    else:
+        layers = [_mosaic(t, z, xs, ys, timeout_s) for t in provider.urls(api_key)]
     mosaic = layers[0]
     for extra in layers[1:]:
         mosaic.alpha_composite(extra)

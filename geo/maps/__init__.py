@@ -120,7 +120,36 @@ class VectorTiles:
     min_zoom: int
 
 
-Layer = Features | Raster | Marker | VectorTiles
+@dataclass(frozen=True)
+class Label:
+    """One name on the map: at ``lon``/``lat`` from zoom ``min_zoom`` on; where two names
+    would overlap, the one of higher ``priority`` is shown."""
+
+    lon: float
+    lat: float
+    text: str
+    priority: int = 0
+    min_zoom: int = 0
+
+
+@dataclass
+class Labels:
+    """Names written on the screen map (towns, platforms, parks), in one text style; the
+    browser hides, after every zoom and pan, those that would overlap a name of higher
+    priority. ``anchor`` is ``"center"`` (on the point) or ``"above"`` (over a point symbol).
+
+    Screen only: the sheet writes its own labels (``Features.label_field``, markers).
+    """
+
+    key: str
+    labels: Sequence[Label]
+    color: str = "#222222"
+    size_px: float = 12.0
+    bold: bool = False
+    anchor: str = "center"
+
+
+Layer = Features | Raster | Marker | VectorTiles | Labels
 
 
 @dataclass
@@ -212,11 +241,14 @@ def categorised(frame: gpd.GeoDataFrame, column: str, colors: Mapping, labels: M
 
 
 def legend_section(heading: str, colors: Mapping, labels: Mapping, *, kind: str = "polygon",
-                   style: Mapping | None = None) -> LegendSection:
-    """A legend section of one swatch per category, in the categories' own style."""
+                   style: Mapping | None = None, present=None) -> LegendSection:
+    """A legend section of one swatch per category, in the categories' own style; with
+    ``present`` (the values the map draws, after filters) only the categories among them."""
     style = dict(style or {})
+    shown = None if present is None else set(present)
     return LegendSection(heading, [LegendEntry(str(labels[code]), filled(color, **style), kind)
-                                   for code, color in colors.items()])
+                                   for code, color in colors.items()
+                                   if shown is None or code in shown])
 
 
 def lonlat_bounds(frame: gpd.GeoDataFrame, pad: float = 0.0) -> Bounds | None:

@@ -28,6 +28,7 @@ from geo.maps import (
     legend_section,
     lonlat_bounds,
 )
+from geo.maps.labels import park_labels, platform_labels, town_labels
 from geo.units import area_mu
 
 COUNTY = Style(color=styles.COUNTY_STYLE["color"], weight=styles.COUNTY_STYLE["weight"],
@@ -77,16 +78,24 @@ def platform_group(platforms: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, lang: s
         zn = zones.assign(name=zones[name])
         g.layers.append(Features("zones", zn, ZONE, fields=["name"],
                                  aliases=field_aliases(["name"], lang), simplify_m=2))
+    _add(g, platform_labels(platforms, lang))
     return g
+
+
+def _add(group: Group, labels) -> None:
+    if labels is not None:
+        group.layers.append(labels)
 
 
 def park_group(parks: gpd.GeoDataFrame, lang: str) -> Group:
     """The micro parks coloured by status, with a popup of their key figures."""
     parks = parks.assign(area_mu=area_mu(parks).round(1))
-    return Group("parks", i18n.t("layer.parks", lang), categorised(
+    g = Group("parks", i18n.t("layer.parks", lang), categorised(
         parks, "status", styles.PARK_STATUS_COLORS, schema.enum_labels("park_status", lang),
         key="parks", fields=PARK_FIELDS, aliases=field_aliases(PARK_FIELDS, lang),
         style=PARK_STYLE, popup=True))
+    _add(g, park_labels(parks, lang))
+    return g
 
 
 def parcel_group(parcels: gpd.GeoDataFrame, towns: pd.DataFrame, lang: str) -> Group:
@@ -196,6 +205,7 @@ def town_group(towns: gpd.GeoDataFrame, lang: str) -> Group:
         g.layers.append(Features("towns", t, TOWN, fields=fields,
                                  aliases=field_aliases(fields, lang), points=True,
                                  label_field="name"))
+    _add(g, town_labels(towns, lang))
     return g
 
 

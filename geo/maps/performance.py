@@ -110,12 +110,15 @@ def inefficient_map(layers: Mapping[str, pd.DataFrame], inefficient: gpd.GeoData
         style={"weight": 2, "fill_opacity": 0.5, "dash": "4 3"}))
     legend = [
         legend_section(i18n.t("ineff.layer.parcels", lang), styles.INEFFICIENT_REASON_COLORS,
-                       reason_labels, style={"weight": 0.5, "fill_opacity": 0.7}),
+                       reason_labels, style={"weight": 0.5, "fill_opacity": 0.7}, present=first),
         LegendSection(i18n.t("ineff.layer.selected", lang),
-                      [LegendEntry(i18n.t("ineff.layer.selected", lang), PROPOSAL)]),
+                      [LegendEntry(i18n.t("ineff.layer.selected", lang), PROPOSAL)]
+                      if len(chosen) else []),
         legend_section(i18n.t("layer.cases", lang), styles.CASE_STATUS_COLORS, case_labels,
-                       style={"weight": 2, "fill_opacity": 0.5, "dash": "4 3"}),
+                       style={"weight": 2, "fill_opacity": 0.5, "dash": "4 3"},
+                       present=cases["status"]),
     ]
+    legend = [section for section in legend if section.entries]
     return MapDescription([*_frame(layers, lang), flagged, selection, case_group], legend,
                           extent=_extent(layers, inefficient))
 
@@ -207,7 +210,7 @@ def ranking_map(layers: Mapping[str, pd.DataFrame], flagged: gpd.GeoDataFrame, *
     return MapDescription(
         [*_frame(layers, lang), flags],
         [legend_section(i18n.t("rank.layer.flags", lang), styles.RANK_FLAG_COLORS, flag_labels,
-                        style=style)],
+                        style=style, present=shown["flag"])],
         extent=_extent(layers, flagged), title=i18n.t("brief.section.ranking", lang), what=what)
 
 
@@ -243,6 +246,7 @@ def per_mu_classes(layers: Mapping[str, pd.DataFrame], *, lang: str = "zh",
         [county_group(layers["county"], lang),
          platform_group(layers["platforms"], layers["zones"], lang), classes,
          town_group(layers["towns"], lang)],
-        [legend_section(heading, styles.EVAL_CLASS_COLORS, labels, style=style)],
+        [legend_section(heading, styles.EVAL_CLASS_COLORS, labels, style=style,
+                        present=parcels["cls"])],
         extent=_extent(layers, parcels, EVALUATED_PAD_DEG),
         title=i18n.t("brief.section.per_mu_map", lang), what=heading)

@@ -10,6 +10,7 @@ import pandas as pd
 
 from geo import i18n, schema, styles
 from geo.maps import Group, MapDescription, categorised, legend_section, lonlat_bounds
+from geo.maps.labels import park_labels
 from geo.maps.overview import county_group, platform_group
 
 PARK_FIELDS = ["park_id", "name_zh", "status", "industry_theme", "planned_area_mu",
@@ -42,6 +43,9 @@ def parks_map(layers: Mapping[str, pd.DataFrame], table: pd.DataFrame, *,
         gdf, "status", styles.PARK_STATUS_COLORS, labels, key="parks", fields=PARK_FIELDS,
         aliases=column_aliases(PARK_FIELDS, lang), style={"weight": 2, "fill_opacity": 0.75},
         popup=True))
+    names = park_labels(gdf, lang)
+    if names is not None:
+        parks.layers.append(names)
     points = gdf.assign(geometry=gdf.geometry.representative_point())
     dots = Group("park_dots", i18n.t("layer.parks", lang) + " ·", categorised(
         points, "status", styles.PARK_STATUS_COLORS, labels, key="park_dots",
@@ -52,7 +56,7 @@ def parks_map(layers: Mapping[str, pd.DataFrame], table: pd.DataFrame, *,
         [county_group(layers["county"], lang),
          platform_group(layers["platforms"], layers["zones"], lang), parks, dots],
         [legend_section(i18n.t("legend.park_status", lang), styles.PARK_STATUS_COLORS, labels,
-                        style={"weight": 2, "fill_opacity": 0.75})],
+                        style={"weight": 2, "fill_opacity": 0.75}, present=gdf["status"])],
         extent=_extent(gdf, layers["county"]), layer_control=False,
         title=i18n.t("parks.heading", lang), what=i18n.t("parks.map", lang))
 
@@ -95,6 +99,6 @@ def land_map(layers: Mapping[str, pd.DataFrame], sales: pd.DataFrame, *, colour_
     return MapDescription(
         [county_group(layers["county"], lang),
          platform_group(layers["platforms"], layers["zones"], lang), sold],
-        [legend_section(heading, colors, labels, style=style)],
+        [legend_section(heading, colors, labels, style=style, present=gdf[column])],
         extent=_extent(gdf, layers["county"]), layer_control=False,
         title=i18n.t("land.heading", lang), what=what)

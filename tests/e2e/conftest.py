@@ -29,6 +29,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "tests" / "e2e" / "screenshots"
@@ -208,3 +209,23 @@ def screenshot(pg, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     pg.screenshot(path=str(path), full_page=True)
     return path
+
+
+def choose(page, key: str, option: str) -> None:
+    """Pick ``option`` in the selectbox whose Streamlit key is ``key`` (a react-aria combobox)."""
+    box = page.locator(f".st-key-{key.replace('.', '-')}")
+    wanted = page.get_by_role("option").filter(has_text=option).first
+    for attempt in range(3):
+        # a rerun still drawing the page (a cold server, a busy CI machine) can swallow the
+        # click that opens the list: open it again rather than wait on a list never shown
+        box.get_by_role("combobox").click()
+        try:
+            wanted.wait_for(timeout=10000)
+            break
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+            page.keyboard.press("Escape")
+            wait_for_app(page)
+    wanted.click()
+    wait_for_app(page)

@@ -6,12 +6,12 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from geo import settings, store
 from tests.e2e.conftest import (
     SCREENSHOTS,
     assert_no_exception,
+    choose,
     map_frame,
     screenshot,
     wait_for_app,
@@ -67,24 +67,7 @@ def _map_shot(page, name: str) -> None:
     iframe.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
 
 
-def _choose(page, key: str, option: str) -> None:
-    """Pick ``option`` in the selectbox whose Streamlit key is ``key`` (a react-aria combobox)."""
-    box = page.locator(f".st-key-{key.replace('.', '-')}")
-    wanted = page.get_by_role("option").filter(has_text=option).first
-    for attempt in range(3):
-        # a rerun still drawing the page (a cold server, a busy CI machine) can swallow the
-        # click that opens the list: open it again rather than wait on a list never shown
-        box.get_by_role("combobox").click()
-        try:
-            wanted.wait_for(timeout=10000)
-            break
-        except PlaywrightTimeout:
-            if attempt == 2:
-                raise
-            page.keyboard.press("Escape")
-            wait_for_app(page)
-    wanted.click()
-    wait_for_app(page)
+_choose = choose  # (its old name, which other tests import)
 
 
 def test_status_change_shows_on_map_and_in_history(page, tracking_url, tracking_store):

@@ -44,5 +44,5 @@ def test_ranking_spec_marks_every_unit_with_its_flag_and_rank(layers):
     assert [e.label for e in spec.legend[0][1]] == ["红旗", "黄旗", "蓝旗"]
     first = flagged.iloc[0]
     assert any(label == f"{first['name_zh']}（{int(first['rank'])}）"
-               for _, _, label in spec.labels)
+               for label in (lab.text for lab in spec.labels))
     assert "2021Q2" in spec.what

@@ -16,6 +16,7 @@ from geo import parks, store, styles
 from geo.export import sheet
 from geo.export.draw import LINE, POINT, POLYGON, DrawLayer, RasterLayer
 from geo.export.errors import ExportError
+from geo.export.labels import FLAG, TOWN
 from geo.export.maps import spec_from_description
 from geo.maps import Features, Group, MapDescription, Raster, Style
 from geo.maps.overview import overview as overview_map
@@ -51,7 +52,10 @@ def test_overview_prints_what_opens_on_screen(demo):
     assert not any(c.lower() in _faces(spec) for c in styles.CONSTRAINT_COLORS.values())
     labels = spec.legend_labels()
     assert {"运营", "已达标", "国道", "县界"} <= set(labels)
-    assert len(spec.labels) == len(demo["towns"])  # town names beside their seats
+    # town names beside their seats, platforms and parks named on their areas
+    assert sum(lab.priority == TOWN for lab in spec.labels) == len(demo["towns"])
+    assert {lab.text for lab in spec.labels if lab.area} == {
+        *demo["platforms"]["name_zh"], *demo["parks"]["name_zh"]}
     roads = [lay for lay in spec.layers if isinstance(lay, DrawLayer) and lay.symbol.kind == LINE]
     assert sum(len(r.geoms) for r in roads) == len(demo["roads"])
     # extent: the county, in metres (EPSG:4549 eastings near 500 km)
@@ -92,7 +96,8 @@ def test_ranking_flags_print_in_their_colours_with_ranks(demo):
     points = [lay for lay in spec.layers if isinstance(lay, DrawLayer) and lay.symbol.kind == POINT]
     assert sum(len(p.geoms) for p in points) == len(flagged)
     assert {p.symbol.face for p in points} <= set(styles.RANK_FLAG_COLORS.values())
-    ranks = [int(re.search(r"（(\d+)）", t).group(1)) for _, _, t in spec.labels]
+    ranks = [int(re.search(r"（(\d+)）", lab.text).group(1)) for lab in spec.labels
+             if lab.priority == FLAG]
     assert sorted(ranks) == sorted(flagged["rank"].astype(int))
     assert set(spec.legend_labels()) >= {"红旗", "黄旗", "蓝旗"}
 
@@ -149,3 +154,14 @@ def test_parks_sheet_renders_at_the_paper_size(demo):
     img = Image.open(io.BytesIO(body))
     assert img.size == (1240, 1754)
     assert info.scale_denominator > 0
+
+
+
+def test_a_legend_lists_only_what_the_map_shows_after_filters(demo, demo_store):
+    from geo.maps import tracking
+
+    table = parks.table(demo, store.Store(demo_store).plan)
+    every = tracking.parks_map(demo, table, lang="zh")
+    only = tracking.parks_map(demo, parks.filter_table(table, statuses=["completed"]), lang="zh")
+    assert len(every.legend[0].entries) == table["status"].nunique() > 1
+    assert [e.label for e in only.legend[0].entries] == ["建成"]

@@ -55,3 +55,17 @@ def test_the_scale_bar_is_metric_only(overview):
     html = overview.get_root().render()
     assert "L.control.scale({metric: true, imperial: false})" in html
     assert "L.control.scale()" not in html  # folium's own, with miles and feet
+
+
+def test_a_local_basemap_asks_only_inside_its_bounds_and_zooms_with_its_text_escaped():
+    from geo.basemaps import Basemap
+    from layers.basemap import base_map
+
+    local = Basemap("user:0123456789abcdef", ("/basemap/0123456789abcdef/{z}/{x}/{y}",),
+                    "<img src=x onerror=alert(1)>", local=True, min_native_zoom=8,
+                    max_native_zoom=14, bounds=(119.8, 28.3, 120.5, 28.9))
+    html = base_map((119.9, 28.4, 120.4, 28.9), basemap=local).get_root().render()
+    assert '"/basemap/0123456789abcdef/{z}/{x}/{y}"' in html
+    assert '"maxNativeZoom": 14' in html and '"minNativeZoom": 8' in html
+    assert "<img src=x" not in html and "&lt;img src=x" in html.replace("\\u0026", "&")
+    assert "28.3" in html and "120.5" in html  # the bounds Leaflet keeps its requests in

@@ -38,3 +38,31 @@ def test_year_quarter_and_comparison():
     assert _out(at) == "as_of=2020-09-30 00:00:00 compare_to=2020-06-30 00:00:00"
     at.selectbox(key="w.compare_to").set_value("2019").run()
     assert _out(at) == "as_of=2020-09-30 00:00:00 compare_to=2019-12-31 00:00:00"
+
+
+def test_slider_runs_oldest_to_newest_then_current():
+    at = AppTest.from_function(_script, default_timeout=30).run()
+    slider = at.select_slider(key="w.asof_slider")
+    opts = slider.options
+    assert opts[0] == "2019年第1季度末" and opts[-1] == "当前数据"
+    # a year's end follows its fourth quarter; the same periods as the selectbox
+    assert opts[opts.index("2020年第4季度末") + 1] == "2020年末"
+    assert sorted(opts) == sorted(at.selectbox(key="w.asof").options)
+    assert slider.value == "current"
+
+
+def test_slider_and_selectbox_are_one_value():
+    at = AppTest.from_function(_script, default_timeout=30).run()
+    at.select_slider(key="w.asof_slider").set_value("2020Q2").run()
+    assert _out(at) == "as_of=2020-06-30 00:00:00 compare_to=None"
+    assert at.selectbox(key="w.asof").value == "2020Q2"
+    assert at.session_state["w.period"] == "2020Q2"
+    # and the other way round
+    at.selectbox(key="w.asof").set_value("2019").run()
+    assert at.select_slider(key="w.asof_slider").value == "2019"
+    assert _out(at) == "as_of=2019-12-31 00:00:00 compare_to=None"
+    # the comparison's default follows whichever view moved
+    at.checkbox(key="w.compare_on").check().run()
+    at.select_slider(key="w.asof_slider").set_value("2021Q1").run()
+    assert at.selectbox(key="w.asof").value == "2021Q1"
+    assert _out(at).startswith("as_of=2021-03-31 00:00:00 compare_to=")

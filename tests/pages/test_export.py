@@ -27,12 +27,23 @@ def test_export_page_builds_a_sheet_and_a_brief():
     at.button(key="export_build").click().run()
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
-    fmt, (body, scale, bar_m) = at.session_state["export_sheet"]
+    fmt, (body, scale, bar_m, unplaced) = at.session_state["export_sheet"]
     assert fmt == "png" and body[:8] == b"\x89PNG\r\n\x1a\n"
     assert scale > 10_000 and bar_m >= 1000
     assert any("比例尺 1:" in c.value for c in at.caption)
+    # the names the sheet had no room for are listed under it, and only then
+    listed = [c.value for c in at.caption if "未标注的名称" in c.value]
+    assert len(listed) == (1 if unplaced else 0)
+    assert all(name in listed[0] for name in unplaced)
+    at.radio(key="export_brief_orientation").set_value("portrait")
     at.button(key="export_build_brief").click().run()
     assert not at.exception, at.exception
-    quarter, result = at.session_state["export_brief"]
-    assert quarter == "2021Q4"
+    quarter, result, paper = at.session_state["export_brief"]
+    assert quarter == "2021Q4" and paper == ("A4", "portrait")
     assert result.pdf[:5] == b"%PDF-" and result.pages == 1 + len(result.sections)
+    import io
+
+    from pypdf import PdfReader
+
+    w, h = (float(v) for v in PdfReader(io.BytesIO(result.pdf)).pages[0].mediabox.upper_right)
+    assert round(w) < round(h)  # the brief on the paper chosen: A4 portrait

@@ -24,7 +24,8 @@ def test_each_map_page_builds_a_sheet_of_its_map(page, key, demo_store, monkeypa
     at.button(key=f"{key}.build").click().run()
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
-    signature, body, scale, bar_m = at.session_state[f"{key}.sheet"]
+    signature, body, scale, bar_m, unplaced = at.session_state[f"{key}.sheet"]
+    assert all(isinstance(name, str) for name in unplaced)
     assert body.startswith(PNG_MAGIC)
     assert Image.open(io.BytesIO(body)).size == (1754, 1240)  # A4 landscape, 150 dpi
     assert scale > 1000 and bar_m > 0
@@ -36,7 +37,7 @@ def test_parks_sheet_names_the_filter_in_force(demo_store, monkeypatch):
     at.radio(key="parks-map-zh.format").set_value("pdf").run()
     at.button(key="parks-map-zh.build").click().run()
     assert not at.exception, at.exception
-    signature, body, _, _ = at.session_state["parks-map-zh.sheet"]
+    signature, body, _, _, _ = at.session_state["parks-map-zh.sheet"]
     assert body.startswith(b"%PDF")
     subtitle = signature[0]
     assert "状态：运营" in subtitle

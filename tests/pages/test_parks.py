@@ -139,3 +139,23 @@ def test_two_sessions_on_one_park_the_second_is_refused_with_the_first_change(st
     second.button(key="parks.edit.save").click().run()
     assert not second.error
     assert store.read_layer(store_copy, "parks").set_index("park_id").loc["P03", "enterprises_in"] == 45
+
+
+def test_the_selected_park_is_edited_in_one_form_with_its_history(page, store_copy):
+    page.session_state["parks.selected"] = "P02"
+    page.run()
+    assert not page.exception
+    page.text_input(key="parks.quick.P02.enterprises_in").input("12")
+    page.selectbox(key="parks.quick.P02.status").set_value("operating")
+    page.button(key="FormSubmitter:parks.quick.P02-保存这些修改").click().run()
+    assert not page.exception and not page.error
+    parks = store.read_layer(store_copy, "parks").set_index("park_id")
+    assert parks.loc["P02", "enterprises_in"] == 12 and parks.loc["P02", "status"] == "operating"
+    audit = store.read_layer(store_copy, "audit")
+    assert sorted(audit.loc[audit["feature_id"] == "P02", "field"]) == ["enterprises_in", "status"]
+    # a wrong value in the same form is refused and nothing of the form is written
+    page.text_input(key="parks.quick.P02.start_date").input("2021/13/45")
+    page.text_input(key="parks.quick.P02.enterprises_in").input("13")
+    page.button(key="FormSubmitter:parks.quick.P02-保存这些修改").click().run()
+    assert page.error and "P02" in page.error[0].value
+    assert store.read_layer(store_copy, "parks").set_index("park_id").loc["P02", "enterprises_in"] == 12
