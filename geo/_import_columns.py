@@ -219,6 +219,16 @@ def list_presets(directory: str | os.PathLike = MAPPINGS_DIR) -> list[str]:
     return sorted(p.stem for p in Path(directory).glob("*.json"))
 
 
+def planner_label(name: str, lang: str = i18n.DEFAULT_LANG) -> str:
+    """How the import page names a field to a planner: in ``zh`` the header county files
+    usually give it (else its label), in ``en`` its label; never the schema's column name when
+    the table has a label (messages and the command line keep :func:`field_label`, which adds
+    the name a mapping file uses)."""
+    if lang == "zh" and name in ALIASES:
+        return ALIASES[name][0]
+    return i18n.column_label(name, lang)
+
+
 @dataclass(frozen=True)
 class FieldName:
     """A field as messages name it (:func:`field_label`), in the language they are shown in."""

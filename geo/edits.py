@@ -45,8 +45,24 @@ _ORDER = {"parks": ("start_date", "completion_date"),
           "land_sales": ("actual_start", "actual_completion")}
 
 
-def _refuse(layer: str, feature_id: str, field: str, problem: str) -> ValidationError:
-    return ValidationError(f"{layer} {feature_id}: {field}: {problem}; nothing was written.")
+def _feature(layer: str, feature_id: str) -> Message:
+    # a layer the table does not name (a typo on the command line) is shown as given
+    name = Message.of(f"layer.{layer}") if layer in EDITABLE else Code(None, layer)
+    return Message.of("edit.feature_ref", layer=name, id=feature_id)
+
+
+def _refuse(layer: str, feature_id: str, field: str | None, problem: Message) -> ValidationError:
+    """The refusal of an edit in the reader's language: the feature, the field by its label
+    (not its column name), the problem."""
+    if field is None:
+        return ValidationError(Message.of("edit.err.refused", feature=_feature(layer, feature_id),
+                                          problem=problem))
+    return ValidationError(Message.of("edit.err.refused_field", feature=_feature(layer, feature_id),
+                                      field=Column(field), problem=problem))
+
+
+def _err(name: str, **args: object) -> Message:
+    return Message.of(f"edit.err.{name}", **args)
 
 
 def _parse_date(value) -> dt.date | None:
@@ -74,30 +90,32 @@ def validate(layer: str, feature_id: str, field: str, value, *, today: dt.date |
     today = today or dt.date.today()
     if field not in EDITABLE.get(layer, ()):
         raise _refuse(layer, feature_id, field,
-                      f"cannot be edited here (editable: {list(EDITABLE.get(layer, ()))})")
+                      _err("not_editable", fields=[Column(c) for c in EDITABLE.get(layer, ())]))
     f = schema.LAYERS[layer].get(field)
     empty = value is None or value == "" or (isinstance(value, float) and math.isnan(value))
     if empty:
         if f.required:
-            raise _refuse(layer, feature_id, field, "a value is required")
+            raise _refuse(layer, feature_id, field, _err("required"))
         return None
     if f.enum:
         if str(value) not in schema.ENUMS[f.enum]:
-            raise _refuse(layer, feature_id, field, f"unknown value {value!r}, expected one of "
-                          f"{list(schema.ENUMS[f.enum])}")
+            raise _refuse(layer, feature_id, field, _err(
+                "unknown_value", value=str(value),
+                options=[Code(f.enum, c) for c in schema.ENUMS[f.enum]]))
         return str(value)
     if f.dtype == "date":
         try:
             day = _parse_date(value)
         except ValueError:
-            raise _refuse(layer, feature_id, field, f"{value!r} is not a date (YYYY-MM-DD)") from None
+            raise _refuse(layer, feature_id, field, _err("not_date", value=str(value))) from None
         if day > today:
-            raise _refuse(layer, feature_id, field, f"date {day} is in the future (today is {today})")
+            raise _refuse(layer, feature_id, field, _err("future", day=day.isoformat(),
+                                                         today=today.isoformat()))
         return day.isoformat()
     if f.dtype == "bool":
         if isinstance(value, bool) or value in (0, 1):
             return int(bool(value))
-        raise _refuse(layer, feature_id, field, f"{value!r} is not yes/no")
+        raise _refuse(layer, feature_id, field, _err("not_yes_no", value=str(value)))
     return _number(layer, feature_id, field, f.dtype, value)
 
 
@@ -105,16 +123,17 @@ def _number(layer: str, feature_id: str, field: str, dtype: str, value):
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise _refuse(layer, feature_id, field, f"{value!r} is not a number") from None
+        raise _refuse(layer, feature_id, field, _err("not_number", value=str(value))) from None
     if math.isnan(number) or math.isinf(number):
-        raise _refuse(layer, feature_id, field, f"{value!r} is not a number")
+        raise _refuse(layer, feature_id, field, _err("not_number", value=str(value)))
     if dtype == "int" and number != int(number):
-        raise _refuse(layer, feature_id, field, f"{value!r} is not a whole number")
+        raise _refuse(layer, feature_id, field, _err("not_whole", value=str(value)))
     if number < 0:
-        raise _refuse(layer, feature_id, field, f"{value!r} is negative")
+        raise _refuse(layer, feature_id, field, _err("negative", value=str(value)))
     lo, hi = _RANGES.get(field, (0, math.inf))
     if not lo <= number <= hi:
-        raise _refuse(layer, feature_id, field, f"{value!r} is outside {lo}-{hi}")
+        raise _refuse(layer, feature_id, field, _err("outside", value=str(value), lo=f"{lo:g}",
+                                                     hi=f"{hi:g}"))
     return int(number) if dtype == "int" else number
 
 
@@ -232,12 +251,12 @@ def apply_edit(path: str | os.PathLike, layer: str, feature_id: str, changes: Ma
     given_now = now
     now = now or dt.datetime.now(dt.UTC).replace(microsecond=0)
     if not changes:
-        raise _refuse(layer, feature_id, "-", "no change given")
+        raise _refuse(layer, feature_id, None, _err("no_change"))
     effective = validate_effective(layer, feature_id, effective, now)
     stored = {name: validate(layer, feature_id, name, value, today=now.date())
               for name, value in changes.items()}
     if not (user.name if isinstance(user, accounts.User) else str(user)).strip():
-        raise _refuse(layer, feature_id, "user", "say who makes the change")
+        raise _refuse(layer, feature_id, None, _err("no_user"))
     key = schema.LAYERS[layer].key
     columns = list(dict.fromkeys([*stored, *_ORDER.get(layer, ())]))
     with store.transaction(path) as con:
@@ -253,7 +272,7 @@ def apply_edit(path: str | os.PathLike, layer: str, feature_id: str, changes: Ma
         row = con.execute(f"SELECT {cols_sql} FROM {_quote(layer)} WHERE {_quote(key)} = :fid",
                           {"fid": str(feature_id)}).fetchone()
         if row is None:
-            raise _refuse(layer, feature_id, key, "no such feature in the store")
+            raise _refuse(layer, feature_id, None, _err("no_feature"))
         old = dict(zip(columns, tuple(row), strict=True))
         _check_order(layer, feature_id, {**old, **stored})
         changed = {c: v for c, v in stored.items() if _text(old[c]) != _text(v)}
@@ -304,9 +323,10 @@ def validate_effective(layer: str, feature_id: str, effective, now: dt.datetime)
     except ValueError:
         day = None
     if day is None:
-        raise _refuse(layer, feature_id, "effective", f"{effective!r} is not a date")
+        raise _refuse(layer, feature_id, "effective", _err("not_date", value=str(effective)))
     if day > today:
-        raise _refuse(layer, feature_id, "effective", f"{day} is after the day of entry {today}")
+        raise _refuse(layer, feature_id, "effective", _err("after_entry", day=day.isoformat(),
+                                                             today=today.isoformat()))
     return day
 
 
@@ -316,7 +336,8 @@ def _check_order(layer: str, feature_id: str, values: Mapping[str, object]) -> N
     first, second = _ORDER[layer]
     a, b = _parse_date(values.get(first)), _parse_date(values.get(second))
     if a is not None and b is not None and b < a:
-        raise _refuse(layer, feature_id, second, f"{b} is before {first} {a}")
+        raise _refuse(layer, feature_id, second, _err("before", day=b.isoformat(), other=Column(first),
+                                                       other_day=a.isoformat()))
 
 
 def history(audit: pd.DataFrame, layer: str, feature_id: str) -> pd.DataFrame:

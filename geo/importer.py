@@ -62,6 +62,7 @@ from geo._import_columns import (
     list_presets,
     load_preset,
     merge_mapping,
+    planner_label,
     save_preset,
 )
 from geo._import_read import (
@@ -87,7 +88,7 @@ __all__ = [
     "ALIASES", "CANDIDATE_CRS", "ENUM_ALIASES", "FAR_OUTSIDE_M", "IMPORTABLE_LAYERS", "MAPPINGS_DIR", "MAX_UNZIPPED_BYTES",
     "MAX_UPLOAD_BYTES", "OUTSIDE_TOLERANCE_M", "RANGES", "RECORDED_AREA", "SUPPORTED_SUFFIXES", "TABLE_SUFFIXES",
     "VECTOR_SUFFIXES", "CRSUnknownError", "ColumnMapping", "ImportPlan", "ImportRefusedError", "ImportReport",
-    "CoordSourceUnknownError", "Problem", "SourceInfo", "asks_source", "apply_import", "auto_mapping", "crs_candidates", "field_label", "inspect",
+    "CoordSourceUnknownError", "Problem", "SourceInfo", "asks_source", "apply_import", "auto_mapping", "crs_candidates", "field_label", "inspect", "planner_label",
     "layer_fields", "list_presets", "list_sources", "load_preset", "merge_mapping", "merged_layer", "plan_import",
     "read_features", "save_preset", "schema_fields",
 ]

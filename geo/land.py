@@ -48,6 +48,8 @@ class LandRules:
     idle_rules_source: str = ""
     # land uses whose sales count toward the plan's land sold: the plan says 工业用地
     counted_land_uses: tuple[str, ...] = ("industrial",)
+    # the same basis in English, for the English interface
+    idle_rules_source_en: str = ""
 
 
 def rules(plan: Plan | None) -> LandRules:
@@ -57,7 +59,7 @@ def rules(plan: Plan | None) -> LandRules:
         uses = tuple(str(u) for u in raw.get("counted_land_uses", ("industrial",)))
         return LandRules(int(raw.get("idle_after_years", 1)), int(raw.get("reclaim_after_years", 2)),
                          float(raw.get("idle_fee_share", 0.2)), str(raw.get("idle_rules_source", "")),
-                         uses)
+                         uses, str(raw.get("idle_rules_source_en", "")))
     except (TypeError, ValueError) as exc:
         msg = f"Plan {plan.path}: [land] has a value that is not a number ({exc})"
         raise PlanFileError(msg) from exc

@@ -46,6 +46,8 @@ class ParkRules:
     tax_per_mu_standard_10k: float = 12.0
     tax_per_mu_standard_source: str = ""
     min_star_rating: int = 3
+    # the same basis in English, for the English interface (the plan's own words stay Chinese)
+    tax_per_mu_standard_source_en: str = ""
 
 
 def rules(plan: Plan) -> ParkRules:
@@ -54,7 +56,8 @@ def rules(plan: Plan) -> ParkRules:
     try:
         return ParkRules(float(raw.get("tax_per_mu_standard_10k", 12.0)),
                          str(raw.get("tax_per_mu_standard_source", "")),
-                         int(raw.get("min_star_rating", 3)))
+                         int(raw.get("min_star_rating", 3)),
+                         str(raw.get("tax_per_mu_standard_source_en", "")))
     except (TypeError, ValueError) as exc:
         msg = f"Plan {plan.path}: [parks] has a value that is not a number ({exc})"
         raise PlanFileError(msg) from exc

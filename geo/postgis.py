@@ -30,6 +30,7 @@ from sqlalchemy.engine import make_url
 
 from geo import schema
 from geo.errors import StoreBusyError, StoreChangedError, StoreError
+from geo.i18n import Message
 from geo.settings import STORAGE_CRS
 
 STORAGE_SRID = int(STORAGE_CRS.split(":")[1])
@@ -242,9 +243,7 @@ def write_transaction(url: str, wait_s: float) -> Iterator[sa.Connection]:
             con.execute(sa.text("SELECT pg_advisory_xact_lock(:id)"), {"id": _LOCK_ID})
         except sa.exc.OperationalError as exc:
             if "lock timeout" in str(exc.orig):
-                msg = (f"Store {shown(url)}: another planner's change is still being written; "
-                       f"nothing was written. Try again in a moment.")
-                raise StoreBusyError(msg) from None
+                raise StoreBusyError(Message.of("store.busy", store=shown(url))) from None
             raise
         con.execute(sa.text("SET LOCAL lock_timeout = 0"))
         yield con
@@ -272,9 +271,7 @@ def replace_layers(url: str, prepared: Mapping[str, pd.DataFrame], *, expect_ver
         if expect_version is not None:
             now = f"pg-{con.execute(sa.text('SELECT counter FROM store_changes')).scalar()}"
             if now != expect_version:
-                msg = (f"Store {shown(url)}: changed since these layers were read (another "
-                       f"planner saved meanwhile); nothing was written. Check again.")
-                raise StoreChangedError(msg)
+                raise StoreChangedError(Message.of("store.changed", store=shown(url)))
         for name, df in prepared.items():
             _write_table(con, name, df)
         _bump(con)

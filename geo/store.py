@@ -35,6 +35,7 @@ import shapely
 
 from geo import postgis, schema
 from geo.errors import SchemaError, StoreBusyError, StoreChangedError, StoreError
+from geo.i18n import Message
 from geo.settings import STORAGE_CRS
 
 logger = logging.getLogger(__name__)
@@ -86,9 +87,8 @@ def read_meta(path: Location) -> dict[str, str]:
             rows = con.execute("SELECT key, value FROM meta").fetchall()
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc):
-            msg = (f"Store {path.name}: the file is in use by another program ({exc}); "
-                   f"nothing was written. Try again in a moment.")
-            raise StoreBusyError(msg) from exc
+            logger.info("store %s busy: %s", path.name, exc)
+            raise StoreBusyError(Message.of("store.in_use", store=path.name)) from exc
         msg = f"Store {path}: no readable meta table ({exc}); it was not written by this tool."
         raise StoreError(msg) from exc
     except sqlite3.DatabaseError as exc:
@@ -347,9 +347,7 @@ def replace_layers(path: Location, layers: Mapping[str, pd.DataFrame], *,
     with write_lock(path):
         check_store(path)
         if expect_version is not None and file_version(path) != expect_version:
-            msg = (f"Store {path.name}: changed since these layers were read (another planner "
-                   f"saved meanwhile); nothing was written. Check again.")
-            raise StoreChangedError(msg)
+            raise StoreChangedError(Message.of("store.changed", store=path.name))
         with _shadow(path, copy=True) as tmp:
             for name, df in prepared.items():
                 _write_layer(tmp, name, df)
@@ -469,9 +467,7 @@ def _flock(fh, mode: int, path: Path, wait_s: float) -> None:
             return
         except BlockingIOError:
             if time.monotonic() >= deadline:
-                raise StoreBusyError(
-                    f"Store {path.name}: another planner's change is still being written; "
-                    f"nothing was written. Try again in a moment.") from None
+                raise StoreBusyError(Message.of("store.busy", store=path.name)) from None
             time.sleep(0.02)
 
 
@@ -583,8 +579,8 @@ def transaction(path: Location):
             try:
                 con.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError as exc:  # another program holds the file
-                raise StoreBusyError(f"Store {path.name}: the file is in use by another program "
-                                     f"({exc}); nothing was written.") from exc
+                logger.info("store %s busy: %s", path.name, exc)
+                raise StoreBusyError(Message.of("store.in_use", store=path.name)) from exc
             yield _GpkgTx(con)
             con.execute("COMMIT")
         except BaseException:

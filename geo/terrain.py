@@ -30,6 +30,7 @@ from rasterio.crs import CRS
 from rasterio.transform import Affine, array_bounds
 
 from geo.errors import CRSError, PlannerError
+from geo.i18n import Message
 from geo.settings import METRIC_CRS
 
 logger = logging.getLogger(__name__)
@@ -93,8 +94,7 @@ class Dem:
         r1 = min(int(np.ceil(r1)) + margin_px, self.shape[0])
         c1 = min(int(np.ceil(c1)) + margin_px, self.shape[1])
         if r0 >= r1 or c0 >= c1:
-            msg = f"DEM {self.source}: does not cover the area asked for ({_fmt_bounds(bounds)})."
-            raise DemCoverageError(msg)
+            raise DemCoverageError(_dem_message("no_cover", self.source, bounds=_fmt_bounds(bounds)))
         return Dem(self.values[r0:r1, c0:c1], self.transform @ Affine.translation(c0, r0),
                    self.source, self.reprojected_from)
 
@@ -124,17 +124,16 @@ def read_dem(path: str | os.PathLike, *, bounds: tuple[float, float, float, floa
     """
     path = Path(path)
     if not path.exists():
-        msg = f"DEM {path}: file not found."
-        raise DemError(msg)
+        raise DemError(_dem_message("not_found", path))
     try:
         src = rasterio.open(path)
     except rasterio.errors.RasterioIOError as exc:
-        msg = f"DEM {path}: not a raster rasterio can read ({exc})."
-        raise DemError(msg) from exc
+        # GDAL's own words are for the log; the planner is told what to upload instead
+        logger.info("DEM %s unreadable: %s", path, exc)
+        raise DemError(_dem_message("unreadable", path)) from exc
     with src:
         if src.crs is None:
-            msg = f"DEM {path}: no CRS; cannot place it. Give it one (e.g. EPSG:4549) with gdal_edit.py -a_srs."
-            raise DemError(msg)
+            raise DemError(_dem_message("no_crs", path))
         if src.crs == _metric_crs():
             return _read_native(src, path, bounds, margin_px)
         return _read_reprojected(src, path, bounds, margin_px)
@@ -163,8 +162,7 @@ def _read_native(src, path: Path, bounds, margin_px: int) -> Dem:
     try:
         win = win.intersection(full)
     except rasterio.errors.WindowError:
-        msg = f"DEM {path}: does not cover the area asked for ({_fmt_bounds(bounds)})."
-        raise DemCoverageError(msg) from None
+        raise DemCoverageError(_dem_message("no_cover", path, bounds=_fmt_bounds(bounds))) from None
     values = src.read(1, window=win)
     return Dem(_as_float(values, src.nodata), src.window_transform(win), str(path))
 
@@ -181,8 +179,7 @@ def _read_reprojected(src, path: Path, bounds, margin_px: int) -> Dem:
         west, south = max(west, full[0]), max(south, full[1])
         east, north = min(east, full[2]), min(north, full[3])
         if west >= east or south >= north:
-            msg = f"DEM {path}: does not cover the area asked for ({_fmt_bounds(bounds)})."
-            raise DemCoverageError(msg)
+            raise DemCoverageError(_dem_message("no_cover", path, bounds=_fmt_bounds(bounds)))
         transform = Affine(res, 0, west, 0, -res, north)
         width, height = int(np.ceil((east - west) / res)), int(np.ceil((north - south) / res))
     out = np.full((height, width), np.nan, dtype=np.float32)
@@ -190,6 +187,11 @@ def _read_reprojected(src, path: Path, bounds, margin_px: int) -> Dem:
                    dst_transform=transform, dst_crs=dst_crs, resampling=warp.Resampling.bilinear)
     logger.info("DEM %s reprojected from %s to %s at %.1f m", path, src.crs, METRIC_CRS, res)
     return Dem(out, transform, str(path), reprojected_from=src.crs.to_string())
+
+
+def _dem_message(problem: str, path, **args: object) -> Message:
+    """A DEM problem in the planner's words, naming the file (not the server's folders)."""
+    return Message.of(f"terrain.{problem}", file=Path(str(path)).name, **args)
 
 
 def _fmt_bounds(bounds) -> str:

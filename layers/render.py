@@ -23,6 +23,7 @@ from geo.maps import Features, Group, Labels, MapDescription, Marker, Raster, Ve
 from layers import assets
 from layers._geojson import lean_geojson
 from layers.basemap import base_map
+from layers.controls import ControlTexts
 from layers.escape import html_text
 from layers.labels import PlaceLabels
 from layers.legend import Legend
@@ -111,6 +112,7 @@ def folium_map(desc: MapDescription, *, lang: str = "zh", basemap: str = "none",
         legend(desc, lang).add_to(m)
     if desc.layer_control:
         folium.LayerControl(collapsed=desc.collapsed).add_to(m)
+    ControlTexts(lang).add_to(m)
     if desc.focus is not None:  # a search result: open on it, its name in an open popup
         minx, miny, maxx, maxy = desc.focus.bounds
         pad = 0.002  # about 200 m around it

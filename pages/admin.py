@@ -5,7 +5,7 @@ import streamlit as st
 
 from geo import accounts, edits
 from geo.errors import PlannerError
-from ui import auth, data, state, tracking
+from ui import auth, data, state, tracking, widgets
 
 t = state.t
 lang = state.lang()
@@ -22,7 +22,7 @@ roles = list(accounts.ROLES)
 
 st.subheader(t("admin.users"))
 users = accounts.list_users(location)
-st.dataframe(tracking.display(users, ["username", "display_name", "role", "towns", "platforms",
+widgets.dataframe(tracking.display(users, ["username", "display_name", "role", "towns", "platforms",
                                       "disabled", "sso_only", "created_at"], data.layers()),
              hide_index=True)
 
@@ -33,7 +33,7 @@ with c1.form("admin.add_form"):
     shown_name = st.text_input(t("col.display_name"), key="admin.add.display")
     role = st.selectbox(t("admin.role"), roles, index=1, key="admin.add.role",
                         format_func=lambda r: t(f"enum.role.{r}"))
-    scope = st.multiselect(t("admin.towns"), list(town_names), key="admin.add.towns",
+    scope = widgets.multiselect(t("admin.towns"), list(town_names), key="admin.add.towns",
                            format_func=lambda c: town_names.get(c, c))
     password = st.text_input(t("auth.password"), type="password", key="admin.add.password")
     if st.form_submit_button(t("admin.add"), type="primary"):
@@ -53,7 +53,7 @@ if len(users):
                                 key=f"admin.upd.role.{who}",
                                 format_func=lambda r: t(f"enum.role.{r}"))
         current = [c for c in str(row["towns"] or "").split(",") if c]
-        new_towns = st.multiselect(t("admin.towns"), list(town_names), default=current,
+        new_towns = widgets.multiselect(t("admin.towns"), list(town_names), default=current,
                                    key=f"admin.upd.towns.{who}",
                                    format_func=lambda c: town_names.get(c, c))
         off = st.checkbox(t("admin.disabled"), value=bool(row["disabled"]),
@@ -71,5 +71,5 @@ if len(users):
 st.subheader(t("admin.log"))
 log = accounts.actions(location)
 log = log.assign(at=edits.beijing_time(log["at"]))
-st.dataframe(tracking.display(log.head(500), ["at", "user", "action", "detail"], data.layers()),
+widgets.dataframe(tracking.display(log.head(500), ["at", "user", "action", "detail"], data.layers()),
              hide_index=True, height=320)

@@ -83,7 +83,7 @@ if result is None:
 else:
     st.subheader(state.t("assess.compare"))
     st.caption(state.t("assess.timing", s=elapsed))
-    st.dataframe(assess.comparison_table(result, lang, config))
+    widgets.dataframe(assess.comparison_table(result, lang, config))
     st.caption(state.t("assess.best_mark"))
     if len(result) > 1:
         ua.sensitivity_table(result, config)
@@ -94,5 +94,5 @@ if sites is not None:
     if sites.empty:
         st.info(state.t("assess.found_none", score=f"{config.site_min_score:g}", mu=f"{min_mu:g}"))
     else:
-        st.dataframe(assess.comparison_table(sites, lang, config))
+        widgets.dataframe(assess.comparison_table(sites, lang, config))
         ua.score_cards(sites, config)

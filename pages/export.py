@@ -78,7 +78,7 @@ if st.button(t("export.build"), key="export_build", type="primary"):
             sheet.SheetOptions(paper, orientation, dpi, fmt),
             local_basemaps.for_print(state.basemap())))
     except PlannerError as exc:
-        st.error(str(exc))
+        st.error(exc.text(lang))
 if "export_sheet" in st.session_state:
     built_fmt, (body, scale, bar_m, unplaced) = st.session_state["export_sheet"]
     st.caption(t("export.sheet_info", scale=f"{scale:,.0f}",
@@ -144,7 +144,7 @@ if st.button(t("export.build_brief"), key="export_build_brief", type="primary"):
                                                             orientation=brief_orientation),
                                             (brief_paper, brief_orientation))
     except PlannerError as exc:
-        st.error(str(exc))
+        st.error(exc.text(lang))
 if "export_brief" in st.session_state:
     built_q, result, (built_paper, built_orientation) = st.session_state["export_brief"]
     if result.missing:

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from geo import health
-from ui import data, locating, state
+from ui import data, locating, state, widgets
 
 t = state.t
 st.title(t("health.heading"))
@@ -16,8 +16,9 @@ for check in found:
         st.markdown(title)
         continue
     with st.expander(title):
-        st.dataframe({t("col.feature_id"): list(check.ids[:500])}, hide_index=True, height=200)
-        st.page_link(f"pages/{check.page}.py", label=t("health.fix"), icon=":material/edit:")
+        widgets.dataframe({t("col.feature_id"): list(check.ids[:500])}, hide_index=True, height=200)
+        st.page_link(f"pages/{check.page}.py", label=t("health.fix"), icon=":material/edit:",
+                     query_params=state.link_params())
 if not any(c.count for c in found):
     st.success(t("health.clean"))
 

@@ -34,7 +34,7 @@ shown = rows.assign(at=edits.beijing_time(rows["at"]),
 is_outline = rows["field"] == "geometry"
 for col in ("old_value", "new_value"):
     shown.loc[is_outline, col] = [edit.outline_text(v) for v in rows.loc[is_outline, col]]
-st.dataframe(tracking.display(shown, ["audit_id", "at", "effective", "user", "layer", "feature_id",
+widgets.dataframe(tracking.display(shown, ["audit_id", "at", "effective", "user", "layer", "feature_id",
                                       "field", "old_value", "new_value", "batch"], data.layers()),
              hide_index=True, height=360)
 

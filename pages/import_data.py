@@ -4,7 +4,7 @@ import streamlit as st
 
 from geo import importer
 from geo.errors import PlannerError
-from ui import auth, data, importing, state
+from ui import auth, data, importing, state, widgets
 
 lang = state.lang()
 st.title(state.t("import.heading"))
@@ -31,7 +31,7 @@ except PlannerError as exc:
     st.stop()
 st.caption(state.t("import.file_info", rows=info.rows, crs=info.crs or state.t("import.no_crs"),
                    candidates=", ".join(info.candidates) or "-"))
-st.dataframe(info.head, hide_index=True, use_container_width=True)
+widgets.dataframe(info.head, hide_index=True, use_container_width=True)
 
 left, mid, right = st.columns(3)
 crs = importing.crs_choice(info.candidates, where=left)

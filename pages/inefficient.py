@@ -33,11 +33,13 @@ tracking.figure_cards(
 if len(prog):
     left, right = st.columns(2)
     left.caption(state.t("ineff.per_year"))
-    left.bar_chart(prog["revitalised_mu"].rename(state.t("ineff.per_year")).set_axis(prog.index.astype(str)))
+    labels = {"x": state.t("chart.year"), "y": state.t("chart.area_mu"), "series": state.t("chart.series")}
+    widgets.chart("bar", prog["revitalised_mu"].rename(state.t("ineff.per_year"))
+                  .set_axis(prog.index.astype(str)), container=left, **labels)
     right.caption(state.t("ineff.cumulative"))
-    right.line_chart(pd.DataFrame({state.t("ineff.cum"): prog["revitalised_mu_cum"],
-                                   state.t("ineff.target"): prog["revitalised_mu_target"]})
-                     .set_axis(prog.index.astype(str)))
+    widgets.chart("line", pd.DataFrame({state.t("ineff.cum"): prog["revitalised_mu_cum"],
+                                        state.t("ineff.target"): prog["revitalised_mu_target"]})
+                  .set_axis(prog.index.astype(str)), container=right, **labels)
     perf.show_table(prog.reset_index().assign(eval_year=prog.index.to_numpy()),
                     ["eval_year", "revitalised_mu", "revitalised_mu_cum", "renovated_floor_m2",
                      "renovated_floor_m2_cum", "standard_factory_m2", "standard_factory_m2_cum"],

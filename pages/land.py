@@ -32,25 +32,27 @@ prior = dict(zip(before["key"], before["value"], strict=True)) if before is not 
 unmapped = land.unmapped_sales(asof_geo.layers_as_of(layers, as_of))
 if len(unmapped):
     with st.expander(state.t("land.unmapped", n=len(unmapped))):
-        st.dataframe(tracking.display(unmapped, list(unmapped.columns), layers), hide_index=True)
+        widgets.dataframe(tracking.display(unmapped, list(unmapped.columns), layers), hide_index=True)
 if before is not None:
     with st.expander(state.t("asof.side_by_side"), expanded=True):
         now = land.summary(layers, plan, as_of=as_of)
         side = pd.DataFrame({state.t("land.side.item"): [tracking.summary_label(k) for k in now["key"]],
                              asof.label(as_of): now["value"].round(1),
                              asof.label(compare_to): now["key"].map(prior).round(1)})
-        st.dataframe(side, hide_index=True)
+        widgets.dataframe(side, hide_index=True)
 
 sold = land.sold_by_year(layers, plan, as_of=as_of)
 c1, c2 = st.columns(2)
 c1.markdown(f"**{state.t('land.per_year')}**")
-c1.bar_chart(sold[["area_mu", "target_mu"]].rename(
+axes = {"x": state.t("chart.year"), "y": state.t("chart.area_mu"), "series": state.t("chart.series")}
+widgets.chart("bar", sold[["area_mu", "target_mu"]].rename(
     index=str, columns={"area_mu": state.t("land.sold"), "target_mu": state.t("land.target")}),
-    stack=False, height=260)
+    container=c1, stack=False, height=260, **axes)
 c2.markdown(f"**{state.t('land.cumulative')}**")
-c2.line_chart(sold[["cumulative_mu", "cumulative_target_mu"]].rename(
+widgets.chart("line", sold[["cumulative_mu", "cumulative_target_mu"]].rename(
     index=str, columns={"cumulative_mu": state.t("land.cum_sold"),
-                        "cumulative_target_mu": state.t("land.cum_target")}), height=260)
+                        "cumulative_target_mu": state.t("land.cum_target")}),
+    container=c2, height=260, **axes)
 
 st.subheader(state.t("land.split"))
 by = st.radio(state.t("land.by"), ["platform_id", "town_code"], horizontal=True, key="land.by",
@@ -58,8 +60,9 @@ by = st.radio(state.t("land.by"), ["platform_id", "town_code"], horizontal=True,
 names = tracking.platform_names(layers) if by == "platform_id" else tracking.town_names(layers)
 split = land.sold_by(layers, plan, by=by, as_of=as_of).rename(columns=lambda c: names.get(c, c))
 s1, s2 = st.columns([1, 1])
-s1.dataframe(split.round(1).rename(index=str), key="land.split")
-s2.bar_chart(split.rename(index=str), height=260)
+widgets.dataframe_in(s1)(split.round(1).rename(index=str).rename_axis(index=edit.col_label), key="land.split")
+widgets.chart("bar", split.rename(index=str), container=s2, height=260,
+              **{**axes, "series": state.t("land.by_platform" if by == "platform_id" else "land.by_town")})
 
 terms = land.terms_check(layers, plan, as_of=as_of)
 view = asof_geo.layers_as_of(layers, as_of)
@@ -100,8 +103,9 @@ maps.show(desc, key=f"land-map-{lang}", basemap=(basemap, api_key), height=520,
 
 st.subheader(state.t("land.terms"))
 rules = land.rules(plan)
-st.caption(state.t("land.idle_note", date=flags_date.strftime("%Y-%m-%d"),
-                   source=rules.idle_rules_source))
+source, source_help = tracking.plan_source(rules.idle_rules_source, rules.idle_rules_source_en)
+st.caption(state.t("land.idle_note", date=flags_date.strftime("%Y-%m-%d"), source=source),
+           help=source_help)
 k1, k2, k3 = st.columns(3)
 k1.metric(state.t("land.idle_count"), int((shown["flag"] == "idle").sum()), border=True)
 k2.metric(state.t("land.reclaim_count"), int((shown["flag"] == "reclaim").sum()), border=True)
@@ -114,7 +118,7 @@ columns = ["sale_id", "parcel_id", "town_code", "platform_id", "year", "area_mu"
            "tax_met", "plot_ratio_min", "plot_ratio", "plot_ratio_met", "agreed_start",
            "actual_start", "days_late", "flag", "idle_fee_10k", "agreed_completion",
            "actual_completion", "completion_late"]
-st.dataframe(tracking.display(listed, columns, layers), hide_index=True, key="land.terms")
+widgets.dataframe(tracking.display(listed, columns, layers), hide_index=True, key="land.terms")
 
 st.subheader(state.t("land.gaps"))
 g_by = st.radio(state.t("land.by"), ["town_code", "platform_id"], horizontal=True, key="land.g_by",
@@ -122,7 +126,7 @@ g_by = st.radio(state.t("land.by"), ["town_code", "platform_id"], horizontal=Tru
 gaps = land.lifecycle_gaps(view["parcels"], by=g_by)
 g_names = {**(platforms if g_by == "platform_id" else towns), "total": state.t("land.total")}
 gaps = gaps.rename(index=lambda c: g_names.get(c, c), columns=lambda g: state.t(f"gap.{g}"))
-st.dataframe(gaps.round(1), key="land.gaps")
+widgets.dataframe(gaps.round(1).rename_axis(index=edit.col_label), key="land.gaps")
 
 with st.expander(state.t("edit.heading"), expanded=False):
     target = st.radio(state.t("land.edit_layer"), ["land_sales", "parcels"], horizontal=True,

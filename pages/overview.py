@@ -53,5 +53,5 @@ maps.show(desc, m=m, key=f"overview-{lang}", static=True,
                                    state.t("export.what_overview")))
 
 with st.expander(state.t("overview.context")):
-    st.table([{"": c[i18n.name_column(lang)], "2021": c["value"]}
+    st.table([{"": c[i18n.name_column(lang)], "2021": c.get(f"value_{lang}", c["value"])}
               for c in plan.context])

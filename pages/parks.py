@@ -22,7 +22,7 @@ before_figures = data.figures_as_of(compare_to, figures.PARK_KEYS) if compare_to
 tracking.figure_cards(park_figures, before=before_figures, before_label=asof.label(compare_to))
 if before_figures is not None:
     with st.expander(state.t("asof.side_by_side"), expanded=True):
-        st.dataframe(tracking.side_by_side(park_figures, before_figures, asof.label(as_of),
+        widgets.dataframe(tracking.side_by_side(park_figures, before_figures, asof.label(as_of),
                                            asof.label(compare_to)), hide_index=True)
 
 table = parks.table(layers, plan, as_of=as_of)
@@ -42,13 +42,20 @@ shown = parks.filter_table(table, towns=f_town, platforms=f_plat, statuses=f_sta
 
 
 rules = parks.rules(plan)
-st.caption(state.t("parks.tax_standard", value=f"{rules.tax_per_mu_standard_10k:g}",
-                   source=rules.tax_per_mu_standard_source))
+source, source_help = tracking.plan_source(rules.tax_per_mu_standard_source,
+                                           rules.tax_per_mu_standard_source_en)
+st.caption(state.t("parks.tax_standard", value=f"{rules.tax_per_mu_standard_10k:g}", source=source),
+           help=source_help)
 sel = selection.Selection("parks", id_col="park_id", map_key=f"parks-map-{lang}")
 outlines = layers["parks"][layers["parks"]["park_id"].isin(shown["park_id"])]
-names = dict(zip(outlines["park_id"], outlines[i18n.name_column(lang)], strict=True))
+# parks carry one name (name_zh): the English page crashed asking for name_en
+names = dict(zip(outlines["park_id"], outlines.get(i18n.name_column(lang), outlines["name_zh"]),
+                 strict=True))
 reshaping = edit.outline_on("parks", sel.current)
-map_col, table_col = st.columns([1, 1])
+# the map is what a planner reads first: two thirds of the width; the table beside it opens
+# with name and status, so both show on a 1366 px screen without scrolling sideways
+map_col, table_col = st.columns([2, 1])
+TABLE_ORDER = ["name_zh", "status", *(c for c in parks.TABLE_COLUMNS if c not in ("name_zh", "status"))]
 with map_col:
     st.markdown(f"**{state.t('parks.map')}**")
     basemap, api_key = frame.effective_basemap()
@@ -74,7 +81,7 @@ with table_col:
     st.markdown(f"**{state.t('parks.table')}** · {state.t('parks.count', n=len(shown))}")
     sel.view_toggle()
     rows = sel.in_view(shown, outlines)
-    sel.table(tracking.display(rows, parks.TABLE_COLUMNS, layers), rows["park_id"].tolist(),
+    sel.table(tracking.display(rows, TABLE_ORDER, layers), rows["park_id"].tolist(),
               height=470)
 
 st.subheader(state.t("edit.heading"))
@@ -90,5 +97,6 @@ line = parks.timeline(view).rename(columns={"started": state.t("parks.started"),
                                             "completed": state.t("parks.completed")})
 # quarters as the as-of picker names them: a date axis would print English month names
 line.index = line.index.to_period("Q").astype(str) if len(line) else line.index
-st.line_chart(line, height=260)
+widgets.chart("line", line, x=state.t("chart.quarter"), y=state.t("chart.parks_n"),
+              series=state.t("chart.series"), height=260)
 

@@ -9,15 +9,15 @@ from geo import i18n, ranking
 from geo.maps import performance as performance_maps
 from ui import data, frame, maps, perf, snapshot, state, widgets
 
-RULE_ZH = ("建立红黄蓝旗评价制度，每季度点评会上，在完成重点考核指标的基础上，对排名前三单位发红旗并通报表扬；"
-           "对未完成指标且排名后三的单位发黄旗，做表态发言，并由县政府领导约谈责任领导；其他单位发蓝旗。")
-
 lang = state.lang()
 layers = data.layers()
 plan = data.current_plan()
 rules = ranking.rules_from_plan(plan)
 st.title(state.t("rank.heading"))
-st.caption(state.t("rank.rule") + f"“{RULE_ZH}”")
+# the plan's words in the planner's language; in English the Chinese original is in the tooltip
+st.caption(state.t("rank.rule") + f"“{state.t('rank.rule_text')}”",
+           help=None if lang == "zh" else state.t("rank.rule_original",
+                                                   text=i18n.t("rank.rule_text", "zh")))
 
 quarters = ranking.quarters(plan)
 today = str(pd.Period(dt.date.today(), freq="Q"))
@@ -29,18 +29,24 @@ if q2.checkbox(state.t("rank.compare"), key="rank.compare_on"):
     other = q3.selectbox(state.t("rank.compare_with"), quarters,
                          index=max(quarters.index(quarter) - 1, 0), key="rank.compare_to")
 
+# the indicator cells show labels, not the plan file's ids; the editor's key carries the
+# language so an edit made in one language is not read back with the other's labels
+labels = {code: i18n.column_label(code, lang) for code in ranking.INDICATORS}
+codes = {label: code for code, label in labels.items()}
 with st.expander(state.t("rank.indicators")):
-    edited = st.data_editor(
-        pd.DataFrame([{"id": i.id, "weight": i.weight, "target": i.target} for i in rules.indicators]),
+    edited = widgets.data_editor(
+        pd.DataFrame([{"id": labels.get(i.id, i.id), "weight": i.weight, "target": i.target}
+                      for i in rules.indicators]),
         column_config={"id": st.column_config.SelectboxColumn(state.t("rank.indicator"),
-                                                              options=list(ranking.INDICATORS),
+                                                              options=list(labels.values()),
                                                               required=True),
                        "weight": st.column_config.NumberColumn(state.t("rank.weight"), min_value=0.0),
                        "target": st.column_config.NumberColumn(state.t("rank.target"))},
-        num_rows="dynamic", hide_index=True, key="rank.editor")
+        num_rows="dynamic", hide_index=True, key=f"rank.editor.{lang}")
     st.caption(state.t("rank.ties"))
 rows = edited.dropna()
-picked = tuple(ranking.Indicator(r.id, float(r.weight), float(r.target)) for r in rows.itertuples())
+picked = tuple(ranking.Indicator(codes.get(r.id, r.id), float(r.weight), float(r.target))
+               for r in rows.itertuples())
 rules = ranking.RankingRules(
     indicators=picked or rules.indicators,  # an emptied table falls back to the plan's
     platforms=rules.platforms, towns=rules.towns, red_requires_all_met=rules.red_requires_all_met,
@@ -83,4 +89,4 @@ maps.show(desc, key=f"rank-map-{lang}", basemap=(basemap, api_key), height=520,
 st.subheader(state.t("rank.history"))
 hist = perf.history(rules)
 names = dict(zip(flagged["unit_id"], flagged[name_col], strict=True))
-st.dataframe(perf.flag_grid(hist, names), width="stretch")
+widgets.dataframe(perf.flag_grid(hist, names), width="stretch")

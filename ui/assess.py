@@ -15,6 +15,7 @@ import streamlit as st
 
 from geo import assess, settings, suitability, terrain
 from geo.errors import PlannerError
+from geo.i18n import Message
 from geo.settings import WEB_CRS
 from ui import data, importing, state, widgets
 
@@ -137,7 +138,7 @@ def _dem(path: str, mtime: float) -> terrain.Dem:
 def dem() -> terrain.Dem:
     path = dem_file()
     if not path.exists():
-        raise terrain.DemError(f"DEM {path}: file not found.")
+        raise terrain.DemError(Message.of("terrain.not_found", file=path.name))
     return _dem(str(path), path.stat().st_mtime)
 
 
@@ -186,14 +187,14 @@ def score_card(row: pd.Series, config: assess.AssessConfig,
     unit = state.t("unit.mu")
     constrained = max(float(row["area_mu"]) - float(row.get("in_use_mu", 0.0))
                       - float(row["buildable_mu"]), 0.0)
-    st.dataframe(pd.DataFrame({
+    widgets.dataframe(pd.DataFrame({
         state.t("assess.area.kind"): [state.t("assess.fig.area_mu"), state.t("assess.fig.in_use_mu"),
                                       state.t("assess.area.constrained"),
                                       state.t("assess.fig.buildable_mu")],
         unit: [f"{float(row['area_mu']):,.1f}", f"{float(row.get('in_use_mu', 0.0)):,.1f}",
                f"{constrained:,.1f}", f"{float(row['buildable_mu']):,.1f}"],
     }), hide_index=True)
-    st.dataframe(assess.breakdown_table(row, config, state.lang()), hide_index=True)
+    widgets.dataframe(assess.breakdown_table(row, config, state.lang()), hide_index=True)
     hits = assess.constraints_hit(row, config, state.lang())
     if hits:
         st.caption(state.t("assess.constraints_hit") + "： " + "；".join(
@@ -235,7 +236,7 @@ def sensitivity_table(result: pd.DataFrame, config: assess.AssessConfig) -> None
         renamed[f"{c}-"] = f"{label} −10"
     st.markdown(f"**{state.t('assess.sensitivity')}**")
     st.caption(state.t("assess.sensitivity_help"))
-    st.dataframe(table.rename(columns=renamed), hide_index=True)
+    widgets.dataframe(table.rename(columns=renamed), hide_index=True)
 
 
 SET_KEY = "assess_saved_set"

@@ -125,7 +125,7 @@ def quick_form(layer: str, feature_id: str | None, *, key: str) -> None:
         st.button(state.t("edit.reload"), key=f"{key}.quick.reload",
                   on_click=st.session_state.pop, args=(seen_key, None))
     except PlannerError as exc:
-        st.error(f"{state.t('edit.refused')}: {exc.text(state.lang())}")
+        st.error(state.t("edit.refused_with", reason=exc.text(state.lang())))
     else:
         st.session_state.pop(seen_key, None)
         st.session_state[msg_key] = "；".join(
@@ -195,7 +195,7 @@ def show(layer: str, feature_ids: list[str], *, key: str, selected: str | None =
             st.button(state.t("edit.reload"), key=f"{key}.edit.reload",
                       on_click=st.session_state.pop, args=(seen_key, None))
         except PlannerError as exc:
-            st.error(f"{state.t('edit.refused')}: {exc.text(state.lang())}")
+            st.error(state.t("edit.refused_with", reason=exc.text(state.lang())))
         else:
             st.session_state.pop(seen_key, None)
             if rows.empty:
@@ -243,7 +243,7 @@ def _save_outline(layer: str, feature_id: str, drawn, key: str, seen_key: str,
         st.session_state[f"{key}.outline.error"] = (exc.text(state.lang()), True)
     except PlannerError as exc:
         st.session_state[f"{key}.outline.error"] = (
-            f"{state.t('edit.refused')}: {exc.text(state.lang())}", False)
+            state.t("edit.refused_with", reason=exc.text(state.lang())), False)
     else:
         st.session_state.pop(seen_key, None)
         if len(rows):

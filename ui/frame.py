@@ -12,8 +12,10 @@ from ui import data, state
 
 def sidebar() -> None:
     """Language and basemap widgets (their keys are owned by :mod:`ui.state`)."""
+    state.lang()  # reads ?lang= of the address into the session before the switch is drawn
     st.sidebar.radio("语言 / Language", ["zh", "en"], key=state.LANG_KEY, horizontal=True,
                      format_func=lambda c: {"zh": "中文", "en": "English"}[c])
+    state.keep_lang_in_url()
     choices = [*basemaps.CHOICES, *local_basemaps.supplied()]
     state.keep_basemap_within(choices)
     st.sidebar.selectbox(state.t("app.basemap"), choices, key=state.BASEMAP_KEY,
@@ -28,7 +30,7 @@ def check_store() -> bool:
         data.meta()
         data.layers()
     except PlannerError as exc:
-        st.error(f"{state.t('app.store_error')}: {exc}")
+        st.error(f"{state.t('app.store_error')}: {exc.text(state.lang())}")
         return False
     return True
 
@@ -60,6 +62,20 @@ def effective_basemap() -> tuple[str | basemaps.Basemap, str | None]:
     return choice, api_key
 
 
+# A metric's label is one line cut with an ellipsis by default: at 1366 px four cards a row
+# left "已开工小微园建筑面积（平方…" and "Floor area of started…". Labels wrap instead, and
+# values too, so the whole text is there on a small monitor in either language; so do the
+# verdict badges under them and widget labels in narrow columns ("Compare with another…").
+_METRIC_CSS = """
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] *,
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+  overflow-wrap: break-word; height: auto !important; }
+.stMarkdownBadge, .stMarkdownEllipsis {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
+"""
+
+
 def localise_widgets() -> None:
     """Streamlit's file uploader writes its own English ("Upload", "200MB per file"), with no
     option to change it: its button and size line are relabelled from the translation table
@@ -74,4 +90,5 @@ def localise_widgets() -> None:
 [data-testid="stFileUploaderDropzoneInstructions"] span {{ display: none; }}
 [data-testid="stFileUploaderDropzoneInstructions"] div::after {{ content: "{limit}";
   font-size: 0.8rem; color: rgba(49, 51, 63, 0.6); }}
+{_METRIC_CSS}
 </style>""")

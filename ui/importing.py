@@ -12,7 +12,7 @@ import streamlit as st
 
 from geo import import_folder, importer, schema
 from geo.errors import PlannerError
-from ui import auth, state
+from ui import auth, state, widgets
 
 PATH_KEY = "import.path"          # the file being imported (an upload saved to disk, or a file
 SERVER_FILE_KEY = "import.server_file"  # of the configured import folder)
@@ -103,13 +103,13 @@ def mapping_editor(columns: list[str], layer: str, preset: importer.ColumnMappin
     with st.expander(state.t("import.mapping"), expanded=bool(unmapped)):
         if unmapped:
             st.caption(state.t("import.unmapped", fields=", ".join(
-                importer.field_label(n, state.lang()) for n in unmapped)))
+                importer.planner_label(n, state.lang()) for n in unmapped)))
         cols = st.columns(3)
         for i, name in enumerate(importer.layer_fields(layer)):
             where = cols[i % 3]
             current = mapping.columns.get(name)
             options = [NONE, *columns]
-            label = importer.field_label(name, state.lang()) + (" *" if name in required else "")
+            label = importer.planner_label(name, state.lang()) + (" *" if name in required else "")
             choice = where.selectbox(label, options, index=options.index(current) if current in options else 0,
                                      key=f"import.map.{scope}.{layer}.{name}")
             if choice != NONE:
@@ -152,7 +152,7 @@ def show_report(report: importer.ImportReport) -> None:
                        ("unlocated", report.unlocated)):
         if items:
             st.markdown(f"**{state.t(f'import.rep.{key}', n=len(items))}**")
-            st.dataframe(_problems(items), hide_index=True, use_container_width=True)
+            widgets.dataframe(_problems(items), hide_index=True, use_container_width=True)
             if key in ("to_confirm", "unlocated") and report.written:
                 st.page_link("pages/health.py", label=state.t("locate.heading"),
-                             icon=":material/pin_drop:")
+                             icon=":material/pin_drop:", query_params=state.link_params())

@@ -13,7 +13,7 @@ import streamlit as st
 from geo import edits, i18n, locate
 from geo.errors import PlannerError
 from geo.maps.locate import locate_map
-from ui import auth, data, frame, maps, state
+from ui import auth, data, frame, maps, state, widgets
 
 CLICK_KEY = "locate.clicked"   # (lon, lat) of the last click on the map
 MESSAGE_KEY = "locate.message"
@@ -61,7 +61,7 @@ def _through_parcels(found: locate.Located) -> None:
     """The sure matches in one click; the normalised ones ticked one by one."""
     if len(found.matched):
         st.markdown(f"**{state.t('locate.matched', n=len(found.matched))}**")
-        st.dataframe(_table(found.matched), hide_index=True, use_container_width=True)
+        widgets.dataframe(_table(found.matched), hide_index=True, use_container_width=True)
         st.button(state.t("locate.apply_matched", n=len(found.matched)), key="locate.apply",
                   on_click=_request, args=("apply",))
         if _requested("apply") and _write(found.matched):
@@ -71,7 +71,7 @@ def _through_parcels(found: locate.Located) -> None:
         table = _table(found.to_confirm)
         confirm = state.t("locate.col.confirm")
         table.insert(0, confirm, False)
-        edited = st.data_editor(table, hide_index=True, use_container_width=True,
+        edited = widgets.data_editor(table, hide_index=True, use_container_width=True,
                                 key="locate.confirm_table",
                                 disabled=[c for c in table.columns if c != confirm])
         chosen = found.to_confirm[edited[confirm].to_numpy(dtype=bool)]

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from geo import evaluation, i18n, inefficient, ranking
-from ui import data, state
+from ui import data, state, widgets
 from ui.edit import col_label
 
 _ENUMS = {"route": "case_route", "case_status": "case_status", "lifecycle": "lifecycle",
@@ -57,7 +57,7 @@ def show_table(df: pd.DataFrame, columns: list[str], layers: Mapping[str, pd.Dat
                key: str, height: int | None = None) -> None:
     """Draw a labelled table (hiding the index)."""
     kwargs = {"height": height} if height else {}
-    st.dataframe(labelled(df, columns, layers), hide_index=True, width="stretch",
+    widgets.dataframe(labelled(df, columns, layers), hide_index=True, width="stretch",
                  key=key, **kwargs)
 
 

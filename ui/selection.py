@@ -24,7 +24,7 @@ import shapely
 import streamlit as st
 
 from geo.maps import Focus
-from ui import snapshot, state
+from ui import snapshot, state, widgets
 
 HIGHLIGHT = "background-color: #fff1b8"
 
@@ -107,7 +107,7 @@ class Selection:
         styled = shown.style.apply(
             lambda row: [HIGHLIGHT if ordered[row.name] == self.current else ""] * len(row), axis=1)
         ticked = {"selection": {"rows": [0]}} if self.current in ids else None
-        st.dataframe(styled, hide_index=True, height=height, key=table_key, placeholder="",
+        widgets.dataframe(styled, hide_index=True, height=height, key=table_key,
                      on_select=lambda: self._on_table(table_key), selection_mode="single-row",
                      selection_default=ticked)
 

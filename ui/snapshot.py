@@ -122,7 +122,7 @@ def panel(desc: MapDescription, *, key: str, snap: Snapshot,
                 st.session_state[built_key] = (signature, body, info.scale_denominator,
                                                info.scalebar_m, tuple(info.unplaced))
             except PlannerError as exc:
-                st.error(str(exc))
+                st.error(exc.text(state.lang()))
         built = st.session_state.get(built_key)
         if built is not None and built[0] == signature:  # a sheet of other filters is stale
             _, body, scale, bar_m, unplaced = built

@@ -8,13 +8,38 @@ from geo import basemaps, i18n
 from ui import ensure_navigation
 
 LANG_KEY = "lang"
+LANG_PARAM = "lang"
 BASEMAP_KEY = "basemap"
 
 
 def lang() -> str:
-    """The interface language (``zh`` unless the user switched)."""
+    """The interface language (``zh`` unless the user switched, or the link says ``?lang=en``)."""
     ensure_navigation()
-    return st.session_state.get(LANG_KEY, i18n.DEFAULT_LANG)
+    if LANG_KEY not in st.session_state:
+        # a reload or a shared link starts a new session: the address carries the language
+        asked = st.query_params.get(LANG_PARAM)
+        st.session_state[LANG_KEY] = asked if asked in i18n.LANGS else i18n.DEFAULT_LANG
+    return st.session_state[LANG_KEY]
+
+
+def keep_lang_in_url() -> None:
+    """Write the language into the address, so a reload or a copied link opens in it.
+
+    Called on every run: Streamlit drops the query string when the planner moves to another
+    page, and this puts it back on the new page's address.
+    """
+    current = lang()
+    if current == i18n.DEFAULT_LANG:
+        if LANG_PARAM in st.query_params:
+            del st.query_params[LANG_PARAM]
+    elif st.query_params.get(LANG_PARAM) != current:
+        st.query_params[LANG_PARAM] = current
+
+
+def link_params() -> dict[str, str]:
+    """Query parameters for a link to another page (``st.page_link``): the language."""
+    current = lang()
+    return {} if current == i18n.DEFAULT_LANG else {LANG_PARAM: current}
 
 
 def basemap() -> str:

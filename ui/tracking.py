@@ -110,3 +110,13 @@ def summary_label(key: str) -> str:
     if f"gap.{key}" in i18n.TABLE:
         return state.t(f"gap.{key}")
     return state.t(f"land.side.{key}")
+
+
+def plan_source(text_zh: str, text_en: str = "") -> tuple[str, str | None]:
+    """A basis quoted from the plan's targets as (caption text, tooltip) in the planner's
+    language: in English its English version, or, when the plan has none, a pointer to the
+    tooltip holding the Chinese original (never Chinese in the English caption)."""
+    if state.lang() == "zh":
+        return text_zh, None
+    original = state.t("plan.source_original", text=text_zh) if text_zh else None
+    return (text_en or state.t("plan.source_see_help")), original

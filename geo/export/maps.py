@@ -214,8 +214,8 @@ def spec_from_description(desc: MapDescription, *, page: str, lang: str = "zh",
             elif isinstance(layer, Marker):
                 printer.marker(layer, group.name)
     if not printer.layers:
-        msg = f"Map of page {page!r} has no layer that can be printed."
-        raise ExportError(msg)
+        # the planner unticked every layer: say so in their words, not the page's code name
+        raise ExportError(i18n.Message.of("export.err.no_layer"))
     box = bbox_deg if bbox_deg is not None else desc.extent
     if box is None:  # no extent: everything drawn
         boxes = [shapely.total_bounds(lay.geoms) if isinstance(lay, DrawLayer) else lay.extent_m

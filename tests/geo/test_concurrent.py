@@ -70,8 +70,11 @@ def test_a_locked_file_gives_a_clear_message_not_a_traceback(tiny, monkeypatch):
     other = sqlite3.connect(tiny, isolation_level=None)
     other.execute("BEGIN EXCLUSIVE")  # another program holds the file
     try:
-        with pytest.raises(StoreBusyError, match="in use by another program"):
+        with pytest.raises(StoreBusyError) as err:
             edits.apply_edit(tiny, "parks", "P1", {"star_rating": 1}, user="王工")
+        # in the planner's language, without SQLite's own words
+        assert "in use by another program" in err.value.text("en")
+        assert "正被其他程序占用" in str(err.value) and "locked" not in str(err.value)
     finally:
         other.execute("ROLLBACK")
         other.close()

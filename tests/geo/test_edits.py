@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import sqlite3
 
 import pandas as pd
 import pytest
 
-from geo import edits, store
+from geo import edits, i18n, store
 from geo.errors import ValidationError
 
 NOW = dt.datetime(2026, 11, 27, 10, 30, 0, tzinfo=dt.UTC)
@@ -78,13 +79,13 @@ def test_unchanged_value_writes_nothing(store_copy):
 @pytest.mark.parametrize(("layer", "fid", "changes", "message"), [
     ("parks", "P02", {"completion_date": "2027-01-01"}, "in the future"),
     ("parks", "P02", {"floor_area_m2": -5}, "negative"),
-    ("parks", "P02", {"status": "demolished"}, "unknown value 'demolished'"),
+    ("parks", "P02", {"status": "demolished"}, "unknown value “demolished”"),
     ("parks", "P02", {"star_rating": 6}, "outside"),
     ("parks", "P02", {"occupancy_pct": "101"}, "outside"),
     ("parks", "P02", {"enterprises_in": "12.5"}, "whole number"),
     ("parks", "P02", {"floor_area_m2": "many"}, "not a number"),
     ("parks", "P02", {"completion_date": "2020-13-01"}, "not a date"),
-    ("parks", "P02", {"completion_date": "2015-01-01"}, "before start_date"),
+    ("parks", "P02", {"completion_date": "2015-01-01"}, "before the Start date"),
     ("parks", "P02", {"status": ""}, "required"),
     ("parks", "P02", {"name_zh": "x"}, "cannot be edited"),
     ("parks", "P99", {"status": "planned"}, "no such feature"),
@@ -93,23 +94,34 @@ def test_unchanged_value_writes_nothing(store_copy):
 ])
 def test_invalid_edit_refused_and_store_unchanged(store_copy, layer, fid, changes, message):
     sha = _sha(store_copy)
-    with pytest.raises(ValidationError, match=message) as err:
+    with pytest.raises(ValidationError) as err:
         edits.apply_edit(store_copy, layer, fid, changes, user="u", now=NOW)
-    assert f"{layer} {fid}" in str(err.value) and "nothing was written" in str(err.value)
+    english, chinese = err.value.text("en"), err.value.text("zh")
+    assert message in english
+    assert f"{i18n.t(f'layer.{layer}', 'en')} {fid}" in english and "nothing was written" in english
+    # the Chinese names the layer and the field by their labels, in Chinese only
+    assert f"{i18n.t(f'layer.{layer}', 'zh')} {fid}" in chinese and "未写入任何内容" in chinese
+    field = next(iter(changes))
+    if field in edits.EDITABLE[layer] and message != "no such feature":
+        assert i18n.column_label(field, "zh") in chinese and f"：{field}：" not in chinese
+    # the planner's own value is quoted as typed; nothing else is in English
+    assert not re.search(r"[A-Za-z]{3,}", re.sub(r"“[^”]*”", "", chinese.replace(fid, ""))), chinese
     assert _sha(store_copy) == sha
 
 
 def test_mixed_valid_and_invalid_writes_nothing(store_copy):
     sha = _sha(store_copy)
-    with pytest.raises(ValidationError, match="negative"):
+    with pytest.raises(ValidationError) as err:
         edits.apply_edit(store_copy, "parks", "P02", {"status": "operating", "floor_area_m2": -1},
                          user="u", now=NOW)
+    assert "negative" in err.value.text("en") and "负数" in err.value.text("zh")
     assert _sha(store_copy) == sha
 
 
 def test_empty_user_refused(store_copy):
-    with pytest.raises(ValidationError, match="who"):
+    with pytest.raises(ValidationError) as err:
         edits.apply_edit(store_copy, "parks", "P02", {"status": "operating"}, user="  ", now=NOW)
+    assert "who" in err.value.text("en") and "修改人" in err.value.text("zh")
 
 
 def test_failure_inside_the_transaction_rolls_back(store_copy):

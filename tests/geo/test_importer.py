@@ -330,7 +330,7 @@ def test_recorded_area_checked_against_the_map(tmp_path, small_store):
     path = tmp_path / "area.gpkg"
     gdf.to_file(path)
     plan = importer.plan_import(path, small_store, layer="parcels")
-    assert any("1 parcels: recorded area" in n and "rows 2" in n for n in plan.report.note_texts("en"))
+    assert any("1 parcels: recorded parcel area" in n and "rows 2" in n for n in plan.report.note_texts("en"))
 
 
 def test_auto_mapping_units_in_headers():

@@ -99,7 +99,11 @@ def test_rules_come_from_the_plan():
     r = land.rules(p)
     f = land.idle_flags(_one_sale(), as_of=pd.Timestamp("2022-03-01"), rules=r).iloc[0]
     assert f["flag"] == "idle" and f["idle_fee_10k"] == pytest.approx(10.0)
-    assert land.rules(fx.plan()) == land.LandRules(1, 2, 0.2, land.rules(fx.plan()).idle_rules_source)
+    read = land.rules(fx.plan())
+    assert read == land.LandRules(1, 2, 0.2, read.idle_rules_source,
+                                  idle_rules_source_en=read.idle_rules_source_en)
+    # the English interface has the basis in English
+    assert "Idle Land" in read.idle_rules_source_en
 
 
 def test_terms_check():

@@ -129,8 +129,9 @@ def test_leaflet_defaults_and_hidden_groups():
 
 
 def test_a_map_with_nothing_to_print_is_refused():
-    with pytest.raises(ExportError, match="no layer"):
+    with pytest.raises(ExportError) as err:
         spec_from_description(MapDescription([]), page="empty", title="t", what="w")
+    assert "tick at least one layer" in err.value.text("en") and "请至少勾选一个图层" in str(err.value)
 
 
 @pytest.mark.parametrize("bounds, expected", [

@@ -198,8 +198,9 @@ def test_a_busy_team_store_says_so_and_writes_nothing(pg_url, monkeypatch):
     monkeypatch.setattr(store, "WRITE_WAIT_S", 0.3)
     with postgis.engine(pg_url).connect() as other, other.begin():
         other.execute(sa.text("SELECT pg_advisory_xact_lock(:id)"), {"id": postgis._LOCK_ID})
-        with pytest.raises(StoreBusyError, match="still being written"):
+        with pytest.raises(StoreBusyError) as err:
             edits.apply_edit(pg_url, "parks", "P1", {"star_rating": 1}, user="王工")
+    assert "still being written" in err.value.text("en") and "请稍后再试" in err.value.text("zh")
     assert _park(pg_url)["star_rating"] == 0
     edits.apply_edit(pg_url, "parks", "P1", {"star_rating": 1}, user="王工")
     assert _park(pg_url)["star_rating"] == 1

@@ -134,14 +134,21 @@ def test_no_data_under_site_is_nan_not_zero(tmp_path):
 
 
 def test_missing_file_and_missing_crs_are_refused(tmp_path):
-    with pytest.raises(terrain.DemError, match="not found"):
+    # each in the planner's language, naming the file but not the server's folders, and with
+    # no GDAL message passed through
+    with pytest.raises(terrain.DemError) as err:
         terrain.read_dem(tmp_path / "nope.tif")
+    assert "not found" in err.value.text("en") and "找不到文件" in err.value.text("zh")
+    assert "nope.tif" in err.value.text("zh") and str(tmp_path) not in err.value.text("zh")
     path = write_tif(tmp_path / "nocrs.tif", np.ones((5, 5)), from_origin(X0, Y0, 10, 10), crs=None)
-    with pytest.raises(terrain.DemError, match="no CRS"):
+    with pytest.raises(terrain.DemError) as err:
         terrain.read_dem(path)
+    assert "no coordinate system" in err.value.text("en") and "没有坐标系" in err.value.text("zh")
     (tmp_path / "text.tif").write_text("not a raster")
-    with pytest.raises(terrain.DemError, match="not a raster"):
+    with pytest.raises(terrain.DemError) as err:
         terrain.read_dem(tmp_path / "text.tif")
+    assert "not a raster" in err.value.text("en") and "GeoTIFF" in err.value.text("zh")
+    assert "not recognized" not in err.value.text("en")  # GDAL's "not recognized as ... format"
 
 
 def test_bounds_outside_the_dem_raise_coverage_error(tmp_path):

@@ -76,5 +76,5 @@ def test_invalid_parcel_edit_refused_store_unchanged(page, store_copy):
     page.selectbox(key="land.parcels.edit.field").set_value("plot_ratio").run()
     page.text_input(key=f"land.parcels.edit.value.{parcel}.plot_ratio").input("-0.5").run()
     page.button(key="land.parcels.edit.save").click().run()
-    assert page.error and "negative" in page.error[0].value
+    assert page.error and "是负数" in page.error[0].value
     assert sha256(store_copy) == sha

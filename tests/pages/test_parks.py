@@ -80,8 +80,9 @@ def test_invalid_edit_refused_store_unchanged(page, store_copy):
     page.selectbox(key="parks.edit.field").set_value("completion_date").run()
     page.text_input(key="parks.edit.value.P02.completion_date").input("2099-01-01").run()
     page.button(key="parks.edit.save").click().run()
-    assert page.error and "in the future" in page.error[0].value
-    assert "修改被拒绝" in page.error[0].value
+    # in the planner's language, the field by its label
+    assert page.error and "晚于今天" in page.error[0].value and "建成日期" in page.error[0].value
+    assert "修改被拒绝" in page.error[0].value and "future" not in page.error[0].value
     assert sha256(store_copy) == sha
     assert store.read_layer(store_copy, "audit").empty
 
