@@ -67,7 +67,7 @@ def _selected_in_form(page) -> str:
     return page.locator(".st-key-parks-edit-feature input").input_value()
 
 
-def test_a_click_on_a_park_selects_its_row_and_the_form(page, work_url):
+def test_a_click_on_a_park_selects_its_row_and_the_form(page, work_url, work_store):
     _parks_page(page, work_url)
     _click_park(page, "P05")
     page.wait_for_function("() => (document.querySelector('.st-key-parks-edit-feature input')"
@@ -82,6 +82,15 @@ def test_a_click_on_a_park_selects_its_row_and_the_form(page, work_url):
     assert _selected_in_form(page).startswith("P05 ")
     assert_no_exception(page)
     screenshot(page, "parks_selected")
+    # edited from the selected row: its fields in one form beside the map
+    page.locator(".st-key-parks-quick-P05-enterprises_in input").fill("77")
+    page.get_by_role("button", name="保存这些修改").click()
+    wait_for_app(page)
+    page.get_by_text("已保存").first.wait_for(timeout=30000)
+    parks = store.read_layer(work_store, "parks").set_index("park_id")
+    assert parks.loc["P05", "enterprises_in"] == 77
+    audit = store.read_layer(work_store, "audit")
+    assert audit[(audit["feature_id"] == "P05")]["field"].tolist() == ["enterprises_in"]
 
 
 def test_picking_in_the_form_moves_the_map_and_the_table_follows_the_view(page, work_url):

@@ -16,6 +16,7 @@ LATIN_OK = {
     "Shapefile", "KML", "KMZ", "CSV", "XLSX", "Excel", "JSON", "SQLite", "WKT", "DEM", "MB",
     "zip", "shp", "shx", "dbf", "prj", "cpg", "GPS", "OpenStreetMap", "Leaflet", "dpi",
     "YYYY-MM-DD", "A", "B", "C", "D", "X", "Y", "Z", "Language", "TIANDITU_KEY",
+    "I", "O", "S", "V",  # the letters a credit code may not hold, named as they are
 }
 
 
