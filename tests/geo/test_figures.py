@@ -182,9 +182,10 @@ def test_an_edit_entered_today_without_a_date_leaves_earlier_figures(tiny_store)
                                                  "start_date": "2021-11-01"}, user="测试")
     s = store.Store(tiny_store)
     assert _fig(figures.figures(s, plan.load_plan(), as_of="2021-12-31"), "parks.started").value == 3
-    with pytest.raises(Exception, match="after the day of entry"):
+    with pytest.raises(Exception, match="晚于录入日") as info:
         edits.apply_edit(tiny_store, "parks", "P2", {"star_rating": 1}, user="测试",
                          effective="2999-01-01")
+    assert "after the day of entry" in info.value.text("en")
 
 
 def test_figures_command_refuses_a_date_it_cannot_read(demo, capsys):
