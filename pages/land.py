@@ -8,7 +8,7 @@ from geo import asof as asof_geo
 from geo import land
 from geo.maps import tracking as tracking_maps
 from geo.units import area_mu
-from ui import asof, data, edit, frame, maps, snapshot, state, tracking, widgets
+from ui import asof, data, edit, frame, maps, selection, snapshot, state, tracking, widgets
 
 lang = state.lang()
 layers = data.layers()
@@ -98,8 +98,13 @@ snap = snapshot.Snapshot("land", state.t("land.heading"),
                          snapshot.as_of_date(as_of), [
     (state.t("col.town_code"), [towns.get(c, c) for c in f_town]),
     (state.t("col.platform_id"), [platforms.get(c, c) for c in f_plat])])
-maps.show(desc, key=f"land-map-{lang}", basemap=(basemap, api_key), height=520,
-          export=snap)
+# a click on a sale's parcel selects the sale in the terms table and in the edit form below
+sel = selection.Selection("land", id_col="sale_id", map_key=f"land-map-{lang}")
+geoms = layers["parcels"][["parcel_id", "geometry"]]
+sale_shapes = geoms.merge(shown[["sale_id", "parcel_id"]], on="parcel_id")
+desc.focus = sel.focus(sale_shapes, f"{sel.current or ''}")
+maps.show(desc, key=sel.map_key, basemap=(basemap, api_key), height=520, export=snap,
+          returned_objects=sel.returned_objects(), on_change=sel.on_map)
 
 st.subheader(state.t("land.terms"))
 rules = land.rules(plan)
@@ -118,7 +123,25 @@ columns = ["sale_id", "parcel_id", "town_code", "platform_id", "year", "area_mu"
            "tax_met", "plot_ratio_min", "plot_ratio", "plot_ratio_met", "agreed_start",
            "actual_start", "days_late", "flag", "idle_fee_10k", "agreed_completion",
            "actual_completion", "completion_late"]
-widgets.dataframe(tracking.display(listed, columns, layers), hide_index=True, key="land.terms")
+sel.view_toggle()
+listed = sel.in_view(listed, sale_shapes)
+sel.table(tracking.display(listed, columns, layers), listed["sale_id"].tolist(), height=360)
+
+st.subheader(state.t("edit.heading"))
+st.caption(state.t("select.hint"))
+target = st.radio(state.t("land.edit_layer"), ["land_sales", "parcels"], horizontal=True,
+                  key="land.edit_layer",
+                  format_func=lambda x: state.t("land.edit_sales" if x == "land_sales"
+                                                else "land.edit_parcels"))
+picked = sel.current
+if target == "land_sales":
+    edit.quick_form("land_sales", picked, key="land.land_sales")
+else:  # the selected sale's parcel
+    picked = next(iter(shown.loc[shown["sale_id"] == picked, "parcel_id"]), None)
+    edit.quick_form("parcels", picked, key="land.parcels")
+ids = shown["sale_id"] if target == "land_sales" else shown["parcel_id"]
+edit.show(target, ids.tolist(), key=f"land.{target}", selected=picked,
+          on_pick=sel.select if target == "land_sales" else None)
 
 st.subheader(state.t("land.gaps"))
 g_by = st.radio(state.t("land.by"), ["town_code", "platform_id"], horizontal=True, key="land.g_by",
@@ -128,10 +151,3 @@ g_names = {**(platforms if g_by == "platform_id" else towns), "total": state.t("
 gaps = gaps.rename(index=lambda c: g_names.get(c, c), columns=lambda g: state.t(f"gap.{g}"))
 widgets.dataframe(gaps.round(1).rename_axis(index=edit.col_label), key="land.gaps")
 
-with st.expander(state.t("edit.heading"), expanded=False):
-    target = st.radio(state.t("land.edit_layer"), ["land_sales", "parcels"], horizontal=True,
-                      key="land.edit_layer",
-                      format_func=lambda x: state.t("land.edit_sales" if x == "land_sales"
-                                                    else "land.edit_parcels"))
-    ids = shown["sale_id"] if target == "land_sales" else shown["parcel_id"]
-    edit.show(target, ids.tolist(), key=f"land.{target}")

@@ -78,3 +78,20 @@ def test_invalid_parcel_edit_refused_store_unchanged(page, store_copy):
     page.button(key="land.parcels.edit.save").click().run()
     assert page.error and "是负数" in page.error[0].value
     assert sha256(store_copy) == sha
+
+
+def test_a_selected_sale_is_listed_first_and_edited_in_one_form(page, store_copy):
+    sale_id = "33112222019B00002"
+    page.session_state["land.selected"] = sale_id
+    page.run()
+    assert not page.exception
+    assert page.selectbox(key="land.land_sales.edit.feature").value == sale_id
+    page.text_input(key=f"land.land_sales.quick.{sale_id}.price_10k_yuan").input("99")
+    page.button(key=f"FormSubmitter:land.land_sales.quick.{sale_id}-保存这些修改").click().run()
+    assert not page.exception and not page.error
+    assert store.read_layer(store_copy, "land_sales").set_index("sale_id").loc[
+        sale_id, "price_10k_yuan"] == 99
+    # the parcel form edits the selected sale's parcel
+    page.radio(key="land.edit_layer").set_value("parcels").run()
+    parcel = store.read_layer(store_copy, "land_sales").set_index("sale_id").loc[sale_id, "parcel_id"]
+    assert page.selectbox(key="land.parcels.edit.feature").value == parcel
