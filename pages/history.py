@@ -15,7 +15,7 @@ st.caption(t("history.intro"))
 
 c1, c2, c3, c4 = st.columns(4)
 users = widgets.multiselect_in(c1)(t("col.user"), sorted(audit["user"].dropna().unique()),
-                                  key="history.users")
+                                  key="history.users", format_func=edit.user_name)
 layer = c2.selectbox(t("history.layer"), ["", *sorted(audit["layer"].dropna().unique())],
                      key="history.layer",
                      format_func=lambda n: t(f"import.layer.{n}") if n else t("history.all"))
@@ -29,7 +29,7 @@ st.caption(t("history.count", n=len(rows)))
 shown = rows.assign(at=edits.beijing_time(rows["at"]),
                     effective=pd.to_datetime(rows["effective"], errors="coerce").dt.strftime(
                         "%Y-%m-%d").fillna(""),
-                    batch=rows["batch"].fillna(""))
+                    batch=rows["batch"].fillna(""), user=rows["user"].map(edit.user_name))
 # an outline change reads as its areas, not as a page of coordinates
 is_outline = rows["field"] == "geometry"
 for col in ("old_value", "new_value"):

@@ -21,7 +21,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from geo import edits, i18n, outline, schema, units
+from geo import accounts, edits, i18n, outline, schema, units
 from geo.errors import PlannerError
 from geo.settings import STORAGE_CRS
 from ui import auth, data, state
@@ -54,6 +54,11 @@ def _shown_value(layer: str, field: str, value) -> str:
     if f.dtype == "bool":
         return i18n.bool_label(text in ("1", "True", "true"), state.lang())
     return text
+
+
+def user_name(name: str) -> str:
+    """A planner's name as the history shows it; the no-sign-in user in the reader's language."""
+    return state.t("auth.local_name") if name == accounts.LOCAL_USER else name
 
 
 def col_label(column: str) -> str:
@@ -175,7 +180,7 @@ def show(layer: str, feature_ids: list[str], *, key: str, selected: str | None =
         value = _value_widget(layer, field, current, key=f"{key}.edit.value.{fid}.{field}")
     u1, u2 = st.columns(2)
     user = auth.user()  # the signed-in planner: the history names them, geo checks their rights
-    u1.text_input(state.t("edit.user"), value=user.label, key=f"{key}.edit.user.{user.name}",
+    u1.text_input(state.t("edit.user"), value=user_name(user.label), key=f"{key}.edit.user.{user.name}",
                   disabled=True)
     today = dt.datetime.now(dt.UTC).date()
     effective = u2.date_input(state.t("edit.effective"), value=today, max_value=today,
@@ -217,6 +222,7 @@ def show(layer: str, feature_ids: list[str], *, key: str, selected: str | None =
         shown["effective"] = pd.to_datetime(hist.get("effective"), errors="coerce").dt.strftime(
             "%Y-%m-%d").fillna("")
         shown["batch"] = shown["batch"].fillna("")
+        shown["user"] = shown["user"].map(user_name)
         for col in ("old_value", "new_value"):
             shown[col] = [_shown_value(layer, f, v) for f, v in zip(hist["field"], hist[col], strict=True)]
         shown["field"] = hist["field"].map(col_label)
