@@ -24,6 +24,7 @@ from geo.basemaps import Basemap
 from geo.export import fonts, maps, sheet
 from geo.export.errors import ExportError
 from geo.settings import METRIC_CRS, STORAGE_CRS
+from tests.geo.said import raises_said
 
 X0, Y0 = 500_000.0, 3_150_000.0  # EPSG:4549, near 120E 28.5N
 SQUARE_M = 10_000.0
@@ -173,9 +174,9 @@ def test_filters_visible_layers_and_extent(layers):
                    for c in ("supplied", "in_use", "built", "producing", "meeting", "unverified"))
     minx, miny, maxx, maxy = spec.extent_m
     assert 9_000 < maxx - minx < 12_000 and 10_000 < maxy - miny < 12_000
-    with pytest.raises(ExportError, match="unknown layers"):
+    with raises_said(ExportError, "unknown layers"):
         maps.overview_spec(layers, visible=["county", "nope"])
-    with pytest.raises(ExportError, match="no such column"):
+    with raises_said(ExportError, "no such column"):
         maps.overview_spec(layers, filters={"parcels": {"colour": ["red"]}})
 
 
@@ -209,17 +210,17 @@ def test_polygon_with_hole_is_drawn_with_its_hole():
     ({"fmt": "svg"}, "format 'svg'"),
 ])
 def test_bad_options_are_refused(kwargs, match):
-    with pytest.raises(ExportError, match=match):
+    with raises_said(ExportError, match):
         sheet.SheetOptions(**kwargs)
 
 
 def test_unknown_page_is_refused(layers):
-    with pytest.raises(ExportError, match="Unknown page 'nope'.*overview"):
+    with raises_said(ExportError, "Unknown page 'nope'.*overview"):
         maps.spec_for("nope", layers)
 
 
 def test_missing_cjk_font_fails_with_the_install_command(tmp_path):
-    with pytest.raises(ExportError, match="fonts-noto-cjk"):
+    with raises_said(ExportError, "fonts-noto-cjk"):
         fonts.cjk_family(tmp_path / "no-such-font.ttc")
     assert fonts.cjk_family() == "Noto Sans CJK SC"
 

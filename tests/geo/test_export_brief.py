@@ -14,6 +14,7 @@ from geo import plan, store
 from geo.export import brief
 from geo.export.errors import ExportError
 from geo.units import area_mu
+from tests.geo.said import raises_said
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +110,7 @@ def test_section_without_its_module_is_left_out_and_named(monkeypatch, ctx, tmp_
 
 @pytest.mark.parametrize("quarter", ["2021Q5", "2021", "Q2-2021"])
 def test_bad_quarter_is_refused(layers, quarter):
-    with pytest.raises(ExportError, match="Brief"):
+    with raises_said(ExportError, "Brief"):
         brief.BriefContext(layers, plan.load_plan(), quarter)
 
 
