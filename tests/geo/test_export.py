@@ -292,7 +292,7 @@ def test_cli_exports_a3_pdf(demo_store, tmp_path, capsys):
     (["--out", "/no/such/folder/x.pdf"], "folder /no/such/folder does not exist"),
 ])
 def test_cli_refuses_bad_requests(demo_store, tmp_path, capsys, args, message):
-    argv = ["export", "--out", str(tmp_path / "x.pdf"), "--store", str(demo_store), *args]
+    argv = ["export", "--out", str(tmp_path / "x.pdf"), "--store", str(demo_store), "--lang", "en", *args]
     assert cli.main(argv) == 2
     assert message in capsys.readouterr().err
     assert not (tmp_path / "x.pdf").exists()
@@ -301,13 +301,15 @@ def test_cli_refuses_bad_requests(demo_store, tmp_path, capsys, args, message):
 def test_cli_refuses_unwritable_path(demo_store, capsys):
     # /proc takes no new files, even from root (CI runs as root, so chmod would not do)
     rc = cli.main(["export", "--format", "png", "--out", "/proc/jinyun-export.png",
-                   "--store", str(demo_store)])
+                   "--store", str(demo_store), "--lang", "en"])
     assert rc == 2
     assert "/proc/jinyun-export.png: not writable" in capsys.readouterr().err
 
 
 def test_cli_refuses_a_folder_as_output(demo_store, tmp_path, capsys):
     assert cli.main(["export", "--out", str(tmp_path), "--store", str(demo_store)]) == 2
+    assert "这是一个文件夹" in capsys.readouterr().err  # the command line speaks Chinese by default
+    assert cli.main(["export", "--out", str(tmp_path), "--store", str(demo_store), "--lang", "en"]) == 2
     assert "is a folder" in capsys.readouterr().err
 
 

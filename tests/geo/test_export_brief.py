@@ -128,12 +128,12 @@ def test_cli_brief(demo_store, tmp_path, capsys):
     assert len(PdfReader(out).pages) >= 6
     assert "brief 2021Q2 (pdf)" in capsys.readouterr().out
     assert cli.main(["brief", "--quarter", "2021Q2", "--format", "docx", "--out", str(out),
-                     "--store", str(demo_store)]) == 2
+                     "--store", str(demo_store), "--lang", "en"]) == 2
     assert "format 'docx'" in capsys.readouterr().err
     assert cli.main(["brief", "--quarter", "2021Q2", "--paper", "A3", "--orientation", "portrait",
                      "--out", str(out), "--store", str(demo_store)]) == 0
     w, h = (float(v) for v in PdfReader(out).pages[0].mediabox.upper_right)
     assert (w, h) == (pytest.approx(842, abs=1.5), pytest.approx(1191, abs=1.5))  # A3 portrait
     assert cli.main(["brief", "--quarter", "2021Q2", "--paper", "A5", "--out", str(out),
-                     "--store", str(demo_store)]) == 2
+                     "--store", str(demo_store), "--lang", "en"]) == 2
     assert "paper 'A5'" in capsys.readouterr().err
