@@ -223,7 +223,8 @@ def test_an_unreachable_server_is_named_without_its_password():
     url = "postgresql://planner:secret@127.0.0.1:9/jinyun"
     with pytest.raises(StoreError) as info:
         store.Store(url)
-    assert "cannot connect" in str(info.value) and "secret" not in str(info.value)
+    assert "cannot connect" in info.value.text("en") and "无法连接" in str(info.value)
+    assert "secret" not in info.value.text("en") and "secret" not in str(info.value)
     assert "jinyun" in str(info.value)
     assert store.display_name(url) == "jinyun (PostGIS)"
 
