@@ -60,7 +60,7 @@ def test_a_file_that_is_not_a_geopackage(tmp_path):
 def test_a_layer_that_breaks_the_schema_changes_nothing(tiny_store):
     before = _hash(tiny_store)
     bad = tiny_layers()["parks"].assign(status="demolished")
-    with raises_said(SchemaError, r"parks.status: values \['demolished'\]"):
+    with raises_said(SchemaError, r"parks.status: values demolished not in"):
         store.replace_layers(tiny_store, {"parks": bad})
     assert _hash(tiny_store) == before
 
