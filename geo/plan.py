@@ -105,7 +105,7 @@ def load_plan(path: str | Path | None = None) -> Plan:
     head = raw.get("plan", {})
     for key in ("title_zh", "title_en", "start_year", "end_year"):
         if key not in head:
-            raise PlanFileError(Message.of("err.plan.head_lacks", path=str(path), key=key))
+            raise PlanFileError(Message.of("err.plan.head_lacks", path=str(path), setting=key))
     targets = [_target(path, i, t) for i, t in enumerate(raw.get("targets", []))]
     return Plan(path=path, title_zh=head["title_zh"], title_en=head["title_en"],
                 start_year=int(head["start_year"]), end_year=int(head["end_year"]),
