@@ -267,8 +267,7 @@ def load_preset(name_or_path: str | os.PathLike, *, directory: str | os.PathLike
 def save_preset(mapping: ColumnMapping, name: str, *, directory: str | os.PathLike = MAPPINGS_DIR) -> Path:
     """Save ``mapping`` as ``<directory>/<name>.json`` (written whole or not at all)."""
     if not re.fullmatch(r"[\w\-\u4e00-\u9fff]+", name):
-        msg = f"Preset name {name!r}: use letters, digits, Chinese characters, '-' or '_' only."
-        raise ImportRefusedError(msg)
+        raise ImportRefusedError(i18n.Message.of("err.preset.bad_name", name=name))
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     mapping.name = name

@@ -113,15 +113,15 @@ class AssessConfig:
     def __post_init__(self) -> None:
         bad = [k for k in self.hard_constraints if k not in CONSTRAINT_KEYS]
         if bad:
-            msg = f"Assessment: unknown hard constraints {bad}; choose from {list(CONSTRAINT_KEYS)}"
-            raise PlanFileError(msg)
+            raise PlanFileError(i18n.Message.of("err.assess.unknown_constraints", names=bad,
+                                                known=list(CONSTRAINT_KEYS)))
         unknown = [k for k in self.weights if k not in CRITERIA]
         if unknown:
-            msg = f"Assessment: unknown criteria {unknown} in weights; the criteria are {list(CRITERIA)}"
-            raise PlanFileError(msg)
+            raise PlanFileError(i18n.Message.of("err.assess.unknown_criteria", names=unknown,
+                                                known=list(CRITERIA)))
         if any(w < 0 for w in self.weights.values()) or sum(self.weights.values()) <= 0:
-            msg = f"Assessment: weights must be >= 0 and not all 0 (got {dict(self.weights)})"
-            raise PlanFileError(msg)
+            raise PlanFileError(i18n.Message.of("err.assess.bad_weights",
+                                                weights=[f"{k} = {v}" for k, v in self.weights.items()]))
 
     @property
     def soft_constraints(self) -> tuple[str, ...]:
@@ -145,8 +145,7 @@ def load_config(plan: Any = None) -> AssessConfig:
     known = set(AssessConfig.__dataclass_fields__)
     unknown = sorted(set(raw) - known)
     if unknown:
-        msg = f"Plan [assessment]: unknown keys {unknown}; known keys are {sorted(known)}"
-        raise PlanFileError(msg)
+        raise PlanFileError(i18n.Message.of("err.assess.unknown_keys", keys=unknown, known=sorted(known)))
     kwargs = dict(raw)
     if "hard_constraints" in kwargs:
         kwargs["hard_constraints"] = tuple(kwargs["hard_constraints"])
@@ -224,8 +223,7 @@ def prepare_candidates(candidates: gpd.GeoDataFrame, ctx: Context, *, on_error: 
     when ``lang`` is None.
     """
     if candidates.crs is None:
-        msg = "Candidates have no CRS; say which (e.g. EPSG:4490 for lon/lat) before assessing."
-        raise CRSError(msg)
+        raise CRSError(i18n.Message.of("err.assess.no_crs"))
     gdf = candidates.to_crs(METRIC_CRS).copy()
     if "candidate_id" not in gdf.columns:
         gdf["candidate_id"] = [f"C{i + 1}" for i in range(len(gdf))]
@@ -261,7 +259,7 @@ def prepare_candidates(candidates: gpd.GeoDataFrame, ctx: Context, *, on_error: 
     messages = [i18n.t(key, lang, id=cid) if lang else i18n.t(key, "en", id=cid) + " / " + i18n.t(key, "zh", id=cid)
                 for key, cid in problems]
     if problems and on_error == "raise":
-        raise CandidateError("; ".join(messages))
+        raise CandidateError(i18n.Joined(tuple(i18n.Message.of(key, id=cid) for key, cid in problems)))
     gdf["notes"] = notes
     out = gdf.iloc[keep].reset_index(drop=True)
     out.attrs["assess_prepared"] = True
@@ -573,8 +571,7 @@ def parcels_as_candidates(parcels: gpd.GeoDataFrame, ids: Sequence[str]) -> gpd.
     picked = parcels[parcels["parcel_id"].isin(list(ids))]
     missing = sorted(set(ids) - set(picked["parcel_id"]))
     if missing:
-        msg = f"Parcels {missing} are not in the store."
-        raise CandidateError(msg)
+        raise CandidateError(i18n.Message.of("err.assess.parcels_missing", ids=missing))
     return gpd.GeoDataFrame({"candidate_id": picked["parcel_id"].to_numpy(),
                              "name": picked["parcel_id"].to_numpy(),
                              "parcel_id": picked["parcel_id"].to_numpy()},
@@ -815,8 +812,8 @@ def report(result: gpd.GeoDataFrame, candidate_id: str, config: AssessConfig,
     """
     match = result[result["candidate_id"] == candidate_id]
     if match.empty:
-        msg = f"No assessed candidate {candidate_id!r} (have {list(result['candidate_id'])})"
-        raise CandidateError(msg)
+        raise CandidateError(i18n.Message.of("err.assess.no_candidate", id=candidate_id,
+                                             ids=list(result["candidate_id"])))
     row = match.iloc[0]
     geom = match.geometry.iloc[0]
     table = comparison_table(match, lang, config)

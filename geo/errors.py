@@ -1,12 +1,12 @@
-"""Domain exceptions. Pages catch these and show ``str(exc)``; nothing matches on text."""
+"""Domain exceptions. Pages catch these and show ``exc.text(lang)``; nothing matches on text."""
 
 
 class PlannerError(ValueError):
     """Base class: a problem the user can act on, with a message that says which.
 
-    The message is a :class:`geo.i18n.Message` (shown in the user's language by
-    :meth:`text`; ``str()`` gives the default language) or, for the messages not
-    yet in the translation table, plain text.
+    The message is a :class:`geo.i18n.Message` (or :class:`geo.i18n.Joined`), shown in
+    the user's language by :meth:`text`; ``str()`` gives the default language (Chinese).
+    Plain text is still taken, shown as it is in every language.
     """
 
     def __init__(self, message: object = ""):

@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from geo.errors import PlanFileError
+from geo.i18n import Message
 from geo.plan import Plan
 from geo.settings import METRIC_CRS
 from geo.units import area_mu
@@ -89,28 +90,30 @@ def method_from_plan(plan: Plan) -> Method:
         that do not fall from A to C.
     """
     raw = dict(plan.raw.get("evaluation", {}))
-    where = f"Plan {plan.path}: [evaluation]"
+    where = _where(plan, "evaluation")
     default = Method()
     known = set(Method.__dataclass_fields__)
     unknown = sorted(set(raw) - known)
     if unknown:
-        msg = f"{where} has unknown keys {unknown} (known: {sorted(known)})"
-        raise PlanFileError(msg)
+        raise PlanFileError(Message.of("err.plan.unknown_keys", where=where, keys=unknown,
+                                       known=sorted(known)))
     weights = {**default.weights, **raw.get("weights", {})}
     benchmarks = {**default.benchmarks, **raw.get("benchmarks", {})}
     for name, table, keys in (("weights", weights, WEIGHT_KEYS),
                               ("benchmarks", benchmarks, INDICATORS)):
         bad = sorted(set(table) - set(keys))
         if bad:
-            msg = f"{where}.{name}: unknown indicators {bad}; use {list(keys)}"
-            raise PlanFileError(msg)
+            raise PlanFileError(Message.of("err.plan.unknown_indicators",
+                                           where=_where(plan, f"evaluation.{name}"), names=bad,
+                                           known=list(keys)))
         negative = {k: v for k, v in table.items() if not isinstance(v, int | float) or v < 0}
         if negative:
-            msg = f"{where}.{name}: {negative} must be numbers >= 0"
-            raise PlanFileError(msg)
+            raise PlanFileError(Message.of("err.plan.not_non_negative",
+                                           where=_where(plan, f"evaluation.{name}"),
+                                           values=_pairs(negative)))
     if any(benchmarks[k] == 0 for k in INDICATORS):
-        msg = f"{where}.benchmarks: a benchmark of 0 cannot divide"
-        raise PlanFileError(msg)
+        raise PlanFileError(Message.of("err.plan.zero_benchmark",
+                                       where=_where(plan, "evaluation.benchmarks")))
     method = Method(weights={k: float(v) for k, v in weights.items()},
                     benchmark=raw.get("benchmark", default.benchmark),
                     benchmarks={k: float(v) for k, v in benchmarks.items()},
@@ -120,19 +123,29 @@ def method_from_plan(plan: Plan) -> Method:
                     class_thresholds={**default.class_thresholds,
                                       **raw.get("class_thresholds", {})})
     if method.benchmark not in ("mean", "fixed"):
-        msg = f"{where}: benchmark = {method.benchmark!r}; use \"mean\" or \"fixed\""
-        raise PlanFileError(msg)
+        raise PlanFileError(Message.of("err.plan.choose", where=where, setting="benchmark",
+                                       value=repr(method.benchmark), choices=["mean", "fixed"]))
     if method.class_method not in ("shares", "thresholds"):
-        msg = f"{where}: class_method = {method.class_method!r}; use \"shares\" or \"thresholds\""
-        raise PlanFileError(msg)
+        raise PlanFileError(Message.of("err.plan.choose", where=where, setting="class_method",
+                                       value=repr(method.class_method),
+                                       choices=["shares", "thresholds"]))
     if abs(sum(method.class_shares[c] for c in CLASSES) - 100) > 0.5:
-        msg = f"{where}.class_shares {method.class_shares} must sum to 100"
-        raise PlanFileError(msg)
+        raise PlanFileError(Message.of("err.plan.shares_sum", where=_where(plan, "evaluation"),
+                                       values=_pairs(method.class_shares)))
     th = method.class_thresholds
     if not th["A"] >= th["B"] >= th["C"]:
-        msg = f"{where}.class_thresholds {th} must fall from A to B to C"
-        raise PlanFileError(msg)
+        raise PlanFileError(Message.of("err.plan.thresholds_fall", where=_where(plan, "evaluation"),
+                                       values=_pairs(th)))
     return method
+
+
+def _where(plan: Plan, section: str) -> Message:
+    """"Plan <file>: [section]" as a planner reads it."""
+    return Message.of("err.plan.in", path=str(plan.path), section=section)
+
+
+def _pairs(table: Mapping) -> list[str]:
+    return [f"{k} = {v!r}" for k, v in table.items()]
 
 
 def _ratio(num: pd.Series, den: pd.Series) -> pd.Series:

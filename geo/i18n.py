@@ -70,11 +70,12 @@ def column_label(name: str, lang: str = DEFAULT_LANG) -> str:
 
 def render(value: object, lang: str = DEFAULT_LANG) -> object:
     """``value`` as shown in ``lang``: a :class:`Message` (or anything with ``text(lang)``)
-    is translated, a list or tuple of them joined with commas; other values stay."""
+    is translated, a list or tuple of them joined with the language's list mark (、 or ", ");
+    other values stay."""
     if hasattr(value, "text") and callable(value.text):
         return value.text(lang)
     if isinstance(value, list | tuple):
-        return ", ".join(str(render(v, lang)) for v in value)
+        return ("、" if lang == "zh" else ", ").join(str(render(v, lang)) for v in value)
     return value
 
 

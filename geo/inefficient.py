@@ -55,6 +55,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 from geo.asof import cases_as_of
 from geo.errors import PlanFileError
+from geo.i18n import Message
 from geo.plan import Plan
 from geo.units import area_mu
 
@@ -90,22 +91,26 @@ def rules_from_plan(plan: Plan) -> Rules:
     known = {f.name for f in fields(Rules)}
     unknown = sorted(set(raw) - known)
     if unknown:
-        msg = f"Plan {plan.path}: [inefficient] has unknown keys {unknown} (known: {sorted(known)})"
-        raise PlanFileError(msg)
+        raise PlanFileError(Message.of("err.plan.unknown_keys", where=_where(plan), keys=unknown,
+                                       known=sorted(known)))
     for key in ("use_changed_codes", "judged_stages", "rules"):
         if key in raw:
             raw[key] = tuple(raw[key])
     bad = sorted(set(raw.get("rules", ())) - set(RULES))
     if bad:
-        msg = f"Plan {plan.path}: [inefficient] rules {bad} unknown; use any of {list(RULES)}"
-        raise PlanFileError(msg)
+        raise PlanFileError(Message.of("err.plan.unknown_rules", where=_where(plan), names=bad,
+                                       known=list(RULES)))
     for key in ("tax_per_mu_min_10k", "plot_ratio_min", "idle_after_years",
                 "expected_tax_per_mu_10k", "overshoot_pct"):
         value = raw.get(key, 0.0)
         if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
-            msg = f"Plan {plan.path}: [inefficient] {key} = {value!r} must be a number >= 0"
-            raise PlanFileError(msg)
+            raise PlanFileError(Message.of("err.plan.not_non_negative", where=_where(plan),
+                                           values=[f"{key} = {value!r}"]))
     return Rules(**raw)
+
+
+def _where(plan: Plan) -> Message:
+    return Message.of("err.plan.in", path=str(plan.path), section="inefficient")
 
 
 def _as_of(year: int, as_of: pd.Timestamp | str | None) -> pd.Timestamp:

@@ -23,6 +23,7 @@ import pandas as pd
 
 from geo import asof as asof_mod
 from geo.errors import PlanFileError
+from geo.i18n import Message
 from geo.plan import Plan
 from geo.units import M2_PER_MU, area_mu
 
@@ -61,8 +62,8 @@ def rules(plan: Plan | None) -> LandRules:
                          float(raw.get("idle_fee_share", 0.2)), str(raw.get("idle_rules_source", "")),
                          uses, str(raw.get("idle_rules_source_en", "")))
     except (TypeError, ValueError) as exc:
-        msg = f"Plan {plan.path}: [land] has a value that is not a number ({exc})"
-        raise PlanFileError(msg) from exc
+        raise PlanFileError(Message.of("err.plan.not_a_number", path=str(plan.path), section="land",
+                                       detail=str(exc))) from exc
 
 
 def sales_with_area(parcels: pd.DataFrame, land_sales: pd.DataFrame) -> pd.DataFrame:

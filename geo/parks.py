@@ -22,6 +22,7 @@ import pandas as pd
 
 from geo import asof as asof_mod
 from geo.errors import PlanFileError
+from geo.i18n import Message
 from geo.plan import Plan
 from geo.units import area_mu
 
@@ -59,8 +60,8 @@ def rules(plan: Plan) -> ParkRules:
                          int(raw.get("min_star_rating", 3)),
                          str(raw.get("tax_per_mu_standard_source_en", "")))
     except (TypeError, ValueError) as exc:
-        msg = f"Plan {plan.path}: [parks] has a value that is not a number ({exc})"
-        raise PlanFileError(msg) from exc
+        raise PlanFileError(Message.of("err.plan.not_a_number", path=str(plan.path), section="parks",
+                                       detail=str(exc))) from exc
 
 
 def tax_year(figures: pd.DataFrame) -> int | None:

@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from geo.errors import PlanFileError
+from geo.i18n import Message
 from geo.settings import plan_path
 
 _TARGET_KEYS = ("id", "area", "name_zh", "name_en", "value", "unit", "per", "comparison", "text_zh")
@@ -69,8 +70,8 @@ class Plan:
         try:
             return self.targets[target_id]
         except KeyError:
-            msg = f"Plan {self.path}: no target {target_id!r} (has {sorted(self.targets)})"
-            raise PlanFileError(msg) from None
+            raise PlanFileError(Message.of("err.plan.no_target", path=str(self.path), target=target_id,
+                                           targets=sorted(self.targets))) from None
 
     def targets_frame(self) -> pd.DataFrame:
         """Targets as the store's ``targets`` layer."""
@@ -81,15 +82,14 @@ class Plan:
 def _target(path: Path, i: int, raw: dict) -> Target:
     missing = [k for k in _TARGET_KEYS if k not in raw]
     if missing:
-        msg = f"Plan {path}: target #{i + 1} ({raw.get('id', '?')}) lacks {missing}"
-        raise PlanFileError(msg)
+        raise PlanFileError(Message.of("err.plan.target_lacks", path=str(path), n=i + 1,
+                                       target=str(raw.get("id", "?")), keys=missing))
     if raw["per"] not in _PER or raw["comparison"] not in _COMPARISONS:
-        msg = (f"Plan {path}: target {raw['id']}: per must be one of {_PER} and comparison "
-               f"one of {_COMPARISONS}")
-        raise PlanFileError(msg)
+        raise PlanFileError(Message.of("err.plan.target_per", path=str(path), target=raw["id"],
+                                       pers=list(_PER), comparisons=list(_COMPARISONS)))
     if not isinstance(raw["value"], int | float) or isinstance(raw["value"], bool):
-        msg = f"Plan {path}: target {raw['id']}: value {raw['value']!r} is not a number"
-        raise PlanFileError(msg)
+        raise PlanFileError(Message.of("err.plan.target_value", path=str(path), target=raw["id"],
+                                       value=repr(raw["value"])))
     return Target(**{k: raw[k] for k in _TARGET_KEYS})
 
 
@@ -99,16 +99,13 @@ def load_plan(path: str | Path | None = None) -> Plan:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        msg = f"Plan file {path} not found"
-        raise PlanFileError(msg) from None
+        raise PlanFileError(Message.of("err.plan.not_found", path=str(path))) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        msg = f"Plan file {path}: not valid TOML ({exc})"
-        raise PlanFileError(msg) from exc
+        raise PlanFileError(Message.of("err.plan.not_toml", path=str(path), detail=str(exc))) from exc
     head = raw.get("plan", {})
     for key in ("title_zh", "title_en", "start_year", "end_year"):
         if key not in head:
-            msg = f"Plan file {path}: [plan] lacks {key!r}"
-            raise PlanFileError(msg)
+            raise PlanFileError(Message.of("err.plan.head_lacks", path=str(path), setting=key))
     targets = [_target(path, i, t) for i, t in enumerate(raw.get("targets", []))]
     return Plan(path=path, title_zh=head["title_zh"], title_en=head["title_en"],
                 start_year=int(head["start_year"]), end_year=int(head["end_year"]),

@@ -89,8 +89,7 @@ def _connect(url: str) -> Iterator[sa.Connection]:
         con = engine(url).connect()
     except sa.exc.OperationalError as exc:
         first = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        msg = f"Store {shown(url)}: cannot connect to the database ({first})."
-        raise StoreError(msg) from None
+        raise StoreError(Message.of("err.pg.connect", store=shown(url), detail=first)) from None
     with con:
         yield con
 
@@ -106,9 +105,8 @@ def _tables(con: sa.Connection) -> set[str]:
 def read_meta(url: str) -> dict[str, str]:
     with _connect(url) as con:
         if "meta" not in _tables(con):
-            msg = (f"Store {shown(url)}: no meta table, so it was not set up by this tool: "
-                   f"run `python -m geo init --store {shown(url)}`.")
-            raise StoreError(msg)
+            raise StoreError(Message.of("err.pg.no_meta", store=shown(url),
+                                        command=f"python -m geo init --store {shown(url)}"))
         rows = con.execute(sa.text("SELECT key, value FROM meta")).fetchall()
     return {k: v for k, v in rows}
 
@@ -146,8 +144,9 @@ def read_layer(url: str, name: str, *, bbox=None) -> pd.DataFrame:
             else:
                 df = pd.read_sql(sql, con, params=params)
         except sa.exc.ProgrammingError as exc:
-            msg = f"Store {shown(url)}: cannot read layer {name!r} ({exc.orig})."
-            raise StoreError(msg) from None
+            raise StoreError(Message.of("err.store.cannot_read", store=shown(url),
+                                        what=Message.of("err.store.what_layer", layer=name),
+                                        detail=str(exc.orig))) from None
     df = df.drop(columns=["fid"], errors="ignore")
     return _typed(name, df)
 
@@ -284,9 +283,8 @@ def run_migrations(url: str, version: str, migrations: Mapping[str, tuple[str, .
     with write_transaction(url, wait_s) as con:
         while version != target:
             if version not in migrations:
-                msg = (f"Store {shown(url)}: schema version {version!r} cannot be migrated to "
-                       f"{target}; rebuild it.")
-                raise StoreError(msg)
+                raise StoreError(Message.of("err.store.no_migration", store=shown(url),
+                                            version=repr(version), target=target))
             for sql in migrations[version]:
                 con.execute(sa.text(sql))
             passed.append(version)

@@ -50,6 +50,7 @@ import numpy as np
 import pandas as pd
 
 from geo.errors import PlanFileError
+from geo.i18n import Message
 from geo.plan import Plan
 from geo.units import area_mu
 
@@ -95,20 +96,20 @@ def rules_from_plan(plan: Plan) -> RankingRules:
         For an unknown indicator, a missing weight or target, or a negative weight.
     """
     raw = plan.raw.get("ranking", {})
-    where = f"Plan {plan.path}: [ranking]"
+    where = Message.of("err.plan.in", path=str(plan.path), section="ranking")
     inds = []
     for i, item in enumerate(raw.get("indicators", [])):
         if item.get("id") not in INDICATORS:
-            msg = f"{where} indicator #{i + 1}: id {item.get('id')!r} not in {list(INDICATORS)}"
-            raise PlanFileError(msg)
+            raise PlanFileError(Message.of("err.rank.bad_id", where=where, n=i + 1,
+                                           id=repr(item.get("id")), known=list(INDICATORS)))
         for key in ("weight", "target"):
             value = item.get(key)
             if not isinstance(value, int | float) or isinstance(value, bool):
-                msg = f"{where} indicator {item['id']}: {key} = {value!r} is not a number"
-                raise PlanFileError(msg)
+                raise PlanFileError(Message.of("err.rank.not_number", where=where, id=item["id"],
+                                               setting=key, value=repr(value)))
         if item["weight"] < 0:
-            msg = f"{where} indicator {item['id']}: weight {item['weight']} < 0"
-            raise PlanFileError(msg)
+            raise PlanFileError(Message.of("err.rank.negative_weight", where=where, id=item["id"],
+                                           value=item["weight"]))
         inds.append(Indicator(item["id"], float(item["weight"]), float(item["target"])))
     return RankingRules(indicators=tuple(inds) or DEFAULT_INDICATORS,
                         platforms=tuple(raw.get("platforms", ())), towns=tuple(raw.get("towns", ())),
@@ -117,10 +118,10 @@ def rules_from_plan(plan: Plan) -> RankingRules:
                         lists=_lists(raw.get("lists", "separate"), where))
 
 
-def _lists(value, where: str) -> str:
+def _lists(value, where: Message) -> str:
     if value not in ("separate", "together"):
-        msg = f"{where} lists = {value!r}: use \"separate\" or \"together\""
-        raise PlanFileError(msg)
+        raise PlanFileError(Message.of("err.plan.choose", where=where, setting="lists", value=repr(value),
+                                       choices=["separate", "together"]))
     return value
 
 

@@ -292,7 +292,17 @@ def enum_labels(enum: str, lang: str = i18n.DEFAULT_LANG) -> dict[str, str]:
     return {code: i18n.enum_label(enum, code, lang) for code in ENUMS[enum]}
 
 
-def validate(layer_name: str, df: pd.DataFrame) -> list[str]:
+def validate(layer_name: str, df: pd.DataFrame, lang: str = "en") -> list[str]:
+    """Problems of ``df`` against the schema of ``layer_name`` as text in ``lang``; empty
+    when it fits (see :func:`problems`)."""
+    return [p.text(lang) for p in problems(layer_name, df)]
+
+
+def _rows(index) -> list[str]:
+    return [str(r) for r in list(index)[:5]]
+
+
+def problems(layer_name: str, df: pd.DataFrame) -> list[i18n.Message]:
     """Problems of ``df`` against the schema of ``layer_name``; empty when it fits.
 
     Checks missing columns, missing required values, enum values outside the
@@ -300,36 +310,39 @@ def validate(layer_name: str, df: pd.DataFrame) -> list[str]:
     layer allows them: an enterprise not located yet).
     """
     layer = LAYERS[layer_name]
-    problems: list[str] = []
+    found: list[i18n.Message] = []
     missing = [n for n in layer.field_names if n not in df.columns]
     if missing:
-        problems.append(f"{layer_name}: missing columns {missing}")
+        found.append(i18n.Message.of("err.schema.missing_columns", layer=layer_name, columns=missing))
     for f in layer.fields:
         if f.name not in df.columns:
             continue
         col = df[f.name]
         if f.required and col.isna().any():
-            rows = list(df.index[col.isna()][:5])
-            problems.append(f"{layer_name}.{f.name}: required value missing in rows {rows}")
+            found.append(i18n.Message.of("err.schema.required_missing", layer=layer_name, column=f.name,
+                                         rows=_rows(df.index[col.isna()])))
         if f.enum:
             bad = sorted(set(col.dropna().astype(str)) - set(ENUMS[f.enum]))
             if bad:
-                problems.append(f"{layer_name}.{f.name}: values {bad} not in {list(ENUMS[f.enum])}")
+                found.append(i18n.Message.of("err.schema.bad_values", layer=layer_name, column=f.name,
+                                             values=bad, allowed=list(ENUMS[f.enum])))
     keys = [k for k in layer.key.split(",") if k in df.columns]
     if keys and len(keys) == len(layer.key.split(",")) and df.duplicated(keys).any():
         dup = df.loc[df.duplicated(keys), keys].head(5).to_dict("records")
-        problems.append(f"{layer_name}: duplicate keys {dup}")
+        found.append(i18n.Message.of("err.schema.duplicate_keys", layer=layer_name,
+                                     keys=[", ".join(f"{k}={v}" for k, v in d.items()) for d in dup]))
     if (layer.geometry and "geometry" in df.columns and df["geometry"].isna().any()
             and not layer.extra.get("nullable_geometry")):
-        problems.append(f"{layer_name}: rows without geometry {list(df.index[df['geometry'].isna()][:5])}")
-    return problems
+        found.append(i18n.Message.of("err.schema.no_geometry", layer=layer_name,
+                                     rows=_rows(df.index[df["geometry"].isna()])))
+    return found
 
 
 def check(layer_name: str, df: pd.DataFrame) -> None:
     """Raise :class:`SchemaError` listing every problem of ``df``."""
-    problems = validate(layer_name, df)
-    if problems:
-        raise SchemaError("; ".join(problems))
+    found = problems(layer_name, df)
+    if found:
+        raise SchemaError(i18n.Joined(tuple(found)))
 
 
 def describe(lang: str = i18n.DEFAULT_LANG) -> pd.DataFrame:

@@ -66,13 +66,11 @@ def shown(location: Location) -> str:
 
 def _check_file(path: Path) -> None:
     if not path.exists():
-        msg = f"Store {path}: file not found. Build the demo with `python -m geo demo` or set JINYUN_STORE."
-        raise StoreError(msg)
+        raise StoreError(Message.of("err.store.not_found", store=str(path)))
     with path.open("rb") as fh:
         head = fh.read(16)
     if head != _SQLITE_MAGIC:
-        msg = f"Store {path}: not a GeoPackage (not an SQLite file)."
-        raise StoreError(msg)
+        raise StoreError(Message.of("err.store.not_gpkg", store=str(path)))
 
 
 def read_meta(path: Location) -> dict[str, str]:
@@ -89,11 +87,9 @@ def read_meta(path: Location) -> dict[str, str]:
         if "locked" in str(exc):
             logger.info("store %s busy: %s", path.name, exc)
             raise StoreBusyError(Message.of("store.in_use", store=path.name)) from exc
-        msg = f"Store {path}: no readable meta table ({exc}); it was not written by this tool."
-        raise StoreError(msg) from exc
+        raise StoreError(Message.of("err.store.no_meta", store=str(path), detail=str(exc))) from exc
     except sqlite3.DatabaseError as exc:
-        msg = f"Store {path}: no readable meta table ({exc}); it was not written by this tool."
-        raise StoreError(msg) from exc
+        raise StoreError(Message.of("err.store.no_meta", store=str(path), detail=str(exc))) from exc
     return dict(rows)
 
 
@@ -110,21 +106,19 @@ def check_store(path: Location) -> dict[str, str]:
     meta = read_meta(path)
     version = meta.get("schema_version")
     if version != str(schema.SCHEMA_VERSION):
-        fix = (f"run `python -m geo migrate --store {shown(path)}`" if version in MIGRATIONS
-               else "rebuild it")
-        msg = (f"Store {shown(path)}: schema version {version!r}, this tool reads version "
-               f"{schema.SCHEMA_VERSION}: {fix}.")
-        raise StoreError(msg)
+        fix = (Message.of("err.store.fix_migrate", command=f"python -m geo migrate --store {shown(path)}")
+               if version in MIGRATIONS else Message.of("err.store.fix_rebuild"))
+        raise StoreError(Message.of("err.store.version", store=shown(path), version=repr(version),
+                                    reads=schema.SCHEMA_VERSION, fix=fix))
     def layers():
         with read_lock(path):
             return {name for name, _ in pyogrio.list_layers(path)}
 
     present = (postgis.list_layers(path) if isinstance(path, str)
-               else _retrying(layers, path, "its layers"))
+               else _retrying(layers, path, Message.of("err.store.what_layers")))
     missing = [name for name in schema.REQUIRED_LAYERS if name not in present]
     if missing:
-        msg = f"Store {shown(path)}: missing layers {missing}."
-        raise StoreError(msg)
+        raise StoreError(Message.of("err.store.missing_layers", store=shown(path), layers=missing))
     return meta
 
 
@@ -166,9 +160,8 @@ def migrate(path: Location) -> list[str]:
             con.execute("BEGIN IMMEDIATE")
             while version != str(schema.SCHEMA_VERSION):
                 if version not in MIGRATIONS:
-                    msg = (f"Store {path}: schema version {version!r} cannot be migrated to "
-                           f"{schema.SCHEMA_VERSION}; rebuild it.")
-                    raise StoreError(msg)
+                    raise StoreError(Message.of("err.store.no_migration", store=str(path),
+                                                version=repr(version), target=schema.SCHEMA_VERSION))
                 for sql in MIGRATIONS[version]:
                     con.execute(sql)
                 passed.append(version)
@@ -201,8 +194,7 @@ def read_layer(path: Location, name: str, *, bbox=None) -> pd.DataFrame:
     """Read one layer; spatial layers come back as a GeoDataFrame in EPSG:4490."""
     path = location_of(path)
     if name not in schema.LAYERS:
-        msg = f"Unknown layer {name!r}; the schema has {list(schema.LAYERS)}"
-        raise StoreError(msg)
+        raise StoreError(Message.of("err.store.unknown_layer", layer=name, layers=list(schema.LAYERS)))
     df = (postgis.read_layer(path, name, bbox=bbox) if isinstance(path, str)
           else _read_retrying(path, name, bbox))
     for col in _date_fields(name):
@@ -216,7 +208,7 @@ def read_layer(path: Location, name: str, *, bbox=None) -> pd.DataFrame:
     return df
 
 
-def _retrying(read, path: Path, what: str):
+def _retrying(read, path: Path, what: Message):
     """``read()``, tried again for a while when it meets a writer's lock (SQLite locks the file
     while an edit commits, for milliseconds) rather than failing the page."""
     deadline = time.monotonic() + WRITE_WAIT_S
@@ -228,7 +220,7 @@ def _retrying(read, path: Path, what: str):
             if busy and time.monotonic() < deadline:
                 time.sleep(0.05)
                 continue
-            msg = f"Store {path}: cannot read {what} ({exc})."
+            msg = Message.of("err.store.cannot_read", store=str(path), what=what, detail=str(exc))
             raise (StoreBusyError if busy else StoreError)(msg) from exc
 
 
@@ -237,7 +229,7 @@ def _read_retrying(path: Path, name: str, bbox) -> pd.DataFrame:
         with read_lock(path):
             return pyogrio.read_dataframe(path, layer=name, use_arrow=True, bbox=bbox)
 
-    return _retrying(read, path, f"layer {name!r}")
+    return _retrying(read, path, Message.of("err.store.what_layer", layer=name))
 
 
 def read_all(path: Location) -> dict[str, pd.DataFrame]:
@@ -262,15 +254,14 @@ def _prepare(name: str, df: pd.DataFrame) -> pd.DataFrame:
         days = pd.to_datetime(out[col], errors="coerce", format="mixed")
         if layer.get(col).required and days.isna().any():  # a value that was not a date
             rows = list(out.index[days.isna()][:5])
-            msg = f"{name}.{col}: not a date (or empty) in rows {rows}; nothing was written."
-            raise SchemaError(msg)
+            raise SchemaError(Message.of("err.store.not_a_date", layer=name, column=col,
+                                         rows=[str(r) for r in rows]))
         out[col] = days.dt.strftime("%Y-%m-%d")
         out[col] = out[col].astype(object).where(out[col].notna(), None)
     if layer.geometry:
         out = gpd.GeoDataFrame(out, geometry="geometry", crs=df.crs)
         if out.crs is None:
-            msg = f"Layer {name}: geometries have no CRS."
-            raise StoreError(msg)
+            raise StoreError(Message.of("err.store.layer_no_crs", layer=name))
         out = out.to_crs(STORAGE_CRS)
     return out
 
@@ -312,8 +303,7 @@ def write_store(path: Location, layers: Mapping[str, pd.DataFrame],
     layers = {**{n: empty_layer(n) for n in DEFAULT_EMPTY}, **layers}
     missing = [n for n in schema.REQUIRED_LAYERS if n != "meta" and n not in layers]
     if missing:
-        msg = f"Store {path}: cannot write, layers missing {missing}"
-        raise StoreError(msg)
+        raise StoreError(Message.of("err.store.write_missing", store=str(path), layers=missing))
     prepared = {name: _prepare(name, df) for name, df in layers.items() if name != "meta"}
     meta_rows = {"schema_version": str(schema.SCHEMA_VERSION), **(meta or {})}
     prepared["meta"] = _prepare("meta", pd.DataFrame(
@@ -374,9 +364,8 @@ def init_store(location: Location) -> Path | str:
     refused when one is already there, so nobody's data is wiped by mistake."""
     loc = location_of(location)
     if _has_store(loc):
-        msg = (f"Store {shown(loc)}: a store is already there; nothing was written "
-               f"(`python -m geo check --store {shown(loc)}` shows it).")
-        raise StoreError(msg)
+        raise StoreError(Message.of("err.store.exists", store=shown(loc),
+                                    command=f"python -m geo check --store {shown(loc)}"))
     return write_store(loc, {name: empty_layer(name) for name in schema.LAYERS if name != "meta"},
                        meta={"demo": "0"})
 
@@ -390,9 +379,8 @@ def copy_store(source: Location, target: Location, *, replace: bool = False) -> 
     if _has_store(dst) and not replace:
         rows = {n: len(read_layer(dst, n)) for n in schema.LAYERS if n != "meta"}
         if any(rows.values()):
-            msg = (f"Store {shown(dst)}: already holds data ({sum(rows.values())} rows); "
-                   f"nothing was written. Copy into a new or empty store, or pass --replace.")
-            raise StoreError(msg)
+            raise StoreError(Message.of("err.store.holds_data", store=shown(dst),
+                                        rows=sum(rows.values())))
     meta = {k: v for k, v in layers.pop("meta").set_index("key")["value"].items()
             if k != "schema_version"}
     write_store(dst, layers, meta=meta)
@@ -688,9 +676,8 @@ class Store(Mapping[str, pd.DataFrame]):
                 if frame is None:
                     frame = read_layer(self.location, name)
                     if self.changed():  # never mix two versions in one value
-                        msg = (f"Store {self.name}: changed while it was being read "
-                               f"(layer {name!r}); open it again.")
-                        raise StoreError(msg)
+                        raise StoreError(Message.of("err.store.changed_reading", store=self.name,
+                                                    layer=name))
                     self._frames[name] = frame
         return frame
 

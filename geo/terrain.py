@@ -358,8 +358,7 @@ def terrain_stats(geoms: gpd.GeoSeries, dem: Dem, *, thresholds_deg: tuple[float
     ``slope_mean``, ``slope_share_gt_<t>``; ``NaN`` where the DEM has no data.
     """
     if geoms.crs is None:
-        msg = "Geometries have no CRS; cannot match them to the DEM."
-        raise CRSError(msg)
+        raise CRSError(Message.of("err.crs.dem"))
     metric = geoms.to_crs(METRIC_CRS)
     slope = slope_deg(dem)
     stats = zonal_stats(metric.values, {"elev": dem.values, "slope": slope}, dem.transform,

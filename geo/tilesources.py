@@ -36,6 +36,7 @@ from pmtiles.reader import Reader
 from pmtiles.tile import Compression, MagicNumberNotFound, SpecVersionUnsupported, TileType
 
 from geo.errors import PlannerError
+from geo.i18n import Message
 
 logger = logging.getLogger(__name__)
 
@@ -102,9 +103,7 @@ def _raster_format(name: str, declared: str | None, sample: bytes | None) -> str
     if fmt is None and sample:
         fmt = _sniff(gzip.decompress(sample) if sample[:2] == b"\x1f\x8b" else sample)
     if fmt is None:
-        msg = (f"{name}: not raster tiles (format {declared or 'unknown'}); only PNG, JPEG and "
-               "WebP basemaps are served.")
-        raise TileSourceError(msg)
+        raise TileSourceError(Message.of("err.tiles.not_raster", file=name, format=declared or "?"))
     return fmt
 
 
@@ -133,11 +132,9 @@ def _open_mbtiles(path: Path) -> TileSource:
         finally:
             con.close()
     except sqlite3.Error as exc:
-        msg = f"{path.name}: not an MBTiles file ({exc})."
-        raise TileSourceError(msg) from exc
+        raise TileSourceError(Message.of("err.tiles.not_mbtiles", file=path.name, detail=str(exc))) from exc
     if zmin is None:
-        msg = f"{path.name}: holds no tile."
-        raise TileSourceError(msg)
+        raise TileSourceError(Message.of("err.tiles.empty", file=path.name))
     fmt = _raster_format(path.name, meta.get("format"), sample[0] if sample else None)
     return TileSource(path.name, path, "mbtiles", fmt, int(zmin), int(zmax),
                       _bounds(meta.get("bounds")), str(meta.get("attribution", "")))
@@ -171,13 +168,11 @@ def _open_pmtiles(path: Path) -> TileSource:
         header, meta = _pmtiles_read(path, read)
     except (MagicNumberNotFound, SpecVersionUnsupported, ValueError, OSError, IndexError,
             struct.error) as exc:
-        msg = f"{path.name}: not a PMTiles v3 file ({exc})."
-        raise TileSourceError(msg) from exc
+        raise TileSourceError(Message.of("err.tiles.not_pmtiles", file=path.name, detail=str(exc))) from exc
     fmt = _PMTILES_TYPES.get(header["tile_type"])
     if fmt is None:
-        msg = (f"{path.name}: not raster tiles ({header['tile_type'].name}); only PNG, JPEG and "
-               "WebP basemaps are served.")
-        raise TileSourceError(msg)
+        raise TileSourceError(Message.of("err.tiles.not_raster", file=path.name,
+                                         format=header["tile_type"].name))
     bounds = (header["min_lon_e7"] / 1e7, header["min_lat_e7"] / 1e7,
               header["max_lon_e7"] / 1e7, header["max_lat_e7"] / 1e7)
     attribution = meta.get("attribution", "") if isinstance(meta, dict) else ""
@@ -211,8 +206,7 @@ def _open_xyz(path: Path) -> TileSource:
                 return TileSource(path.name, path, "xyz", fmt if ext != "jpeg" else "jpg",
                                   zooms[0], zooms[-1], _xyz_bounds(path, zooms[0]),
                                   _attribution_file(path))
-    msg = f"{path.name}: no {{z}}/{{x}}/{{y}}.png|jpg|webp tile inside."
-    raise TileSourceError(msg)
+    raise TileSourceError(Message.of("err.tiles.no_xyz", file=path.name))
 
 
 def _xyz_bounds(path: Path, z: int):
@@ -271,8 +265,7 @@ def open_source(path: str | os.PathLike) -> TileSource:
         return _open_pmtiles(path)
     if kind == "xyz":
         return _open_xyz(path)
-    msg = f"{path.name}: not an .mbtiles or .pmtiles file nor a folder of XYZ tiles."
-    raise TileSourceError(msg)
+    raise TileSourceError(Message.of("err.tiles.unknown_kind", file=path.name))
 
 
 def list_sources(folder: str | os.PathLike | None) -> list[TileSource]:

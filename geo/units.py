@@ -12,6 +12,7 @@ import pandas as pd
 from pyproj import CRS, Geod
 
 from geo.errors import CRSError
+from geo.i18n import Message
 from geo.settings import METRIC_CRS
 
 M2_PER_MU = 10000 / 15  # exact: 1 mu = 666.666... m2
@@ -36,8 +37,7 @@ def mu_to_m2(area_mu):
 def to_metric(gdf: gpd.GeoDataFrame | gpd.GeoSeries):
     """Reproject to EPSG:4549; refuses data with no CRS rather than guessing."""
     if gdf.crs is None:
-        msg = "Geometries have no CRS; set one (e.g. EPSG:4490) before measuring area or distance."
-        raise CRSError(msg)
+        raise CRSError(Message.of("err.crs.measure"))
     if CRS.from_user_input(gdf.crs) == CRS.from_user_input(METRIC_CRS):
         return gdf
     return gdf.to_crs(METRIC_CRS)
@@ -59,8 +59,7 @@ def area_mu(gdf: gpd.GeoDataFrame | gpd.GeoSeries) -> pd.Series:
 def geodesic_area_mu(gdf: gpd.GeoDataFrame | gpd.GeoSeries) -> pd.Series:
     """Geodesic area in mu on the GRS80/CGCS2000 ellipsoid (a check on :func:`area_mu`)."""
     if gdf.crs is None:
-        msg = "Geometries have no CRS; cannot compute geodesic area."
-        raise CRSError(msg)
+        raise CRSError(Message.of("err.crs.geodesic"))
     geo = gdf.to_crs("EPSG:4490")
     series = geo.geometry if isinstance(geo, gpd.GeoDataFrame) else geo
     areas = np.array([abs(_GEOD.geometry_area_perimeter(g)[0]) for g in series])

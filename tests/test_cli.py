@@ -25,4 +25,4 @@ def test_check_a_store(demo_store):
 def test_check_refuses_a_missing_store_with_its_name(tmp_path):
     out = _run("check", "--store", str(tmp_path / "nope.gpkg"))
     assert out.returncode == 2
-    assert "nope.gpkg: file not found" in out.stderr
+    assert "nope.gpkg：找不到文件" in out.stderr  # the command line speaks Chinese by default

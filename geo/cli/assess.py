@@ -65,8 +65,7 @@ def _config(args: argparse.Namespace) -> assess.AssessConfig:
             pairs = [item.split("=") for item in args.weights.split(",")]
             weights = {k.strip(): float(v) for k, v in pairs}
         except ValueError:
-            msg = f"--weights {args.weights!r}: expected name=number pairs separated by commas"
-            raise PlannerError(msg) from None
+            raise PlannerError(i18n.Message.of("err.cli.weights", value=args.weights)) from None
         config = config.with_weights({**config.weights, **weights})  # validated on creation
     if args.hard is not None:
         hard = tuple(k.strip() for k in args.hard.split(",") if k.strip())
@@ -119,7 +118,7 @@ def _assess(args: argparse.Namespace) -> int:
     if good.empty:
         return EXIT_REFUSED
     if not Path(dem).exists():
-        raise terrain.DemError(f"DEM {dem}: file not found.")
+        raise terrain.DemError(i18n.Message.of("terrain.not_found", file=Path(str(dem)).name))
     result = assess.assess(good, ctx, str(dem), config=config)
     print_result(result, config, as_json=args.json, lang=args.lang,
                  extra={"seconds": round(time.perf_counter() - t0, 3)})

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from geo.cli._registry import command
 from geo.export.errors import ExportError
+from geo.i18n import Message
 from geo.settings import store_location, store_path
 
 
@@ -36,18 +37,16 @@ def check_writable(out: Path) -> None:
     """Refuse an output path that cannot be written, before any work is done."""
     parent = out.parent if str(out.parent) else Path(".")
     if out.is_dir():
-        msg = f"Output {out}: is a folder; give a file name."
-        raise ExportError(msg)
+        raise ExportError(Message.of("err.out.is_folder", out=str(out)))
     if not parent.is_dir():
-        msg = f"Output {out}: folder {parent} does not exist."
-        raise ExportError(msg)
+        raise ExportError(Message.of("err.out.no_folder", out=str(out), folder=str(parent)))
     existed = out.exists()
     try:
         with out.open("ab"):
             pass
     except OSError as exc:
-        msg = f"Output {out}: not writable ({exc.strerror or exc})."
-        raise ExportError(msg) from exc
+        raise ExportError(Message.of("err.out.not_writable", out=str(out),
+                                     detail=str(exc.strerror or exc))) from exc
     if not existed:
         out.unlink()
 
@@ -56,8 +55,8 @@ def _write(out: Path, data: bytes) -> None:
     try:
         out.write_bytes(data)
     except OSError as exc:
-        msg = f"Output {out}: cannot write ({exc.strerror or exc})."
-        raise ExportError(msg) from exc
+        raise ExportError(Message.of("err.out.cannot_write", out=str(out),
+                                     detail=str(exc.strerror or exc))) from exc
 
 
 def _load(args: argparse.Namespace):
@@ -73,8 +72,7 @@ def _export(args: argparse.Namespace) -> int:
 
     opts = sheet.SheetOptions(args.paper, args.orientation, args.dpi, args.fmt)
     if args.page not in maps.PAGES:
-        msg = f"Unknown page {args.page!r}: maps can be exported from {sorted(maps.PAGES)}."
-        raise ExportError(msg)
+        raise ExportError(Message.of("err.export.unknown_page", page=args.page, pages=sorted(maps.PAGES)))
     check_writable(args.out)
     t0 = time.perf_counter()
     layers = _load(args)
@@ -103,8 +101,7 @@ def _brief(args: argparse.Namespace) -> int:
     from geo.export import brief
 
     if args.fmt not in ("pdf", "pptx"):
-        msg = f"Brief: format {args.fmt!r} is not offered; choose pdf or pptx."
-        raise ExportError(msg)
+        raise ExportError(Message.of("err.brief.format", fmt=args.fmt))
     check_writable(args.out)
     t0 = time.perf_counter()
     ctx = brief.BriefContext.for_store(_load(args), args.quarter, lang=args.lang,

@@ -12,6 +12,7 @@ import pandas as pd
 from geo import asof, figures, store
 from geo.cli._registry import command
 from geo.errors import PlannerError
+from geo.i18n import Message
 from geo.settings import store_location, store_path
 
 
@@ -35,8 +36,7 @@ def as_of_date(text: str | None):
     try:
         return pd.Timestamp(text).normalize()
     except ValueError:
-        msg = f"--as-of {text!r}: expected a year (2021), a quarter (2021Q4) or a date (2021-11-30)."
-        raise PlannerError(msg) from None
+        raise PlannerError(Message.of("err.cli.as_of", value=text)) from None
 
 
 @command("figures", "print every figure of the plan as of a date, with its key and definition",

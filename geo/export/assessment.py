@@ -182,8 +182,7 @@ def render_report(rep: Mapping[str, Any], layers: Mapping[str, pd.DataFrame],
     missing = [k for k in ("title", "name", "score", "rank", "of", "figures", "breakdown",
                            "constraints_hit", "notes", "geometry_metric") if k not in rep]
     if missing:
-        msg = f"Assessment report: the report data lacks {missing} (from geo.assess.report)."
-        raise ExportError(msg)
+        raise ExportError(i18n.Message.of("err.export.report_lacks", keys=missing))
     with mpl.rc_context(fonts.rc_params()):
         fig = Figure(figsize=opts.size_in, dpi=opts.dpi)
         draw_report(fig, rep, layers, ctx)

@@ -54,10 +54,9 @@ class BriefContext:
         try:
             end = asof.period_end(self.quarter)
         except ValueError as exc:
-            raise ExportError(f"Brief: {exc}") from None
+            raise ExportError(i18n.Message.of("err.brief.quarter", quarter=self.quarter)) from exc
         if end is None or "Q" not in self.quarter:
-            msg = f"Brief: quarter {self.quarter!r}: expected a quarter like 2021Q2."
-            raise ExportError(msg)
+            raise ExportError(i18n.Message.of("err.brief.quarter", quarter=self.quarter))
         self.as_of: date = end.date()
         self.at = asof.layers_as_of(dict(self.layers), end)
         self.figures = figures.figures(self.layers, self.plan, as_of=end)
@@ -356,7 +355,7 @@ def per_mu_map_page(ctx: BriefContext, number: int) -> Figure:
     try:
         year = latest_figures_year(ctx.at, until=ctx.as_of.year)
     except PlannerError as exc:
-        raise ExportError(str(exc)) from exc
+        raise ExportError(exc.message) from exc
     from geo import evaluation
 
     spec = maps.per_mu_spec(ctx.at, lang=ctx.lang, plan=ctx.plan, year=year)

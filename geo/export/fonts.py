@@ -15,6 +15,7 @@ from pathlib import Path
 from matplotlib import font_manager
 
 from geo.export.errors import ExportError
+from geo.i18n import Message
 
 CJK_FONT_PATH = Path(os.environ.get("JINYUN_CJK_FONT",
                                     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"))
@@ -28,8 +29,7 @@ def _register(path: str) -> str:
     if CJK_FAMILY in families:
         return CJK_FAMILY
     if not families:
-        msg = f"CJK font {path}: matplotlib found no font face in it."
-        raise ExportError(msg)
+        raise ExportError(Message.of("err.font.no_face", path=path))
     return sorted(families)[0]
 
 
@@ -43,10 +43,7 @@ def cjk_family(path: Path | None = None) -> str:
     """
     path = Path(path or CJK_FONT_PATH)
     if not path.is_file():
-        msg = (f"CJK font not found at {path}: Chinese text would print as boxes. "
-               "Install it with `apt-get install fonts-noto-cjk` (or `make sysdeps`), "
-               "or point JINYUN_CJK_FONT at another CJK .ttc/.otf file.")
-        raise ExportError(msg)
+        raise ExportError(Message.of("err.font.not_found", path=str(path)))
     return _register(str(path))
 
 

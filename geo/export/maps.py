@@ -68,8 +68,7 @@ def _dashes(css: str | None) -> tuple[float, ...] | None:
 def to_metric(gdf: gpd.GeoDataFrame) -> np.ndarray:
     """The geometries of ``gdf`` in EPSG:4549, as an array (refuses a frame with no CRS)."""
     if gdf.crs is None:
-        msg = "Layer has no CRS; cannot place it on a map in metres."
-        raise ExportError(msg)
+        raise ExportError(i18n.Message.of("err.export.layer_no_crs"))
     return gdf.geometry.to_crs(METRIC_CRS).to_numpy()
 
 
@@ -77,8 +76,7 @@ def bbox_to_metric(bbox_deg: Sequence[float]) -> tuple[float, float, float, floa
     """A lon/lat box (minx, miny, maxx, maxy, WGS84) as its EPSG:4549 bounding box."""
     minx, miny, maxx, maxy = (float(v) for v in bbox_deg)
     if not (minx < maxx and miny < maxy):
-        msg = f"Map extent {bbox_deg}: expected minx < maxx and miny < maxy in degrees."
-        raise ExportError(msg)
+        raise ExportError(i18n.Message.of("err.export.bad_extent", extent=str(tuple(bbox_deg))))
     box = shapely.segmentize(shapely.box(minx, miny, maxx, maxy), 0.01)
     tr = Transformer.from_crs(WEB_CRS, METRIC_CRS, always_xy=True)
     return tuple(shapely.transform(box, lambda xy: np.column_stack(tr.transform(xy[:, 0],
@@ -250,7 +248,7 @@ def overview_spec(layers: Mapping[str, pd.DataFrame], *, lang: str = "zh",
         desc = overview_recipe.overview(layers, lang=lang, visible=visible, filters=filters,
                                         tile_threshold=EVERY_PARCEL)
     except PlannerError as exc:
-        raise ExportError(str(exc)) from exc
+        raise ExportError(exc.message) from exc
     return spec_from_description(desc, page="overview", lang=lang, bbox_deg=bbox_deg)
 
 
@@ -284,7 +282,7 @@ def per_mu_spec(layers: Mapping[str, pd.DataFrame], *, lang: str = "zh", plan=No
     try:
         desc = performance.per_mu_classes(layers, lang=lang, plan=plan, year=year)
     except PlannerError as exc:
-        raise ExportError(str(exc)) from exc
+        raise ExportError(exc.message) from exc
     return spec_from_description(desc, page="per_mu", lang=lang, bbox_deg=bbox_deg)
 
 
@@ -319,8 +317,7 @@ def spec_for(page: str, layers: Mapping[str, pd.DataFrame], **kwargs) -> MapSpec
     choice, say) are dropped.
     """
     if page not in PAGES:
-        msg = f"Unknown page {page!r}: maps can be exported from {sorted(PAGES)}."
-        raise ExportError(msg)
+        raise ExportError(i18n.Message.of("err.export.unknown_page", page=page, pages=sorted(PAGES)))
     builder = PAGES[page]
     accepted = inspect.signature(builder).parameters
     return builder(layers, **{k: v for k, v in kwargs.items() if k in accepted})

@@ -65,8 +65,8 @@ class SheetOptions:
                   ("dpi", self.dpi, DPIS), ("format", self.fmt, FORMATS))
         for name, value, allowed in checks:
             if value not in allowed:
-                msg = f"Export: {name} {value!r} is not offered; choose one of {list(allowed)}."
-                raise ExportError(msg)
+                raise ExportError(i18n.Message.of("err.export.option", option=name, value=repr(value),
+                                                  choices=[str(a) for a in allowed]))
 
     @property
     def size_mm(self) -> tuple[float, float]:

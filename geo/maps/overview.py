@@ -273,8 +273,8 @@ def apply_filters(df: pd.DataFrame, filters: Mapping[str, Iterable] | None) -> p
     """Rows whose ``column`` value is in the allowed values, for every filtered column."""
     for column, allowed in (filters or {}).items():
         if column not in df.columns:
-            msg = f"Filter on {column!r}: the layer has no such column ({list(df.columns)})."
-            raise PlannerError(msg)
+            raise PlannerError(i18n.Message.of("err.map.no_column", column=column,
+                                               columns=[str(c) for c in df.columns]))
         df = df[df[column].isin(list(allowed))]
     return df
 
@@ -294,8 +294,8 @@ def overview(layers: Mapping[str, pd.DataFrame], *, lang: str = "zh",
     shown = set(OVERVIEW_DEFAULT if visible is None else visible)
     unknown = shown - set(OVERVIEW_LAYERS)
     if unknown:
-        msg = f"Overview map: unknown layers {sorted(unknown)}; it has {list(OVERVIEW_LAYERS)}."
-        raise PlannerError(msg)
+        raise PlannerError(i18n.Message.of("err.map.unknown_layers", names=sorted(unknown),
+                                           known=list(OVERVIEW_LAYERS)))
     filters = filters or {}
     lay = {name: apply_filters(layers[name], filters.get(name))
            for name in (*OVERVIEW_LAYERS, "zones")}

@@ -220,8 +220,8 @@ def latest_figures_year(layers: Mapping[str, pd.DataFrame], *, until: int | None
     years = sorted(int(y) for y in layers["enterprise_figures"]["year"].dropna().unique()
                    if until is None or int(y) <= until)
     if not years:
-        msg = f"No enterprise figures{f' up to {until}' if until else ''} to evaluate."
-        raise PlannerError(msg)
+        raise PlannerError(i18n.Message.of("err.eval.no_figures_until", year=until) if until
+                           else i18n.Message.of("err.eval.no_figures"))
     return years[-1]
 
 

@@ -15,6 +15,7 @@ from shapely import LineString, box
 
 from geo import assess, terrain
 from geo.errors import PlanFileError
+from tests.geo.said import raises_said
 
 X0, Y0 = 500_000.0, 3_160_000.0
 CRS = "EPSG:4549"
@@ -177,7 +178,7 @@ def test_zero_area_and_outside_county_are_refused(ctx, dem):
     line_like = shapely.Polygon([(X0 + 10, Y0 + 10), (X0 + 20, Y0 + 20), (X0 + 30, Y0 + 30)])
     far = box(X0 + 50_000, Y0, X0 + 51_000, Y0 + 1000)
     cands = gpd.GeoDataFrame({"name": ["flat", "far", "ok"]}, geometry=[line_like, far, HALF], crs=CRS)
-    with pytest.raises(assess.CandidateError, match="zero area"):
+    with raises_said(assess.CandidateError, "zero area"):
         assess.assess(cands, ctx, dem)
     good, problems = assess.prepare_candidates(cands, ctx, on_error="skip")
     assert list(good["name"]) == ["ok"]
@@ -225,9 +226,9 @@ def test_config_from_plan_table():
     assert cfg.hard_constraints == ("eco_redline",)
     assert cfg.weights["road"] == 2 and cfg.weights["flat"] == 0.30
     assert "basic_farmland" in cfg.soft_constraints
-    with pytest.raises(PlanFileError, match="unknown keys"):
+    with raises_said(PlanFileError, "unknown keys"):
         assess.load_config({"slope_deg": 8})
-    with pytest.raises(PlanFileError, match="unknown hard"):
+    with raises_said(PlanFileError, "unknown hard"):
         assess.load_config({"hard_constraints": ["swamp"]})
 
 

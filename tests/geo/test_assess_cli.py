@@ -57,7 +57,8 @@ def test_assess_table_and_refused_candidate(candidates_file, demo_store, capsys)
 
 def test_bad_weights_are_refused(candidates_file, demo_store, capsys):
     _, ok = candidates_file
-    assert cli.main(["assess", str(ok), "--store", str(demo_store), "--weights", "wind=2"]) == 2
+    assert cli.main(["assess", str(ok), "--store", str(demo_store), "--weights", "wind=2",
+                     "--lang", "en"]) == 2
     assert "unknown criteria" in capsys.readouterr().err
 
 

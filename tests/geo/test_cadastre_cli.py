@@ -17,4 +17,4 @@ def test_tiles_command_refuses_a_file_that_is_not_a_store(tmp_path, capsys):
     bad = tmp_path / "parcels.gpkg"
     bad.write_text("not a geopackage")
     assert cli.main(["tiles", "--store", str(bad)]) == 2
-    assert "not a GeoPackage" in capsys.readouterr().err
+    assert "不是 GeoPackage 文件" in capsys.readouterr().err  # the command line speaks Chinese by default

@@ -4,11 +4,11 @@ sheet without revenue or R&D, and sheets of enterprises the store does not have 
 from __future__ import annotations
 
 import pandas as pd
-import pytest
 
 from geo import cli, importer, store
 from tests.geo.conftest import same_snapshot, snapshot
 from tests.geo.import_support import USCC_A, USCC_B, refused
+from tests.geo.said import raises_said
 
 SALE = {"电子监管号": "S9", "宗地编号": "P1", "供地方式": "挂牌", "竞得单位": "缙云县甲公司",
         "成交价格(万元)": 300, "出让面积(平方米)": 6667, "投资强度": 300, "亩均税收": 20,
@@ -102,5 +102,5 @@ def test_a_store_write_never_leaves_a_required_date_empty(small_store, tmp_path)
     importer.apply_import(importer.plan_import(_sales(tmp_path, ["2020-02-01"]), small_store,
                                                layer="land_sales"), user="王工")
     sales = store.read_layer(small_store, "land_sales")
-    with pytest.raises(SchemaError, match="not a date"):
+    with raises_said(SchemaError, "not a date"):
         store.replace_layers(small_store, {"land_sales": sales.assign(sale_date="soon")})

@@ -11,6 +11,7 @@ import pytest
 from geo import evaluation as ev
 from geo.errors import PlanFileError
 from tests.geo import perf_fixtures as fx
+from tests.geo.said import raises_said
 
 FIXED = ev.Method(benchmark="fixed", benchmarks={"tax_per_mu": 10.0, "value_added_per_mu": 50.0,
                                                  "value_added_per_tce": 5.0,
@@ -99,11 +100,11 @@ def test_method_from_plan_reads_and_checks(tmp_path):
     assert by_plan["score"].tolist() == pytest.approx(ev.scores(
         layers, ev.Method(benchmark="fixed"), 2021)["score"].tolist())
     assert m.benchmarks["tax_per_mu"] == pytest.approx(24.097)   # Huangyan 2022 default
-    with pytest.raises(PlanFileError, match="sum to 100"):
+    with raises_said(PlanFileError, "sum to 100"):
         ev.method_from_plan(fx.plan(tmp_path, "[evaluation.class_shares]\nA = 50\n"))
-    with pytest.raises(PlanFileError, match="unknown indicators"):
+    with raises_said(PlanFileError, "unknown indicators"):
         ev.method_from_plan(fx.plan(tmp_path, "[evaluation.weights]\nprofit = 5\n"))
-    with pytest.raises(PlanFileError, match="benchmark"):
+    with raises_said(PlanFileError, "benchmark"):
         ev.method_from_plan(fx.plan(tmp_path, "[evaluation]\nbenchmark = \"median\"\n"))
 
 
@@ -118,7 +119,7 @@ def test_aggregate_is_a_ratio_of_sums(layers):
     assert plats.loc["PL1", "energy_per_10k"] == pytest.approx((30 + 1500 + 90) / (150 + 1500 + 900))
     parks = ev.aggregate(layers, s, "park")
     assert parks["park_id"].tolist() == ["P1"] and parks["share_a_pct"].iloc[0] in (0, 100)
-    with pytest.raises(ValueError, match="Unknown level"):
+    with raises_said(ValueError, "Unknown level"):
         ev.aggregate(layers, s, "village")
 
 
@@ -129,7 +130,7 @@ def test_breaks_and_bins():
     assert ev.breaks(y, "equal_interval", 3) == pytest.approx([4.0, 7.0, 10.0])
     assert ev.breaks(pd.Series([3.0, 3.0]), "quantiles", 5) == [3.0]
     assert ev.bin_index(pd.Series([1.0, 5.5, 6, None]), [5.5, 10]).tolist() == [0, 0, 1, -1]
-    with pytest.raises(ValueError, match="scheme"):
+    with raises_said(ValueError, "scheme"):
         ev.breaks(y, "random", 3)
 
 

@@ -24,6 +24,7 @@ from geo.basemaps import Basemap
 from geo.export import fonts, maps, sheet
 from geo.export.errors import ExportError
 from geo.settings import METRIC_CRS, STORAGE_CRS
+from tests.geo.said import raises_said
 
 X0, Y0 = 500_000.0, 3_150_000.0  # EPSG:4549, near 120E 28.5N
 SQUARE_M = 10_000.0
@@ -173,9 +174,9 @@ def test_filters_visible_layers_and_extent(layers):
                    for c in ("supplied", "in_use", "built", "producing", "meeting", "unverified"))
     minx, miny, maxx, maxy = spec.extent_m
     assert 9_000 < maxx - minx < 12_000 and 10_000 < maxy - miny < 12_000
-    with pytest.raises(ExportError, match="unknown layers"):
+    with raises_said(ExportError, "unknown layers"):
         maps.overview_spec(layers, visible=["county", "nope"])
-    with pytest.raises(ExportError, match="no such column"):
+    with raises_said(ExportError, "no such column"):
         maps.overview_spec(layers, filters={"parcels": {"colour": ["red"]}})
 
 
@@ -209,17 +210,17 @@ def test_polygon_with_hole_is_drawn_with_its_hole():
     ({"fmt": "svg"}, "format 'svg'"),
 ])
 def test_bad_options_are_refused(kwargs, match):
-    with pytest.raises(ExportError, match=match):
+    with raises_said(ExportError, match):
         sheet.SheetOptions(**kwargs)
 
 
 def test_unknown_page_is_refused(layers):
-    with pytest.raises(ExportError, match="Unknown page 'nope'.*overview"):
+    with raises_said(ExportError, "Unknown page 'nope'.*overview"):
         maps.spec_for("nope", layers)
 
 
 def test_missing_cjk_font_fails_with_the_install_command(tmp_path):
-    with pytest.raises(ExportError, match="fonts-noto-cjk"):
+    with raises_said(ExportError, "fonts-noto-cjk"):
         fonts.cjk_family(tmp_path / "no-such-font.ttc")
     assert fonts.cjk_family() == "Noto Sans CJK SC"
 
@@ -291,7 +292,7 @@ def test_cli_exports_a3_pdf(demo_store, tmp_path, capsys):
     (["--out", "/no/such/folder/x.pdf"], "folder /no/such/folder does not exist"),
 ])
 def test_cli_refuses_bad_requests(demo_store, tmp_path, capsys, args, message):
-    argv = ["export", "--out", str(tmp_path / "x.pdf"), "--store", str(demo_store), *args]
+    argv = ["export", "--out", str(tmp_path / "x.pdf"), "--store", str(demo_store), "--lang", "en", *args]
     assert cli.main(argv) == 2
     assert message in capsys.readouterr().err
     assert not (tmp_path / "x.pdf").exists()
@@ -300,13 +301,15 @@ def test_cli_refuses_bad_requests(demo_store, tmp_path, capsys, args, message):
 def test_cli_refuses_unwritable_path(demo_store, capsys):
     # /proc takes no new files, even from root (CI runs as root, so chmod would not do)
     rc = cli.main(["export", "--format", "png", "--out", "/proc/jinyun-export.png",
-                   "--store", str(demo_store)])
+                   "--store", str(demo_store), "--lang", "en"])
     assert rc == 2
     assert "/proc/jinyun-export.png: not writable" in capsys.readouterr().err
 
 
 def test_cli_refuses_a_folder_as_output(demo_store, tmp_path, capsys):
     assert cli.main(["export", "--out", str(tmp_path), "--store", str(demo_store)]) == 2
+    assert "这是一个文件夹" in capsys.readouterr().err  # the command line speaks Chinese by default
+    assert cli.main(["export", "--out", str(tmp_path), "--store", str(demo_store), "--lang", "en"]) == 2
     assert "is a folder" in capsys.readouterr().err
 
 

@@ -16,6 +16,7 @@ from shapely.geometry import box
 from geo import assess, plan, settings, store
 from geo.export import assessment, sheet
 from geo.export.errors import ExportError
+from tests.geo.said import raises_said
 
 
 @pytest.fixture(scope="module")
@@ -73,5 +74,5 @@ def test_report_png_and_map_frames_the_candidate(rep, layers):
 
 
 def test_report_without_the_assessment_data_is_refused(layers):
-    with pytest.raises(ExportError, match="lacks"):
+    with raises_said(ExportError, "lacks"):
         assessment.render_report({"title": "x"}, layers, _ctx())

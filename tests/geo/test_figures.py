@@ -192,7 +192,7 @@ def test_figures_command_refuses_a_date_it_cannot_read(demo, capsys):
     from geo import cli
 
     assert cli.main(["figures", "--as-of", "2021年底", "--store", str(demo.location)]) == 2
-    assert "--as-of '2021年底'" in capsys.readouterr().err
+    assert "--as-of 2021年底：应为年份" in capsys.readouterr().err
     assert cli.main(["figures", "--as-of", "2021-11-30", "--store", str(demo.location)]) == 0
 
 

@@ -12,9 +12,9 @@ import pytest
 from geo import i18n
 
 ROOT = Path(__file__).resolve().parents[2]
-# t("..."), state.t("..."), Note("..."), a legend section("..."); the importer's tr("...") and
+# t("..."), state.t("..."), Note("..."), a legend section("..."), Message.of("..."); the importer's tr("...") and
 # refuse("...") name keys under "import."
-KEY_USE = re.compile(r"\b(t|tr|refuse|Note|section)\(\s*[\"']([a-z][a-z0-9_]*\.[a-z0-9_.]+)[\"']")
+KEY_USE = re.compile(r"\b(t|tr|refuse|Note|section|of)\(\s*[\"']([a-z][a-z0-9_]*\.[a-z0-9_.]+)[\"']")
 PREFIX = {"tr": "import.", "refuse": "import."}
 # Chinese counts with a measure word (个); English needs none
 EMPTY_IN = {"en": {"unit.count"}, "zh": set()}

@@ -11,6 +11,7 @@ import pytest
 from geo import inefficient as ie
 from geo.errors import PlanFileError
 from tests.geo import perf_fixtures as fx
+from tests.geo.said import raises_said
 
 
 @pytest.fixture
@@ -36,7 +37,7 @@ def test_defaults_come_from_the_plan_file(tmp_path):
     ("threshold = 3", "threshold"),
 ])
 def test_bad_rules_are_refused_naming_the_key(tmp_path, section, words):
-    with pytest.raises(PlanFileError, match=words):
+    with raises_said(PlanFileError, words):
         ie.rules_from_plan(fx.plan(tmp_path, f"[inefficient]\n{section}\n"))
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from geo import land
 from tests.geo import tracking_fixtures as fx
+from tests.geo.said import raises_said
 
 
 def test_sold_by_year_against_600_mu():
@@ -150,7 +151,7 @@ def test_lifecycle_gaps_as_of():
     # E (approved 2021) is not there yet; B stays at its stored 'supplied' (30); C was sold
     # 2020-11-30 and starts in 2021: supplied then (15); A approved 15; D built 15
     assert gaps.loc["total"].tolist() == pytest.approx([15.0, 45.0, 15.0, 0.0])
-    with pytest.raises(ValueError, match="land_sales"):
+    with raises_said(ValueError, "land_sales"):
         land.lifecycle_gaps(fx.parcels(), as_of=pd.Timestamp("2020-12-31"))
 
 

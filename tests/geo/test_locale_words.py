@@ -17,11 +17,14 @@ LATIN_OK = {
     "zip", "shp", "shx", "dbf", "prj", "cpg", "GPS", "OpenStreetMap", "Leaflet", "dpi",
     "YYYY-MM-DD", "A", "B", "C", "D", "X", "Y", "Z", "Language", "TIANDITU_KEY",
     "I", "O", "S", "V",  # the letters a credit code may not hold, named as they are
+    "TOML", "JPEG", "WebP", "MBTiles", "PMTiles", "XYZ",
 }
 
 
 def _latin_words(text: str) -> set[str]:
     text = re.sub(r"\{[^}]*\}", " ", text)  # placeholders are filled in
+    text = re.sub(r"`[^`]*`", " ", text)  # a command or a plan-file setting, typed as it is written
+    text = re.sub(r"\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b", " ", text)  # an environment variable
     text = re.sub(r"\S*\d\S*", " ", text)  # codes with digits (GCJ-02, CGCS2000, EPSG:4549)
     return set(re.findall(r"[A-Za-z][A-Za-z_\-]*", text))
 

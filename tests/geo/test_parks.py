@@ -10,6 +10,7 @@ import pytest
 from geo import parks
 from geo.errors import PlanFileError
 from tests.geo import tracking_fixtures as fx
+from tests.geo.said import raises_said
 
 
 def test_table_per_mu_tax_against_standard():
@@ -41,7 +42,7 @@ def test_standard_comes_from_the_plan():
 def test_bad_plan_value_is_refused():
     p = fx.plan()
     p = dataclasses.replace(p, raw={**p.raw, "parks": {"tax_per_mu_standard_10k": "twelve"}})
-    with pytest.raises(PlanFileError, match=r"\[parks\]"):
+    with raises_said(PlanFileError, r"\[parks\]"):
         parks.rules(p)
 
 

@@ -1,7 +1,7 @@
-import pytest
 
 from geo import plan
 from geo.errors import PlanFileError
+from tests.geo.said import raises_said
 
 
 def test_jinyun_plan_has_the_targets_of_the_spec():
@@ -48,20 +48,20 @@ text_zh = "每年300亩"
     p = plan.load_plan(f)
     assert p.years == [2022, 2023]
     assert p.target("land_sold_mu").value == 300
-    with pytest.raises(PlanFileError, match="no target 'parks_built'"):
+    with raises_said(PlanFileError, "no target 'parks_built'"):
         p.target("parks_built")
 
 
 def test_bad_plan_files_name_the_file_and_the_problem(tmp_path):
     missing = tmp_path / "missing.toml"
-    with pytest.raises(PlanFileError, match="missing.toml not found"):
+    with raises_said(PlanFileError, "missing.toml not found"):
         plan.load_plan(missing)
     broken = tmp_path / "broken.toml"
     broken.write_text("[plan\n", encoding="utf-8")
-    with pytest.raises(PlanFileError, match="broken.toml: not valid TOML"):
+    with raises_said(PlanFileError, "broken.toml: not valid TOML"):
         plan.load_plan(broken)
     partial = tmp_path / "partial.toml"
     partial.write_text('[plan]\ntitle_zh="x"\ntitle_en="x"\nstart_year=2019\nend_year=2021\n'
                        '[[targets]]\nid="a"\nvalue="many"\n', encoding="utf-8")
-    with pytest.raises(PlanFileError, match=r"target #1 \(a\) lacks"):
+    with raises_said(PlanFileError, r"target #1 \(a\) lacks"):
         plan.load_plan(partial)

@@ -8,6 +8,7 @@ import pytest
 from geo import ranking as rk
 from geo.errors import PlanFileError
 from tests.geo import perf_fixtures as fx
+from tests.geo.said import raises_said
 
 ONE = rk.RankingRules(indicators=(rk.Indicator("tax_10k", 1.0, 10.0),))
 
@@ -112,10 +113,10 @@ def test_rules_from_plan_and_quarters(tmp_path):
     assert rules.indicators == rk.DEFAULT_INDICATORS and rules.top_n == 3
     assert rk.quarters(plan)[0] == "2019Q1" and rk.quarters(plan)[-1] == "2021Q4"
     assert len(rk.quarters(plan)) == 12
-    with pytest.raises(PlanFileError, match="profit"):
+    with raises_said(PlanFileError, "profit"):
         rk.rules_from_plan(fx.plan(tmp_path, "[[ranking.indicators]]\nid = \"profit\"\n"
                                              "weight = 1\ntarget = 0\n"))
-    with pytest.raises(PlanFileError, match="weight"):
+    with raises_said(PlanFileError, "weight"):
         rk.rules_from_plan(fx.plan(tmp_path, "[[ranking.indicators]]\nid = \"tax_10k\"\n"
                                              "target = 0\n"))
 

@@ -31,10 +31,12 @@ def test_validate_names_every_problem():
     parks.loc[2, "name_zh"] = None
     problems = schema.validate("parks", parks.drop(columns="industry_theme"))
     text = " | ".join(problems)
-    assert "missing columns ['industry_theme']" in text
-    assert "values ['demolished'] not in" in text
-    assert "duplicate keys [{'park_id': 'P1'}]" in text
-    assert "parks.name_zh: required value missing in rows [2]" in text
+    assert "missing columns industry_theme" in text
+    assert "values demolished not in" in text
+    assert "duplicate keys park_id=P1" in text
+    assert "parks.name_zh: required value missing in rows 2" in text
+    chinese = " | ".join(schema.validate("parks", parks.drop(columns="industry_theme"), "zh"))
+    assert "缺少列 industry_theme" in chinese and "parks.name_zh：第 2 行" in chinese
 
 
 def test_describe_lists_fields_with_units_and_labels():

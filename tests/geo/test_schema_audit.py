@@ -8,6 +8,7 @@ import sqlite3
 import pandas as pd
 
 from geo import schema, store
+from tests.geo.said import raises_said
 
 
 def test_audit_layer_in_schema():
@@ -52,8 +53,6 @@ def _make_version_2(con) -> None:
 def test_a_version_2_store_is_refused_with_the_fix_then_migrated(tmp_path):
     import shutil
 
-    import pytest
-
     from geo import edits, settings
     from geo.errors import StoreError
     from tests.fixtures import tiny_layers
@@ -63,7 +62,7 @@ def test_a_version_2_store_is_refused_with_the_fix_then_migrated(tmp_path):
         _make_version_2(con)
     backup = tmp_path / "backup.gpkg"
     shutil.copy2(path, backup)
-    with pytest.raises(StoreError, match=r"version '2'.*python -m geo migrate --store"):
+    with raises_said(StoreError, r"version '2'.*python -m geo migrate --store"):
         store.check_store(path)
     assert store.migrate(path) == ["2", "3", "4", "5"]
     assert store.check_store(path)["schema_version"] == "6"

@@ -7,6 +7,7 @@ import pytest
 from geo import schema, store, units
 from geo.errors import SchemaError, StoreError
 from tests.fixtures import tiny_layers
+from tests.geo.said import raises_said
 
 
 def _hash(path):
@@ -42,14 +43,14 @@ def test_meta_records_schema_version(tiny_store):
 
 
 def test_missing_file_is_named(tmp_path):
-    with pytest.raises(StoreError, match=r"nothere.gpkg: file not found"):
+    with raises_said(StoreError, r"nothere.gpkg: file not found"):
         store.check_store(tmp_path / "nothere.gpkg")
 
 
 def test_a_file_that_is_not_a_geopackage(tmp_path):
     f = tmp_path / "notes.gpkg"
     f.write_text("hello", encoding="utf-8")
-    with pytest.raises(StoreError, match="notes.gpkg: not a GeoPackage"):
+    with raises_said(StoreError, "notes.gpkg: not a GeoPackage"):
         store.check_store(f)
 
 
@@ -59,7 +60,7 @@ def test_a_file_that_is_not_a_geopackage(tmp_path):
 def test_a_layer_that_breaks_the_schema_changes_nothing(tiny_store):
     before = _hash(tiny_store)
     bad = tiny_layers()["parks"].assign(status="demolished")
-    with pytest.raises(SchemaError, match=r"parks.status: values \['demolished'\]"):
+    with raises_said(SchemaError, r"parks.status: values demolished not in"):
         store.replace_layers(tiny_store, {"parks": bad})
     assert _hash(tiny_store) == before
 

@@ -8,6 +8,7 @@ import pytest
 from geo import edits, figures, plan, store
 from geo.errors import StoreError
 from tests.fixtures import tiny_layers
+from tests.geo.said import raises_said
 
 
 @pytest.fixture
@@ -45,7 +46,7 @@ def test_every_write_gives_a_new_version(tiny):
     assert after_edit.version != s.version
     assert s.parks.set_index("park_id").loc["P1", "star_rating"] == 0  # the old value is as it was
     assert after_edit.parks.set_index("park_id").loc["P1", "star_rating"] == 2
-    with pytest.raises(StoreError, match="changed while it was being read"):
+    with raises_said(StoreError, "changed while it was being read"):
         len(s.parcels)  # first asked for after the edit: not read at another version
     parks = after_edit.parks.assign(floor_area_m2=after_edit.parks["floor_area_m2"] + 1)
     after_replace = after_edit.replace_layers({"parks": parks})
@@ -54,11 +55,11 @@ def test_every_write_gives_a_new_version(tiny):
 
 
 def test_a_missing_or_foreign_store_is_refused(tmp_path):
-    with pytest.raises(StoreError, match="not found"):
+    with raises_said(StoreError, "not found"):
         store.Store(tmp_path / "none.gpkg")
     bad = tmp_path / "bad.gpkg"
     bad.write_bytes(b"not sqlite")
-    with pytest.raises(StoreError, match="not a GeoPackage"):
+    with raises_said(StoreError, "not a GeoPackage"):
         store.Store(bad)
     assert store.file_version(tmp_path / "none.gpkg") == ""
 

@@ -8,6 +8,7 @@ import pytest
 from pmtiles.tile import TileType
 
 from geo import tilesources
+from tests.geo.said import raises_said
 from tests.tile_fixtures import png, tiles_over, write_mbtiles, write_pmtiles, write_xyz
 
 RED, BLUE = (200, 60, 40), (40, 60, 200)
@@ -33,14 +34,14 @@ def test_mbtiles_without_a_format_is_sniffed_and_vector_tiles_are_refused(tmp_pa
                                                     fmt=None))
     assert sniffed.format == "png" and sniffed.media_type == "image/png"
     vector = write_mbtiles(tmp_path / "v.mbtiles", {(9, 427, 211): b"\x1a\x02xx"}, fmt="pbf")
-    with pytest.raises(tilesources.TileSourceError, match="not raster tiles"):
+    with raises_said(tilesources.TileSourceError, "not raster tiles"):
         tilesources.open_source(vector)
 
 
 def test_not_an_mbtiles_file_gets_a_reason(tmp_path):
     bad = tmp_path / "bad.mbtiles"
     bad.write_bytes(b"this is not sqlite at all" * 40)
-    with pytest.raises(tilesources.TileSourceError, match="bad.mbtiles: not an MBTiles"):
+    with raises_said(tilesources.TileSourceError, "bad.mbtiles: not an MBTiles"):
         tilesources.open_source(bad)
 
 
@@ -58,7 +59,7 @@ def test_pmtiles_are_read_with_their_zooms_bounds_and_attribution(tmp_path):
 
 def test_vector_pmtiles_are_refused(tmp_path):
     path = write_pmtiles(tmp_path / "v.pmtiles", {(9, 427, 211): b"xx"}, tile_type=TileType.MVT)
-    with pytest.raises(tilesources.TileSourceError, match="not raster tiles"):
+    with raises_said(tilesources.TileSourceError, "not raster tiles"):
         tilesources.open_source(path)
 
 

@@ -6,6 +6,7 @@ from shapely.geometry import box
 from geo import units
 from geo.demo import load_boundary
 from geo.errors import CRSError
+from tests.geo.said import raises_said
 
 
 def test_mu_is_exactly_ten_thousand_fifteenths_of_m2():
@@ -21,7 +22,7 @@ def test_area_mu_of_a_known_square_in_metric_crs():
 
 
 def test_area_refuses_geometries_without_crs():
-    with pytest.raises(CRSError, match="no CRS"):
+    with raises_said(CRSError, "no CRS"):
         units.area_mu(gpd.GeoSeries([box(0, 0, 1, 1)]))
 
 
@@ -56,5 +57,5 @@ def test_area_units(value, unit, m2):
 def test_money_units():
     assert units.money_to_10k_yuan(25000, "元") == pytest.approx(2.5)
     assert units.money_to_10k_yuan(2.5, "万元") == 2.5
-    with pytest.raises(ValueError, match="Unknown money unit"):
+    with raises_said(ValueError, "Unknown money unit"):
         units.money_to_10k_yuan(1, "美元")

@@ -61,4 +61,4 @@ def test_a_broken_store_is_reported_not_crashed(monkeypatch, tmp_path):
     monkeypatch.setenv("JINYUN_STORE", str(bad))
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
-    assert any("broken.gpkg: not a GeoPackage" in e.value for e in at.error)
+    assert any("broken.gpkg：不是 GeoPackage 文件" in e.value for e in at.error)  # Chinese by default
