@@ -79,6 +79,23 @@ def _value_widget(layer: str, field: str, current, key: str, label: str | None =
     return st.text_input(label, value=_text(current), key=key, help=state.t("edit.value_help"))
 
 
+def _saved(write, *, seen_key: str, reload_key: str) -> pd.DataFrame | None:
+    """Run ``write`` (an edit) and return the history rows it wrote; when it is refused, say
+    why (after someone else's change, with a button to reload first) and return None."""
+    try:
+        rows = write()
+    except edits.StaleEditError as exc:
+        st.error(exc.text(state.lang()))
+        st.button(state.t("edit.reload"), key=reload_key, on_click=st.session_state.pop,
+                  args=(seen_key, None))
+        return None
+    except PlannerError as exc:
+        st.error(state.t("edit.refused_with", reason=exc.text(state.lang())))
+        return None
+    st.session_state.pop(seen_key, None)
+    return rows
+
+
 def _differs(value, stored) -> bool:
     """Whether a form's value changes the stored one (a flag read as a flag, text as text)."""
     if isinstance(value, bool):
@@ -122,17 +139,11 @@ def quick_form(layer: str, feature_id: str | None, *, key: str) -> None:
     if not changed:
         st.info(state.t("edit.unchanged"))
         return
-    try:
-        rows = edits.apply_edit(data.store_path(), layer, feature_id, changed, user=auth.user(),
-                                expected_version=st.session_state[seen_key])
-    except edits.StaleEditError as exc:
-        st.error(exc.text(state.lang()))
-        st.button(state.t("edit.reload"), key=f"{key}.quick.reload",
-                  on_click=st.session_state.pop, args=(seen_key, None))
-    except PlannerError as exc:
-        st.error(state.t("edit.refused_with", reason=exc.text(state.lang())))
-    else:
-        st.session_state.pop(seen_key, None)
+    rows = _saved(lambda: edits.apply_edit(data.store_path(), layer, feature_id, changed,
+                                           user=auth.user(),
+                                           expected_version=st.session_state[seen_key]),
+                  seen_key=seen_key, reload_key=f"{key}.quick.reload")
+    if rows is not None:
         st.session_state[msg_key] = "；".join(
             state.t("edit.saved", field=col_label(r.field),
                     old=_shown_value(layer, r.field, r.old_value) or "∅",
@@ -191,26 +202,18 @@ def show(layer: str, feature_ids: list[str], *, key: str, selected: str | None =
     if seen_key not in st.session_state:
         st.session_state[seen_key] = edits.feature_version(layers["audit"], layer, fid)
     if st.button(state.t("edit.save"), key=f"{key}.edit.save", type="primary"):
-        try:
-            rows = edits.apply_edit(data.store_path(), layer, fid, {field: value}, user=user,
-                                    effective=effective,
-                                    expected_version=st.session_state[seen_key])
-        except edits.StaleEditError as exc:
-            st.error(exc.text(state.lang()))
-            st.button(state.t("edit.reload"), key=f"{key}.edit.reload",
-                      on_click=st.session_state.pop, args=(seen_key, None))
-        except PlannerError as exc:
-            st.error(state.t("edit.refused_with", reason=exc.text(state.lang())))
-        else:
-            st.session_state.pop(seen_key, None)
-            if rows.empty:
-                st.info(state.t("edit.unchanged"))
-            else:
-                r = rows.iloc[0]
-                st.session_state[msg_key] = state.t("edit.saved", field=col_label(field),
-                                                    old=_shown_value(layer, field, r["old_value"]) or "∅",
-                                                    new=_shown_value(layer, field, r["new_value"]) or "∅")
-                st.rerun()
+        rows = _saved(lambda: edits.apply_edit(data.store_path(), layer, fid, {field: value},
+                                               user=user, effective=effective,
+                                               expected_version=st.session_state[seen_key]),
+                      seen_key=seen_key, reload_key=f"{key}.edit.reload")
+        if rows is not None and rows.empty:
+            st.info(state.t("edit.unchanged"))
+        elif rows is not None:  # (None: refused, and _saved has said why)
+            r = rows.iloc[0]
+            st.session_state[msg_key] = state.t("edit.saved", field=col_label(field),
+                                                old=_shown_value(layer, field, r["old_value"]) or "∅",
+                                                new=_shown_value(layer, field, r["new_value"]) or "∅")
+            st.rerun()
     st.markdown(f"**{state.t('edit.history')}**")
     hist = edits.history(layers["audit"], layer, fid)
     if hist.empty:

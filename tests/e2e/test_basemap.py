@@ -4,10 +4,9 @@ every tile from the app's own host, loaded, and no request failed."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from geo import tilesources
-from tests.e2e.conftest import assert_no_exception, map_frame, screenshot, wait_for_app
+from tests.e2e.conftest import assert_no_exception, choose, map_frame, screenshot, wait_for_app
 from tests.tile_fixtures import tiles_over, write_mbtiles
 
 TILES_LOADED_JS = """
@@ -45,21 +44,7 @@ def _basemap_shown(page) -> str:
 
 
 def _choose_basemap(page, label: str) -> None:
-    box = page.locator(".st-key-basemap")
-    wanted = page.get_by_role("option").filter(has_text=label).first
-    for attempt in range(3):
-        # a rerun still drawing the page can swallow the click that opens the list
-        box.get_by_role("combobox").click()
-        try:
-            wanted.wait_for(timeout=10000)
-            break
-        except PlaywrightTimeout:
-            if attempt == 2:
-                raise
-            page.keyboard.press("Escape")
-            wait_for_app(page)
-    wanted.click()
-    wait_for_app(page)
+    choose(page, "basemap", label)
 
 
 def test_the_overview_draws_the_hillshade_from_its_own_host(page, app_url):
