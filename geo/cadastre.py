@@ -17,12 +17,14 @@ labels are applied in the browser, so one tile set serves every language.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import geopandas as gpd
@@ -199,6 +201,25 @@ def build_tiles_postgis(url: str, parcels: gpd.GeoDataFrame, out_dir: str | os.P
     return out
 
 
+@contextlib.contextmanager
+def tile_folder(out: Path) -> Iterator[Path]:
+    """A scratch folder beside ``out`` to build a tile set in; it becomes ``out`` when the block
+    ends without error, all or nothing (a half-built set is never served). Two builds of the
+    same content may race: the loser's copy is dropped once the winner's is in place."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    target = tmp / "tiles"
+    try:
+        yield target
+        try:
+            os.replace(target, out)
+        except OSError:
+            if not (out / "metadata.json").exists():  # lost a race only if the other build finished
+                raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def build_tiles(parcels: gpd.GeoDataFrame, out_dir: str | os.PathLike, *,
                 min_zoom: int = TILE_MIN_ZOOM, max_zoom: int = TILE_MAX_NATIVE_ZOOM) -> Path:
     """Write the parcels as an MVT tile folder ``out_dir/{z}/{x}/{y}.pbf``, all or nothing.
@@ -211,22 +232,12 @@ def build_tiles(parcels: gpd.GeoDataFrame, out_dir: str | os.PathLike, *,
     out = Path(out_dir)
     if (out / "metadata.json").exists():
         return out
-    out.parent.mkdir(parents=True, exist_ok=True)
     data = with_area(parcels)[[*TILE_FIELDS, "geometry"]].to_crs("EPSG:3857")
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
-    target = tmp / "tiles"
-    try:
+    with tile_folder(out) as target:
         pyogrio.write_dataframe(data, target, driver="MVT", layer=TILE_LAYER, dataset_options={
             "MINZOOM": str(min_zoom), "MAXZOOM": str(max_zoom), "COMPRESS": "NO",
             "FORMAT": "DIRECTORY", "MAX_SIZE": "2000000", "MAX_FEATURES": "1000000",
         })
         _fill_empty_tiles(target, mercator_bounds(lonlat_bounds(parcels)), min_zoom, max_zoom)
-        try:
-            os.replace(target, out)
-        except OSError:
-            if not (out / "metadata.json").exists():  # lost a race only if the other build finished
-                raise
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     logger.info("built %d-parcel tiles z%d-%d in %s", len(parcels), min_zoom, max_zoom, out)
     return out

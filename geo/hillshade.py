@@ -21,7 +21,6 @@ import json
 import logging
 import os
 import shutil
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -291,10 +290,7 @@ def build_tiles(dem_path: str | os.PathLike, out_dir: str | os.PathLike, *,
     max_zoom = deepest_zoom(bounds, min_zoom=min_zoom, max_zoom=max_zoom, max_tiles=max_tiles)
     merc = cadastre.mercator_bounds(bounds)
     overlay = _overlay(roads, water)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
-    target = tmp / "tiles"
-    try:
+    with cadastre.tile_folder(out) as target:
         count = sum(_render_zoom(target, (values, transform, crs), z, merc, overlay, lohi)
                     for z in range(min_zoom, max_zoom + 1))
         size = sum(p.stat().st_size for p in target.rglob("*.png"))
@@ -302,13 +298,6 @@ def build_tiles(dem_path: str | os.PathLike, out_dir: str | os.PathLike, *,
             "name": "hillshade", "format": "png", "minzoom": min_zoom, "maxzoom": max_zoom,
             "bounds": list(bounds), "tiles": count, "bytes": size,
             "version": HILLSHADE_VERSION}, indent=1), encoding="utf-8")
-        try:
-            os.replace(target, out)
-        except OSError:
-            if not (out / "metadata.json").exists():  # lost a race only if the other build finished
-                raise
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     seconds = time.perf_counter() - t0
     logger.info("built %d hillshade tiles z%d-%d (%.1f MB) in %.1f s in %s", count, min_zoom,
                 max_zoom, size / 1e6, seconds, out)

@@ -6,9 +6,7 @@ import streamlit as st
 from geo import asof as geo_asof
 from geo import figures, inefficient
 from geo.maps import performance as performance_maps
-from layers import outline as outline_layers
-from layers import render
-from ui import asof, data, edit, frame, maps, perf, selection, snapshot, state, tracking, widgets
+from ui import asof, data, edit, frame, perf, selection, snapshot, state, tracking, widgets
 
 lang = state.lang()
 layers = data.layers()
@@ -121,19 +119,12 @@ outlines = layers["cases"][layers["cases"]["case_id"].isin(case_view["case_id"])
 st.subheader(state.t("ineff.map"))
 basemap, api_key = frame.effective_basemap()
 desc = performance_maps.inefficient_map(layers, shown, selected, case_view, lang=lang)
-desc.focus = sel.focus(outlines, f"{sel.current or ''}")
-m = None
-if edit.outline_on("ineff.cases", sel.current) and desc.focus is not None:
-    m = outline_layers.with_outline_editor(
-        render.folium_map(desc, lang=lang, basemap=basemap, api_key=api_key),
-        outlines.loc[outlines["case_id"] == sel.current].geometry.iloc[0], lang=lang)
 snap = snapshot.Snapshot("inefficient", state.t("ineff.heading"), state.t("ineff.map"),
                          snapshot.as_of_date(as_of), [
     (state.t("ineff.filter_route"), [state.t(f"enum.case_route.{c}") for c in routes]),
     (state.t("ineff.filter_status"), [state.t(f"enum.case_status.{c}") for c in statuses])])
-maps.show(desc, key=sel.map_key, m=m, basemap=(basemap, api_key), height=560, export=snap,
-          returned_objects=sel.returned_objects(*(["all_drawings"] if m is not None else [])),
-          on_change=sel.on_map)
+sel.show_map(desc, outlines, reshape=edit.outline_on("ineff.cases", sel.current),
+             basemap=(basemap, api_key), height=560, export=snap)
 
 sel.view_toggle()
 case_rows = sel.in_view(case_view, outlines)

@@ -8,7 +8,7 @@ from geo import asof as asof_geo
 from geo import land
 from geo.maps import tracking as tracking_maps
 from geo.units import area_mu
-from ui import asof, data, edit, frame, maps, selection, snapshot, state, tracking, widgets
+from ui import asof, data, edit, frame, selection, snapshot, state, tracking, widgets
 
 lang = state.lang()
 layers = data.layers()
@@ -102,9 +102,8 @@ snap = snapshot.Snapshot("land", state.t("land.heading"),
 sel = selection.Selection("land", id_col="sale_id", map_key=f"land-map-{lang}")
 geoms = layers["parcels"][["parcel_id", "geometry"]]
 sale_shapes = geoms.merge(shown[["sale_id", "parcel_id"]], on="parcel_id")
-desc.focus = sel.focus(sale_shapes, f"{sel.current or ''}")
-maps.show(desc, key=sel.map_key, basemap=(basemap, api_key), height=520, export=snap,
-          returned_objects=sel.returned_objects(), on_change=sel.on_map)
+sel.show_map(desc, sale_shapes, reshape=False, basemap=(basemap, api_key), height=520,
+             export=snap)
 
 st.subheader(state.t("land.terms"))
 rules = land.rules(plan)

@@ -3,11 +3,9 @@
 import streamlit as st
 
 from geo import asof as asof_geo
-from geo import figures, i18n, parks, schema
+from geo import figures, parks, schema
 from geo.maps import tracking as tracking_maps
-from layers import outline as outline_layers
-from layers import render
-from ui import asof, data, edit, frame, maps, selection, snapshot, state, tracking, widgets
+from ui import asof, data, edit, frame, selection, snapshot, state, tracking, widgets
 
 lang = state.lang()
 layers = data.layers()
@@ -48,35 +46,24 @@ st.caption(state.t("parks.tax_standard", value=f"{rules.tax_per_mu_standard_10k:
            help=source_help)
 sel = selection.Selection("parks", id_col="park_id", map_key=f"parks-map-{lang}")
 outlines = layers["parks"][layers["parks"]["park_id"].isin(shown["park_id"])]
-# parks carry one name (name_zh): the English page crashed asking for name_en
-names = dict(zip(outlines["park_id"], outlines.get(i18n.name_column(lang), outlines["name_zh"]),
-                 strict=True))
-reshaping = edit.outline_on("parks", sel.current)
 # the map is what a planner reads first: two thirds of the width; the table beside it opens
 # with name and status, so both show on a 1366 px screen without scrolling sideways
 map_col, table_col = st.columns([2, 1])
 TABLE_ORDER = ["name_zh", "status", *(c for c in parks.TABLE_COLUMNS if c not in ("name_zh", "status"))]
 with map_col:
     st.markdown(f"**{state.t('parks.map')}**")
-    basemap, api_key = frame.effective_basemap()
+    basemap = frame.effective_basemap()
     # built on every run (17 parks, ~0.4 s): a cached folium.Map rendered again by
     # streamlit-folium in another session came out blank (its ids are rewritten in place)
     desc = tracking_maps.parks_map(layers, shown, lang=lang)
-    desc.focus = sel.focus(outlines, f"{sel.current} {names.get(sel.current, '')}")
-    m = None
-    if reshaping and desc.focus is not None:
-        geom = outlines.loc[outlines["park_id"] == sel.current].geometry.iloc[0]
-        m = outline_layers.with_outline_editor(
-            render.folium_map(desc, lang=lang, basemap=basemap, api_key=api_key), geom, lang=lang)
     snap = snapshot.Snapshot("parks", state.t("parks.heading"), state.t("parks.map"),
                              snapshot.as_of_date(as_of), [
         (state.t("col.town_code"), [towns.get(c, c) for c in f_town]),
         (state.t("col.platform_id"), [platforms.get(c, c) for c in f_plat]),
         (state.t("col.status"), [state.t(f"enum.park_status.{c}") for c in f_status]),
         (state.t("col.industry_theme"), f_theme)])
-    maps.show(desc, key=sel.map_key, m=m, basemap=(basemap, api_key), height=520, export=snap,
-              returned_objects=sel.returned_objects(*(["all_drawings"] if m is not None else [])),
-              on_change=sel.on_map)
+    sel.show_map(desc, outlines, reshape=edit.outline_on("parks", sel.current), basemap=basemap,
+                 height=520, export=snap)
 with table_col:
     st.markdown(f"**{state.t('parks.table')}** · {state.t('parks.count', n=len(shown))}")
     sel.view_toggle()

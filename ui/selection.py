@@ -23,6 +23,7 @@ import pandas as pd
 import shapely
 import streamlit as st
 
+from geo import i18n
 from geo.maps import Focus
 from ui import snapshot, state, widgets
 
@@ -76,6 +77,35 @@ class Selection:
         geom = rows.geometry.iloc[0]
         point = geom.representative_point()
         return Focus(geom.bounds, (point.x, point.y), title)
+
+    def show_map(self, desc, outlines: gpd.GeoDataFrame, *, reshape: bool,
+                 basemap: tuple[str, str | None], height: int, export) -> None:
+        """Draw the page's map opened on the selected feature, reporting clicks (and the view,
+        for the table); with ``reshape`` (:func:`ui.edit.outline_on`) the selected feature's
+        outline is editable with Leaflet.draw and the map reports the reshaped polygons."""
+        from layers import outline as outline_layers
+        from layers import render
+        from ui import maps
+
+        desc.focus = self.focus(outlines, f"{self.current} {self._name(outlines)}".strip())
+        m = None
+        if reshape and desc.focus is not None:
+            geom = outlines.loc[outlines[self.id_col].astype(str) == self.current].geometry.iloc[0]
+            m = outline_layers.with_outline_editor(
+                render.folium_map(desc, lang=state.lang(), basemap=basemap[0], api_key=basemap[1]),
+                geom, lang=state.lang())
+        maps.show(desc, key=self.map_key, m=m, basemap=basemap, height=height, export=export,
+                  returned_objects=self.returned_objects(*(["all_drawings"] if m is not None
+                                                           else [])),
+                  on_change=self.on_map)
+
+    def _name(self, outlines: gpd.GeoDataFrame) -> str:
+        col = i18n.name_column(state.lang())
+        col = col if col in outlines.columns else "name_zh"  # parks have one name only
+        if col not in outlines.columns or self.current is None:
+            return ""
+        names = outlines.loc[outlines[self.id_col].astype(str) == self.current, col]
+        return str(names.iloc[0]) if len(names) and isinstance(names.iloc[0], str) else ""
 
     def view_toggle(self) -> None:
         st.checkbox(state.t("select.in_view"), key=f"{self.key}.in_view",
